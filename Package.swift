@@ -1,0 +1,31 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// The pipeline is the architecture: load → resolve → check → generate.
+// The `wecare` CLI never depends on the generated config target, so a broken
+// generated file can never keep the generator from building.
+let package = Package(
+    name: "wecare",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "wecare", targets: ["wecare"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        .target(name: "SpecModel"),
+        .target(name: "SpecLoading", dependencies: ["SpecModel", .product(name: "Yams", package: "Yams")]),
+        .target(name: "SpecCheck", dependencies: ["SpecModel"]),
+        .target(name: "Generators", dependencies: ["SpecModel"]),
+        .target(name: "Pipeline", dependencies: ["SpecModel", "SpecLoading", "SpecCheck", "Generators"]),
+        .executableTarget(name: "wecare", dependencies: [
+            "Pipeline",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "SpecLoadingTests", dependencies: ["SpecLoading", "SpecCheck"]),
+        .testTarget(name: "SpecCheckTests", dependencies: ["SpecLoading", "SpecCheck", "Pipeline"],
+                    resources: [.copy("Golden")]),
+    ]
+)

@@ -1,0 +1,36 @@
+import Foundation
+import SpecLoading
+
+/// Reads the spec files of a project: every `*.yaml`/`*.yml` under `specs/` and `environments/`.
+public enum SpecTree {
+    public struct ReadError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public static func read(root: URL) throws -> [SourceFile] {
+        var files: [SourceFile] = []
+        let fm = FileManager.default
+        var sawFolder = false
+        for folder in ["specs", "environments"] {
+            let dir = root.appendingPathComponent(folder)
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else { continue }
+            sawFolder = true
+            guard let enumerator = fm.enumerator(atPath: dir.path) else { continue }
+            for case let relative as String in enumerator where relative.hasSuffix(".yaml") || relative.hasSuffix(".yml") {
+                let url = dir.appendingPathComponent(relative)
+                guard let data = fm.contents(atPath: url.path) else {
+                    throw ReadError(description: "cannot read \(folder)/\(relative)")
+                }
+                guard let text = String(data: data, encoding: .utf8) else {
+                    throw ReadError(description: "\(folder)/\(relative) is not UTF-8 text; save it as UTF-8")
+                }
+                files.append(SourceFile(path: "\(folder)/\(relative)", text: text))
+            }
+        }
+        guard sawFolder else {
+            throw ReadError(description: "no specs/ or environments/ folder under \(root.path); run wecare from the project root or pass --root")
+        }
+        return files.sorted { $0.path < $1.path }
+    }
+}

@@ -1,0 +1,105 @@
+import SpecModel
+
+/// What a check run reports: the diagnostics that stand, and those a valid waiver silenced.
+public struct CheckReport: Sendable {
+    public var diagnostics: [Diagnostic]
+    public var waived: [(diagnostic: Diagnostic, waiver: Waiver)]
+
+    public init(diagnostics: [Diagnostic], waived: [(diagnostic: Diagnostic, waiver: Waiver)]) {
+        self.diagnostics = diagnostics
+        self.waived = waived
+    }
+
+    public var errorCount: Int { diagnostics.filter { $0.severity == .error }.count }
+    public var warningCount: Int { diagnostics.filter { $0.severity == .warning }.count }
+}
+
+/// Stage three of the pipeline: runs every rule over the model and applies waivers.
+public enum Checker {
+    /// - Parameters:
+    ///   - environments: the environments to check; all when nil.
+    ///   - today: `YYYY-MM-DD`, for waiver expiry (injected so that runs are repeatable).
+    public static func check(_ platform: Platform, loaderDiagnostics: [Diagnostic] = [], environments: [String]? = nil,
+                             today: String, rules: [Rule] = RuleCatalogue.all) -> CheckReport {
+        var found: [Diagnostic] = loaderDiagnostics
+        let deployments = platform.environments
+            .filter { environments == nil || environments!.contains($0.name.value) }
+            .sorted { $0.name.value < $1.name.value }
+            .map { Deployment(platform: platform, environment: $0) }
+        var perEnvironment: [Diagnostic: [String]] = [:]
+        var order: [Diagnostic] = []
+        for rule in rules {
+            switch rule.check {
+            case .loader: continue
+            case .platform(let run): found += run(platform).map { stamped($0, rule) }
+            case .deployment(let run):
+                for deployment in deployments {
+                    for d in run(deployment).map({ stamped($0, rule) }) {
+                        if perEnvironment[d] == nil { order.append(d) }
+                        perEnvironment[d, default: []].append(deployment.environment.name.value)
+                    }
+                }
+            }
+        }
+        let allEnvironments = deployments.count
+        for d in order {
+            var merged = d
+            let envs = perEnvironment[d] ?? []
+            merged.environments = envs.count == allEnvironments && allEnvironments > 1 ? [] : envs
+            found.append(merged)
+        }
+        found += waiverDiagnostics(platform, today: today, rules: rules)
+        return applyWaivers(dedupe(found), platform: platform, today: today, rules: rules)
+    }
+
+    private static func stamped(_ d: Diagnostic, _ rule: Rule) -> Diagnostic {
+        var d = d
+        d.rule = rule.id
+        if d.severity == .error, rule.severity != .error { d.severity = rule.severity }
+        return d
+    }
+
+    private static func dedupe(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        var seen = Set<Diagnostic>()
+        return diagnostics.filter { seen.insert($0).inserted }.sorted()
+    }
+
+    private static func applyWaivers(_ diagnostics: [Diagnostic], platform: Platform, today: String, rules: [Rule]) -> CheckReport {
+        var kept: [Diagnostic] = []
+        var waived: [(Diagnostic, Waiver)] = []
+        for d in diagnostics {
+            let rule = rules.first { $0.id == d.rule }
+            if let resource = d.resource, rule?.waivable ?? false,
+               let waiver = platform.waivers(for: resource).first(where: { $0.rule.value == d.rule && $0.expires.value >= today }) {
+                waived.append((d, waiver))
+            } else {
+                kept.append(d)
+            }
+        }
+        return CheckReport(diagnostics: kept, waived: waived)
+    }
+
+    private static func waiverDiagnostics(_ platform: Platform, today: String, rules: [Rule]) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        for (resource, waiver) in platform.allWaivers {
+            guard let rule = rules.first(where: { $0.id == waiver.rule.value }) else {
+                var hint = "name one of the rule ids listed by `wecare explain --list`"
+                if let guess = rules.map(\.id).min(by: { References.levenshtein($0, waiver.rule.value) < References.levenshtein($1, waiver.rule.value) }),
+                   References.levenshtein(guess, waiver.rule.value) <= 3 { hint = "did you mean '\(guess)'? " + hint }
+                out.append(Diagnostic(RuleID.waiverNotAllowed, waiver.rule.location, "waiver on \(resource) names unknown rule '\(waiver.rule.value)'", hint: hint))
+                continue
+            }
+            if !rule.waivable {
+                out.append(Diagnostic(RuleID.waiverNotAllowed, waiver.rule.location,
+                                      "rule \(rule.id) is a hard safety rule and cannot be waived (waiver on \(resource))",
+                                      hint: "remove the waiver and fix the finding itself"))
+            }
+            if waiver.expires.value < today {
+                out.append(Diagnostic(RuleID.waiverExpired, waiver.expires.location,
+                                      "waiver of \(rule.id) on \(resource) expired on \(waiver.expires.value)",
+                                      hint: "fix the finding and remove the waiver, or renew it with a new reason and date"))
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,148 @@
+import SpecModel
+
+/// What every function inherits unless it says otherwise.
+struct FunctionDefaults {
+    var runtime: Located<String>?
+    var architecture: Located<String>?
+    var memory: Located<Int>?
+    var timeout: Located<Int>?
+    var role: Reference?
+    var logGroup: Reference?
+    var environment: [Function.Variable] = []
+}
+
+func readFunctionDefaults(_ node: SyntaxNode, owner: SourceLocation, sink: DiagnosticSink) -> FunctionDefaults? {
+    guard let r = MappingReader.expect(node, allowed: ["runtime", "architecture", "memory", "timeout", "role", "logGroup", "environment"],
+                                       subject: "functionDefaults", owner: owner, sink: sink) else { return nil }
+    var d = FunctionDefaults()
+    d.runtime = r.string("runtime", required: false)
+    d.architecture = r.string("architecture", required: false)
+    d.memory = r.int("memory", required: false, example: "256")
+    d.timeout = r.int("timeout", required: false, example: "30")
+    d.role = r.has("role") ? r.reference("role", kinds: [.role]) : nil
+    d.logGroup = r.has("logGroup") ? r.reference("logGroup", kinds: [.logGroup]) : nil
+    d.environment = readVariables(r, inherited: true)
+    return d
+}
+
+func readFunction(_ key: ScalarNode, _ node: SyntaxNode, defaults: FunctionDefaults?, sink: DiagnosticSink) -> Function? {
+    let subject = "function '\(key.text)'"
+    let allowed = ["name", "handler", "description", "runtime", "architecture", "memory", "timeout", "reservedConcurrency", "role",
+                   "trigger", "deadLetterQueue", "logGroup", "environment", "access", "waivers"]
+    guard let r = MappingReader.expect(node, allowed: allowed, subject: subject, owner: key.location, sink: sink) else { return nil }
+    let name = r.string("name", required: false) ?? Located(key.text, at: key.location)
+    let handler = r.string("handler", example: "inbound.whatsapp")
+    let runtime = r.string("runtime", required: defaults?.runtime == nil, example: "provided.al2023") ?? defaults?.runtime
+    let architecture = r.string("architecture", required: false) ?? defaults?.architecture ?? Located("arm64", at: key.location)
+    let memory = r.int("memory", required: defaults?.memory == nil, example: "256") ?? defaults?.memory
+    let timeout = r.int("timeout", required: defaults?.timeout == nil, example: "30") ?? defaults?.timeout
+    let reserved = r.int("reservedConcurrency", required: false, example: "5")
+    let role = r.has("role") || defaults?.role == nil ? r.reference("role", kinds: [.role]) : defaults?.role
+    let trigger = r.has("trigger") ? readTrigger(r.node["trigger"]!, subject: "the trigger of \(subject)", owner: r.keyLocation("trigger"), sink: sink) : nil
+    if !r.has("trigger") {
+        sink.error(RuleID.missingField, at: key.location, "\(subject) is missing 'trigger'",
+                   hint: "add one of `trigger: { topic: name }`, `{ queue: name }`, `{ routes: [\"GET /api/x\"] }` or `{ invokedBy: [function] }`")
+    }
+    let dlq = r.has("deadLetterQueue") ? r.reference("deadLetterQueue", kinds: [.queue]) : nil
+    let logGroup = r.has("logGroup") ? r.reference("logGroup", kinds: [.logGroup]) : defaults?.logGroup
+    var variables = readVariables(r, inherited: false)
+    for inherited in defaults?.environment ?? [] where !variables.contains(where: { $0.name.value == inherited.name.value }) {
+        variables.append(inherited)
+    }
+    let access = readAccess(r, subject: subject, sink: sink)
+    let waivers = readWaivers(r)
+    guard let handler, let runtime, let memory, let timeout, let role, let trigger else { return nil }
+    return Function(id: Located(key.text, at: key.location), name: name, handler: handler,
+                    description: r.string("description", required: false)?.value ?? "", runtime: runtime,
+                    architecture: architecture, memory: memory, timeout: timeout, reservedConcurrency: reserved, role: role,
+                    trigger: trigger, deadLetterQueue: dlq, logGroup: logGroup, environment: variables, access: access, waivers: waivers)
+}
+
+private func readTrigger(_ node: SyntaxNode, subject: String, owner: SourceLocation?, sink: DiagnosticSink) -> Function.Trigger? {
+    guard let r = MappingReader.expect(node, allowed: ["topic", "queue", "batchSize", "routes", "invokedBy"], subject: subject, owner: owner, sink: sink) else { return nil }
+    let kinds = ["topic", "queue", "routes", "invokedBy"].filter(r.has)
+    guard kinds.count == 1 else {
+        sink.error(kinds.isEmpty ? RuleID.missingField : RuleID.schemaType, at: r.owner,
+                   kinds.isEmpty ? "\(subject) names no source" : "\(subject) has \(kinds.count) sources (\(kinds.joined(separator: ", "))); a function has one",
+                   hint: "keep exactly one of topic, queue, routes, invokedBy")
+        return nil
+    }
+    switch kinds[0] {
+    case "topic":
+        return r.name("topic", of: .topic).map { .topic($0) }
+    case "queue":
+        guard let q = r.name("queue", of: .queue) else { return nil }
+        let batch = r.int("batchSize", required: false, example: "1") ?? Located(1, at: q.name.location)
+        return .queue(q, batchSize: batch)
+    case "routes":
+        let routes = r.stringList("routes", required: true).compactMap { text -> Located<Function.Route>? in
+            let parts = text.value.split(separator: " ", omittingEmptySubsequences: true)
+            let methods = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+            guard parts.count == 2, methods.contains(String(parts[0])), parts[1].hasPrefix("/") else {
+                sink.error(RuleID.schemaType, at: text.location, "route '\(text.value)' must be a method and a path",
+                           hint: "write it like \"GET /api/messages\"; methods: \(methods.joined(separator: ", "))")
+                return nil
+            }
+            return Located(Function.Route(method: String(parts[0]), path: String(parts[1])), at: text.location)
+        }
+        return .routes(routes)
+    default:
+        return .invokedBy(r.stringList("invokedBy", required: true).map { Reference(kind: .function, name: $0) })
+    }
+}
+
+private func readVariables(_ r: MappingReader, inherited: Bool) -> [Function.Variable] {
+    guard let env = r.mapping("environment") else { return [] }
+    var out: [Function.Variable] = []
+    for (k, v) in env.entries {
+        let name = Located(k.text, at: k.location)
+        switch v {
+        case .scalar(let s) where !s.isNull:
+            out.append(Function.Variable(name: name, value: .literal(Located(s.text, at: s.location)), inherited: inherited))
+        case .mapping(let m) where m["setting"] != nil:
+            let sr = MappingReader(m, allowed: ["setting"], subject: "variable \(k.text)", sink: r.sink)
+            guard let s = sr.string("setting") else { continue }
+            guard let setting = Setting(rawValue: s.value) else {
+                var hint = "settings: \(Setting.allCases.map(\.rawValue).joined(separator: ", "))"
+                if let g = closestMatch(to: s.value, in: Setting.allCases.map(\.rawValue)) { hint = "did you mean '\(g)'? " + hint }
+                r.sink.error(RuleID.unresolvedReference, at: s.location, "variable \(k.text) names an unknown setting '\(s.value)'", hint: hint)
+                continue
+            }
+            out.append(Function.Variable(name: name, value: .setting(Located(setting, at: s.location)), inherited: inherited))
+        default:
+            let kinds = ResourceKind.allCases.filter { $0 != .alarm && $0 != .certificate && $0 != .role }
+            if let ref = readReference(v, kinds: kinds, subject: "variable \(k.text) of \(r.subject)", allowAttribute: true, sink: r.sink) {
+                out.append(Function.Variable(name: name, value: .reference(ref), inherited: inherited))
+            }
+        }
+    }
+    return out
+}
+
+private func readAccess(_ r: MappingReader, subject: String, sink: DiagnosticSink) -> [Function.Access] {
+    guard let items = r.sequence("access") else { return [] }
+    let kinds = AccessVerbs.byKind.keys.sorted()
+    return items.compactMap { item -> Function.Access? in
+        guard case .mapping(let m) = item else {
+            sink.error(RuleID.schemaType, at: item.location, "each access entry of \(subject) must be a mapping",
+                       hint: "write it like `- { table: Contacts, allow: [read, write] }`")
+            return nil
+        }
+        var stripped = m
+        stripped.entries.removeAll { $0.key.text == "allow" }
+        guard let target = readReference(.mapping(stripped), kinds: kinds, subject: "an access entry of \(subject)", sink: sink) else { return nil }
+        let ar = MappingReader(m, allowed: m.entries.map(\.key.text), subject: "an access entry of \(subject)", owner: item.location, sink: sink)
+        let verbs = ar.stringList("allow", required: false)
+        if m["allow"] == nil {
+            sink.error(RuleID.missingField, at: item.location, "an access entry of \(subject) is missing 'allow'",
+                       hint: "add the verbs, e.g. `allow: [\((AccessVerbs.byKind[target.kind] ?? [:]).keys.sorted().joined(separator: ", "))]`")
+        }
+        let allowedVerbs = AccessVerbs.byKind[target.kind] ?? [:]
+        for verb in verbs where allowedVerbs[verb.value] == nil {
+            var hint = "verbs for a \(target.kind.key): \(allowedVerbs.keys.sorted().joined(separator: ", "))"
+            if let g = closestMatch(to: verb.value, in: Array(allowedVerbs.keys)) { hint = "did you mean '\(g)'? " + hint }
+            sink.error(RuleID.schemaType, at: verb.location, "'\(verb.value)' is not an access verb for a \(target.kind.key)", hint: hint)
+        }
+        return Function.Access(target: target, verbs: verbs.filter { allowedVerbs[$0.value] != nil }, location: item.location)
+    }
+}

@@ -1,0 +1,39 @@
+/// Whether messages really leave the platform.
+public enum SendMode: String, Sendable, CaseIterable {
+    case dryRun = "DRY_RUN"
+    case live = "LIVE"
+}
+
+/// One environment: its values, its resource naming and the branches that deploy to it.
+public struct Environment: Sendable {
+    public var name: Located<String>
+    public var sendMode: Located<SendMode>
+    public var logLevel: Located<String>
+    /// Put in front of every physical name, so that environments coexist in one account.
+    public var prefix: Located<String>
+    /// Put in front of every S3 key prefix, so environments never share objects.
+    public var objectPrefix: Located<String>
+    /// Branch patterns (`main`, `hotfix/*`); empty for an environment that is never deployed.
+    public var branches: [Located<String>]
+    public var stackName: Located<String>?
+    public var file: String
+    public var location: SourceLocation
+
+    public init(name: Located<String>, sendMode: Located<SendMode>, logLevel: Located<String>, prefix: Located<String>,
+                objectPrefix: Located<String>, branches: [Located<String>], stackName: Located<String>?, file: String,
+                location: SourceLocation) {
+        self.name = name
+        self.sendMode = sendMode
+        self.logLevel = logLevel
+        self.prefix = prefix
+        self.objectPrefix = objectPrefix
+        self.branches = branches
+        self.stackName = stackName
+        self.file = file
+        self.location = location
+    }
+
+    public var isProduction: Bool { name.value == "production" }
+    public var isDeployable: Bool { !branches.isEmpty }
+    public var stack: String { stackName?.value ?? prefix.value }
+}

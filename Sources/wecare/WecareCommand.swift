@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct Wecare: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wecare",
+        abstract: "Check, build and deploy the WECARE.DIGITAL platform from its specs.",
+        subcommands: [Check.self, Explain.self])
+}

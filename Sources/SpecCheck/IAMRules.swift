@@ -156,9 +156,9 @@ enum IAMRules {
         """)],
         passing: [RuleExample("specs/iam.yaml", baseIAM)],
         check: .deployment { d in
-            let scopes = d.platform.rolePolicy?.scopes ?? []
+            let scopes = d.resolvedScopes
             return d.platform.functions.flatMap { f -> [Diagnostic] in
-                let missing = d.needs(of: f).filter { need in !scopes.contains { d.covers($0, need) } }
+                let missing = d.needs(of: f).filter { need in !scopes.contains { $0.covers(need) } }
                 // One finding per spec entry, naming the actions; ARNs differ per environment, the entry does not.
                 var groups: [(location: SourceLocation, reason: String, actions: [String], condition: Bool)] = []
                 for need in missing {
@@ -201,10 +201,10 @@ enum IAMRules {
         passing: [RuleExample("specs/iam.yaml", baseIAM)],
         check: .deployment { d in
             let needs = d.platform.functions.flatMap { d.needs(of: $0) }
-            return (d.platform.rolePolicy?.scopes ?? []).flatMap { scope in
-                scope.actions.filter { action in
-                    !starOnlyActions.contains(action.value) &&
-                        !needs.contains { need in Glob.matches(action.value, need.action) && d.covers(Scope(sid: scope.sid, actions: [action], resources: scope.resources, listPrefixes: scope.listPrefixes, conditionPrefixes: scope.conditionPrefixes, waivers: []), need) }
+            return d.resolvedScopes.flatMap { resolved in
+                let scope = resolved.scope
+                return scope.actions.filter { action in
+                    !starOnlyActions.contains(action.value) && !needs.contains { resolved.covers($0, action: action.value) }
                 }.map { action in
                     Diagnostic(RuleID.unusedScope, action.location, "scope '\(scope.sid.value)' grants \(action.value), which no function needs on its resources",
                                hint: "remove it from the scope, or add the access entry of the function that needs it", severity: .warning)

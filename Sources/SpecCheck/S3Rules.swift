@@ -93,9 +93,9 @@ enum S3Rules {
                     let key = String(rest[rest.index(after: slash)...])
                     let declared = d.platform.prefixes.map { d.keyPrefix($0) + "*" }
                     if !declared.contains(key) {
-                        let why = key == "*" ? "the whole bucket" : key.dropLast().contains("*") ? "a '*' in the middle of the path" : "a prefix not declared for \(d.environment.name.value)"
+                        let why = key == "*" ? "the whole bucket" : key.dropLast().contains("*") ? "a '*' in the middle of the path" : "not a declared prefix of this environment"
                         out.append(Diagnostic(RuleID.objectARN, location, "scope '\(scope.sid.value)' grants '\(arn)': \(why)",
-                                              hint: "grant on `{ prefix: name }` of a declared prefix; declared here: \(declared.sorted().joined(separator: ", "))"))
+                                              hint: "grant on `{ prefix: name }`: it resolves to each environment's own key prefix"))
                     }
                 }
             }
@@ -122,7 +122,7 @@ enum S3Rules {
             - sid: IncomingPut
               actions: [s3:PutObject]
               resources: [{ prefix: incoming }]
-            - ↓sid: IncomingList
+            - sid: ↓IncomingList
               actions: [s3:ListBucket]
               resources: [{ bucket: media }]
             - sid: WorkConsume
@@ -332,9 +332,9 @@ enum S3Rules {
         """)],
         check: .deployment { d in
             var out: [Diagnostic] = []
-            let scopes = d.platform.rolePolicy?.scopes ?? []
+            let scopes = d.resolvedScopes
             for f in d.platform.functions {
-                let needs = d.needs(of: f).filter { need in scopes.contains { d.covers($0, need) } }
+                let needs = d.needs(of: f).filter { need in need.resource.hasPrefix("arn:aws:s3:::") && scopes.contains { $0.covers(need) } }
                 let granted = needs.filter { $0.resource.hasPrefix("arn:aws:s3:::") }.map(\.resource)
                 func grantedBucket(_ name: String) -> Bool { granted.contains { $0 == "arn:aws:s3:::\(name)" || $0.hasPrefix("arn:aws:s3:::\(name)/") } }
                 func grantedKey(_ key: String, in bucket: String) -> Bool { granted.contains { $0.hasPrefix("arn:aws:s3:::\(bucket)/\(key)") } }

@@ -105,14 +105,14 @@ enum StructureRules {
     static let duplicateName = Rule(
         id: RuleID.duplicateName, family: "Structure", summary: "Resource names are unique per kind, across all files",
         documentation: "Two resources of one kind with one name, in one file or in two, would make every reference to that name ambiguous.",
-        failing: [RuleExample("specs/more-queues.yaml", """
+        failing: [RuleExample("specs/queues2.yaml", """
         queues:
           ↓work:
             name: work-again
             visibilityTimeout: 180s
             retention: 1d
         """)],
-        passing: [RuleExample("specs/more-queues.yaml", """
+        passing: [RuleExample("specs/queues2.yaml", """
         queues:
           other:
             name: other
@@ -147,7 +147,7 @@ enum StructureRules {
     static let unused = Rule(
         id: RuleID.unusedResource, family: "Structure", severity: .warning, summary: "Declared resources are used",
         documentation: "A table, queue, prefix or existing resource that nothing references is dead weight, or a sign that a reference names the wrong thing. Certificates are exempt: they are recorded for the inventory.",
-        failing: [RuleExample("specs/more-queues.yaml", """
+        failing: [RuleExample("specs/queues2.yaml", """
         queues:
           ↓orphan:
             name: orphan

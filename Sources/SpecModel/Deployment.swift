@@ -3,9 +3,15 @@ public struct Deployment: Sendable {
     public var platform: Platform
     public var environment: Environment
 
+    /// Every function's needs, computed once: most IAM and S3 rules walk them.
+    public private(set) var needsByFunction: [String: [Need]] = [:]
+    public private(set) var resolvedScopes: [ResolvedScope] = []
+
     public init(platform: Platform, environment: Environment) {
         self.platform = platform
         self.environment = environment
+        needsByFunction = Dictionary(platform.functions.map { ($0.id.value, computeNeeds(of: $0)) }, uniquingKeysWith: { a, _ in a })
+        resolvedScopes = (platform.rolePolicy?.scopes ?? []).map(resolve)
     }
 
     public var region: String { platform.region.value }

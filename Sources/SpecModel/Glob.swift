@@ -2,6 +2,13 @@
 /// as IAM uses for ARNs and as branch rules use for branch names.
 public enum Glob {
     public static func matches(_ pattern: String, _ text: String) -> Bool {
+        // Fast paths for the common shapes: no wildcard, or one trailing `*`.
+        guard let firstWild = pattern.utf8.firstIndex(where: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") }) else {
+            return pattern == text
+        }
+        if pattern.utf8.index(after: firstWild) == pattern.utf8.endIndex, pattern.utf8[firstWild] == UInt8(ascii: "*") {
+            return text.utf8.starts(with: pattern.utf8[..<firstWild])
+        }
         let p = Array(pattern), t = Array(text)
         var pi = 0, ti = 0, star = -1, mark = 0
         while ti < t.count {

@@ -22,6 +22,10 @@ extension Deployment {
     /// Everything a function needs from the execution role in this environment: its access
     /// entries expanded to IAM actions, plus what its trigger, dead-letter queue and logging need.
     public func needs(of function: Function) -> [Need] {
+        needsByFunction[function.id.value] ?? computeNeeds(of: function)
+    }
+
+    func computeNeeds(of function: Function) -> [Need] {
         let fn = function.id.value
         var out: [Need] = []
         for entry in function.access {
@@ -77,13 +81,48 @@ extension Deployment {
         scope.conditionPrefixes.map(\.value) + scope.listPrefixes.compactMap { platform.prefix($0.name.value).map { keyPrefix($0) + "*" } }
     }
 
+    /// A scope with its resources and conditions resolved for this environment.
+    public func resolve(_ scope: Scope) -> ResolvedScope {
+        ResolvedScope(scope: scope, actions: scope.actions.map(\.value), resources: resources(of: scope).map(\.arn),
+                      conditionPrefixes: conditionPrefixes(of: scope))
+    }
+
+
     /// Whether a scope grants a need: action and resource match, and for ListBucket the prefix condition allows it.
-    public func covers(_ scope: Scope, _ need: Need) -> Bool {
-        guard scope.actions.contains(where: { Glob.matches($0.value, need.action) }) else { return false }
-        guard resources(of: scope).contains(where: { Glob.matches($0.arn, need.resource) }) else { return false }
-        if let prefix = need.listPrefix {
-            return conditionPrefixes(of: scope).contains { Glob.matches($0, prefix) }
+    public func covers(_ scope: Scope, _ need: Need) -> Bool { resolve(scope).covers(need) }
+}
+
+/// A scope resolved for one environment, so that matching many needs against it is cheap.
+public struct ResolvedScope: Sendable {
+    public var scope: Scope
+    public var actions: [String]
+    public var resources: [String]
+    public var conditionPrefixes: [String]
+    private let exactActions: Set<String>
+    private let wildActions: [String]
+    private let exactResources: Set<String>
+    private let wildResources: [String]
+
+    public init(scope: Scope, actions: [String], resources: [String], conditionPrefixes: [String]) {
+        self.scope = scope
+        self.actions = actions
+        self.resources = resources
+        self.conditionPrefixes = conditionPrefixes
+        func isWild(_ s: String) -> Bool { s.contains("*") || s.contains("?") }
+        exactActions = Set(actions.filter { !isWild($0) })
+        wildActions = actions.filter(isWild)
+        exactResources = Set(resources.filter { !isWild($0) })
+        wildResources = resources.filter(isWild)
+    }
+
+    public func covers(_ need: Need, action: String? = nil) -> Bool {
+        if let action {
+            guard Glob.matches(action, need.action) else { return false }
+        } else {
+            guard exactActions.contains(need.action) || wildActions.contains(where: { Glob.matches($0, need.action) }) else { return false }
         }
+        guard exactResources.contains(need.resource) || wildResources.contains(where: { Glob.matches($0, need.resource) }) else { return false }
+        if let prefix = need.listPrefix { return conditionPrefixes.contains { Glob.matches($0, prefix) } }
         return true
     }
 }

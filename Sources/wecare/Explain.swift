@@ -7,8 +7,13 @@ struct Explain: ParsableCommand {
 
     @Argument(help: "A rule id such as sqs.visibility-timeout.") var rule: String?
     @Flag(help: "List every rule.") var list = false
+    @Flag(help: "Print the rule catalogue as Markdown (as in README.md).") var markdown = false
 
     func run() throws {
+        if markdown {
+            print(RuleDocs.markdownCatalogue(), terminator: "")
+            return
+        }
         if list || rule == nil {
             print(RuleDocs.list(), terminator: "")
             return

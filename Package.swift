@@ -28,6 +28,10 @@ let package = Package(
             "Pipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // The typed config `wecare build` generates. Only the runtime side depends on it, never the CLI.
+        .target(name: "WecareConfig", path: "generated/swift/WecareConfig"),
+        .testTarget(name: "WecareConfigTests", dependencies: ["WecareConfig"]),
+        .testTarget(name: "GeneratorsTests", dependencies: ["Generators", "Pipeline", "SpecModel"], resources: [.copy("Golden")]),
         .testTarget(name: "SpecLoadingTests", dependencies: ["SpecLoading", "SpecCheck"]),
         .testTarget(name: "SpecCheckTests", dependencies: ["SpecLoading", "SpecCheck", "Pipeline"],
                     resources: [.copy("Golden")]),

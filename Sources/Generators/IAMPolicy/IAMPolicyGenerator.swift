@@ -1,0 +1,21 @@
+import SpecModel
+
+/// The policy document the existing execution role must hold in one environment, for review.
+/// Deployments never change the role (Req 11.8); this file is what a reviewer compares it with.
+public enum IAMPolicyGenerator {
+    public static func policy(for d: Deployment) -> JSONValue {
+        let statements: [JSONValue] = d.resolvedScopes.map { s in
+            var statement: [String: JSONValue] = [
+                "Sid": .string(s.scope.sid.value),
+                "Effect": .string("Allow"),
+                "Action": .array(s.actions.sorted().map { .string($0) }),
+                "Resource": .array(s.resources.map { .string($0) }),
+            ]
+            if !s.conditionPrefixes.isEmpty {
+                statement["Condition"] = .object(["StringLike": .object(["s3:prefix": .array(s.conditionPrefixes.map { .string($0) })])])
+            }
+            return .object(statement)
+        }
+        return .object(["Version": .string("2012-10-17"), "Statement": .array(statements)])
+    }
+}

@@ -1,0 +1,68 @@
+import WecareConfig
+import XCTest
+
+/// The generated config: the loader's one clear error, and SEND_MODE's third lock.
+final class ConfigLoaderTests: XCTestCase {
+    func environment(_ function: FunctionName, _ env: String, sendMode: String = "DRY_RUN") -> [String: String] {
+        var vars = Dictionary(uniqueKeysWithValues: function.variables.map { ($0, "value-of-\($0)") })
+        vars["ENVIRONMENT"] = env
+        vars["SEND_MODE"] = sendMode
+        vars["LOG_LEVEL"] = "INFO"
+        return vars
+    }
+
+    func testLoadsAFunctionsVariables() throws {
+        var env = environment(.bulkWorker, "preview")
+        env["AWS_LAMBDA_FUNCTION_NAME"] = "base-wecare-digital-preview-bulk-worker"
+        let config = try ConfigLoader.load(env)
+        XCTAssertEqual(config.function, .bulkWorker)
+        XCTAssertEqual(config.environment, .preview)
+        XCTAssertEqual(config.sendMode, .dryRun)
+        XCTAssertEqual(config.variables["BULK_QUEUE_URL"], nil, "bulk-worker does not get the queue URL, it is triggered by the queue")
+        XCTAssertEqual(config.variables["BULK_DLQ_URL"], "value-of-BULK_DLQ_URL")
+    }
+
+    func testOneErrorNamesEveryMissingOrWrongVariable() {
+        var env = environment(.outboundSms, "staging", sendMode: "LIVE")
+        env["SMS_POOL_ID"] = nil
+        env["MESSAGES_TABLE"] = ""
+        env["LOG_LEVEL"] = "LOUD"
+        XCTAssertThrowsError(try ConfigLoader.load(env, function: .outboundSms)) { error in
+            let text = String(describing: error)
+            XCTAssertTrue(text.hasPrefix("cannot start: 4 problems with the environment variables:"), text)
+            XCTAssertTrue(text.contains("SEND_MODE=LIVE is not allowed in staging: only production may send for real"), text)
+            XCTAssertTrue(text.contains("LOG_LEVEL='LOUD' is not one of DEBUG, INFO, WARN, ERROR"), text)
+            XCTAssertTrue(text.contains("SMS_POOL_ID is missing (function outbound-sms needs it)"), text)
+            XCTAssertTrue(text.contains("MESSAGES_TABLE is missing (function outbound-sms needs it)"), text)
+        }
+    }
+
+    func testMissingEnvironmentAndSendMode() {
+        XCTAssertThrowsError(try ConfigLoader.load([:])) { error in
+            let problems = (error as! ConfigError).problems
+            XCTAssertEqual(problems.count, 3, "\(problems)")
+        }
+    }
+
+    func testOnlyProductionCanHoldLive() {
+        // The types: production's SEND_MODE type has `.live`, the others' do not (`DryRunSendMode.live`
+        // does not compile), so the generated configs cannot say LIVE outside production.
+        XCTAssertEqual(Environments.production.sendMode, LiveCapableSendMode.live)
+        XCTAssertEqual(Environments.preview.sendMode, DryRunSendMode.dryRun)
+        XCTAssertEqual(DryRunSendMode.allCases, [.dryRun])
+        XCTAssertNil(DryRunSendMode(rawValue: "LIVE"))
+        XCTAssertEqual(ConfigLoader.parseSendMode("LIVE", for: .production), .live)
+        XCTAssertNil(ConfigLoader.parseSendMode("LIVE", for: .preview))
+        XCTAssertNil(ConfigLoader.parseSendMode("LIVE", for: .local))
+    }
+
+    func testFunctionNamesAndHandlers() {
+        XCTAssertEqual(FunctionName.allCases.count, 16)
+        XCTAssertEqual(FunctionName(handler: "inbound.whatsapp"), .inboundWhatsappHandler)
+        XCTAssertEqual(Environments.production.tables.contacts, "base-wecare-digital-ContactsTable")
+        XCTAssertEqual(Environments.preview.prefixes.mediaIncoming, "preview/whatsapp-media/whatsapp-media-incoming/")
+        XCTAssertEqual(Schema.Messages.retention, .seconds(30 * 86_400))
+        XCTAssertEqual(Messaging.bulkChunkSize, 100)
+        XCTAssertEqual(Messaging.allowlist.count, 2)
+    }
+}

@@ -31,7 +31,7 @@ let package = Package(
         // The typed config `wecare build` generates. Only the runtime side depends on it, never the CLI.
         .target(name: "WecareConfig", path: "generated/swift/WecareConfig"),
         .testTarget(name: "WecareConfigTests", dependencies: ["WecareConfig"]),
-        .testTarget(name: "GeneratorsTests", dependencies: ["Generators", "Pipeline", "SpecModel"], resources: [.copy("Golden")]),
+        .testTarget(name: "GeneratorsTests", dependencies: ["Generators", "Pipeline", "SpecModel", "SpecLoading"]),
         .testTarget(name: "SpecLoadingTests", dependencies: ["SpecLoading", "SpecCheck"]),
         .testTarget(name: "SpecCheckTests", dependencies: ["SpecLoading", "SpecCheck", "Pipeline"],
                     resources: [.copy("Golden")]),

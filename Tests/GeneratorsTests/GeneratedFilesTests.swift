@@ -1,0 +1,70 @@
+import Foundation
+import Generators
+import Pipeline
+import XCTest
+
+/// generated/ is the golden output of the shipped specs: every file is compared byte for byte.
+final class GeneratedFilesTests: XCTestCase {
+    func testGeneratedFolderMatchesTheSpecs() throws {
+        let build = try shippedBuild()
+        let drift = build.drift(against: packageRoot.appendingPathComponent("generated"))
+        XCTAssertEqual(drift, "", "generated/ is stale; run `swift run wecare build` and review the diff:\n\(drift.prefix(3000))")
+        XCTAssertEqual(build.files.map(\.path), [
+            "cloudformation/preview.json", "cloudformation/production.json", "cloudformation/staging.json",
+            "docs/resources.md", "iam/preview.json", "iam/production.json", "iam/staging.json",
+            "swift/WecareConfig/ConfigLoader.swift", "swift/WecareConfig/Environments.swift", "swift/WecareConfig/Functions.swift",
+            "swift/WecareConfig/Messaging.swift", "swift/WecareConfig/Schema.swift",
+        ])
+    }
+
+    func testBuildingTwiceGivesTheSameBytes() throws {
+        let first = try shippedBuild().files
+        let second = try shippedBuild().files
+        XCTAssertEqual(first, second)
+    }
+
+    func testFilesAreStable() throws {
+        for file in try shippedBuild().files {
+            XCTAssertTrue(file.contents.hasSuffix("\n") && !file.contents.hasSuffix("\n\n"), "\(file.path): exactly one trailing newline")
+            XCTAssertFalse(file.contents.contains(packageRoot.path), "\(file.path) names an absolute path")
+            XCTAssertNil(file.contents.range(of: #"20\d\d-\d\d-\d\dT\d\d:"#, options: .regularExpression), "\(file.path) holds a timestamp")
+            XCTAssertFalse(file.contents.contains("\r"), file.path)
+        }
+    }
+
+    func testTemplatesHoldWhatTheSpecsSay() throws {
+        let build = try shippedBuild()
+        let preview = try XCTUnwrap(build.files.first { $0.path == "cloudformation/preview.json" })
+        let json = try JSONSerialization.jsonObject(with: Data(preview.contents.utf8)) as! [String: Any]
+        let resources = json["Resources"] as! [String: [String: Any]]
+        let types = resources.values.map { $0["Type"] as! String }
+        XCTAssertEqual(types.filter { $0 == "AWS::DynamoDB::Table" }.count, 11)
+        XCTAssertEqual(types.filter { $0 == "AWS::SQS::Queue" }.count, 4)
+        XCTAssertEqual(types.filter { $0 == "AWS::Lambda::Function" }.count, 16)
+        XCTAssertFalse(types.contains { $0.hasPrefix("AWS::IAM::") }, "no IAM resource is created or changed")
+        // TTL and the SNS subscription, which moto ignores, asserted from the template.
+        let messages = resources["TableMessages"]!["Properties"] as! [String: Any]
+        XCTAssertEqual((messages["TimeToLiveSpecification"] as! [String: Any])["AttributeName"] as? String, "expiresAt")
+        XCTAssertEqual(messages["TableName"] as? String, "base-wecare-digital-preview-MessagesTable")
+        let subscription = resources["FunctionInboundWhatsappHandlerSubscription"]!["Properties"] as! [String: Any]
+        XCTAssertEqual(subscription["TopicArn"] as? String, "arn:aws:sns:us-east-1:809904170947:base-wecare-digital")
+        XCTAssertEqual(subscription["Protocol"] as? String, "lambda")
+        let fn = resources["FunctionBulkWorker"]!["Properties"] as! [String: Any]
+        XCTAssertEqual(fn["Role"] as? String, "arn:aws:iam::809904170947:role/base-wecare-digital")
+        XCTAssertEqual(fn["ReservedConcurrentExecutions"] as? Int, 5)
+        let variables = (fn["Environment"] as! [String: Any])["Variables"] as! [String: Any]
+        XCTAssertEqual(variables["SEND_MODE"] as? String, "DRY_RUN")
+        XCTAssertEqual(variables["REPORT_PREFIX"] as? String, "preview/base-wecare-digital/reports/")
+        XCTAssertEqual(variables["BULK_DLQ_URL"] as? [String: String], ["Ref": "QueueBulkDlq"])
+        let production = try XCTUnwrap(build.files.first { $0.path == "cloudformation/production.json" })
+        XCTAssertTrue(production.contents.contains("\"SEND_MODE\": \"LIVE\""))
+        XCTAssertFalse(preview.contents.contains("\"LIVE\""))
+    }
+
+    func testPolicyGrantsPrefixesNotBuckets() throws {
+        let policy = try XCTUnwrap(try shippedBuild().files.first { $0.path == "iam/production.json" }).contents
+        XCTAssertTrue(policy.contains("arn:aws:s3:::stream.wecare.digital/whatsapp-media/whatsapp-media-incoming/*"))
+        XCTAssertFalse(policy.contains("arn:aws:s3:::stream.wecare.digital/*"))
+        XCTAssertFalse(policy.contains("\"*\""))
+    }
+}

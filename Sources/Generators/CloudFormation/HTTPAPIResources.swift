@@ -71,7 +71,7 @@ enum HTTPAPIResources {
                 ])
             }
         }
-        outputs["HttpApiEndpoint"] = .object(["Value": CFN.getAtt("HttpApi", "ApiEndpoint"), "Description": .string("Base URL of the HTTP API")])
+        outputs["HttpApiEndpoint"] = .object(["Value": CFN.sub("https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}"), "Description": .string("Base URL of the HTTP API")])
     }
 
     /// `GET /api/bulk/jobs/{jobId}` → `GetApiBulkJobsJobId`.

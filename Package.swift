@@ -17,13 +17,17 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         .target(name: "SpecModel", swiftSettings: optimized),
         .target(name: "SpecLoading", dependencies: ["SpecModel", .product(name: "Yams", package: "Yams")], swiftSettings: optimized),
         .target(name: "SpecCheck", dependencies: ["SpecModel"], swiftSettings: optimized),
         .target(name: "Generators", dependencies: ["SpecModel"]),
-        .target(name: "Pipeline", dependencies: ["SpecModel", "SpecLoading", "SpecCheck", "Generators"]),
+        .target(name: "SpecDiff", dependencies: ["SpecModel"]),
+        // The project's own small AWS client (SigV4, JSON/REST-JSON/query protocols, retries).
+        .target(name: "AWSClient", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Pipeline", dependencies: ["SpecModel", "SpecLoading", "SpecCheck", "Generators", "SpecDiff"]),
         .executableTarget(name: "wecare", dependencies: [
             "Pipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -31,7 +35,10 @@ let package = Package(
         // The typed config `wecare build` generates. Only the runtime side depends on it, never the CLI.
         .target(name: "WecareConfig", path: "generated/swift/WecareConfig"),
         .testTarget(name: "WecareConfigTests", dependencies: ["WecareConfig"]),
-        .testTarget(name: "GeneratorsTests", dependencies: ["Generators", "Pipeline", "SpecModel", "SpecLoading"]),
+        .testTarget(name: "GeneratorsTests", dependencies: ["Generators", "Pipeline", "SpecModel", "SpecLoading", "AWSClient", "TestSupport"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SpecDiffTests", dependencies: ["SpecDiff", "Pipeline", "SpecModel", "SpecLoading"]),
         .testTarget(name: "SpecLoadingTests", dependencies: ["SpecLoading", "SpecCheck"]),
         .testTarget(name: "SpecCheckTests", dependencies: ["SpecLoading", "SpecCheck", "Pipeline"],
                     resources: [.copy("Golden")]),

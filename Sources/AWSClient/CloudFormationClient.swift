@@ -1,0 +1,324 @@
+import Foundation
+
+/// CloudFormation (query protocol, API 2010-05-15): stacks, change sets, events.
+public struct CloudFormationClient: Sendable {
+    public let client: AWSClient
+    private let service = AWSService.cloudFormation
+
+    public init(client: AWSClient) {
+        self.client = client
+    }
+
+    public struct Parameter: Sendable, Equatable {
+        public var key: String
+        public var value: String
+
+        public init(key: String, value: String) {
+            self.key = key
+            self.value = value
+        }
+    }
+
+    public enum ChangeSetType: String, Sendable {
+        case create = "CREATE"
+        case update = "UPDATE"
+    }
+
+    /// One resource a change set would touch.
+    public struct ResourceChange: Sendable, Equatable {
+        /// `Add`, `Modify`, `Remove`, `Import`, `Dynamic` or `SyncWithActual`.
+        public var action: String
+        public var logicalResourceID: String
+        public var physicalResourceID: String?
+        public var resourceType: String
+        /// `True`, `False` or `Conditional`; only set for `Modify`.
+        public var replacement: String?
+        /// Which parts change: `Properties`, `Metadata`, `Tags`, …
+        public var scope: [String]
+
+        public init(
+            action: String, logicalResourceID: String, physicalResourceID: String? = nil,
+            resourceType: String, replacement: String? = nil, scope: [String] = []
+        ) {
+            self.action = action
+            self.logicalResourceID = logicalResourceID
+            self.physicalResourceID = physicalResourceID
+            self.resourceType = resourceType
+            self.replacement = replacement
+            self.scope = scope
+        }
+    }
+
+    public struct ChangeSet: Sendable, Equatable {
+        public var changeSetID: String?
+        public var stackID: String?
+        /// `CREATE_PENDING` … `CREATE_COMPLETE` or `FAILED`.
+        public var status: String
+        /// `AVAILABLE` once it can be executed.
+        public var executionStatus: String?
+        public var statusReason: String?
+        public var changes: [ResourceChange]
+
+        public init(
+            changeSetID: String? = nil, stackID: String? = nil, status: String, executionStatus: String? = nil,
+            statusReason: String? = nil, changes: [ResourceChange] = []
+        ) {
+            self.changeSetID = changeSetID
+            self.stackID = stackID
+            self.status = status
+            self.executionStatus = executionStatus
+            self.statusReason = statusReason
+            self.changes = changes
+        }
+    }
+
+    public struct StackOutput: Sendable, Equatable {
+        public var key: String
+        public var value: String
+        public var description: String?
+        public var exportName: String?
+
+        public init(key: String, value: String, description: String? = nil, exportName: String? = nil) {
+            self.key = key
+            self.value = value
+            self.description = description
+            self.exportName = exportName
+        }
+    }
+
+    public struct Stack: Sendable, Equatable {
+        public var stackID: String
+        public var name: String
+        public var status: String
+        public var statusReason: String?
+        public var outputs: [StackOutput]
+
+        public init(stackID: String, name: String, status: String, statusReason: String? = nil, outputs: [StackOutput] = []) {
+            self.stackID = stackID
+            self.name = name
+            self.status = status
+            self.statusReason = statusReason
+            self.outputs = outputs
+        }
+    }
+
+    public struct StackEvent: Sendable, Equatable {
+        public var eventID: String
+        public var timestamp: Date
+        public var logicalResourceID: String
+        public var physicalResourceID: String?
+        public var resourceType: String
+        public var status: String
+        public var statusReason: String?
+
+        public init(
+            eventID: String, timestamp: Date, logicalResourceID: String, physicalResourceID: String? = nil,
+            resourceType: String, status: String, statusReason: String? = nil
+        ) {
+            self.eventID = eventID
+            self.timestamp = timestamp
+            self.logicalResourceID = logicalResourceID
+            self.physicalResourceID = physicalResourceID
+            self.resourceType = resourceType
+            self.status = status
+            self.statusReason = statusReason
+        }
+    }
+
+    public struct TemplateValidation: Sendable, Equatable {
+        public var description: String?
+        public var parameterKeys: [String]
+        /// Capabilities the template needs, e.g. `CAPABILITY_IAM`.
+        public var capabilities: [String]
+        public var capabilitiesReason: String?
+
+        public init(description: String? = nil, parameterKeys: [String] = [], capabilities: [String] = [], capabilitiesReason: String? = nil) {
+            self.description = description
+            self.parameterKeys = parameterKeys
+            self.capabilities = capabilities
+            self.capabilitiesReason = capabilitiesReason
+        }
+    }
+
+    // MARK: - Operations
+
+    /// Creates a stack directly (used for emulator set-up; deployments go through change sets).
+    /// Returns the stack id.
+    public func createStack(
+        name: String,
+        templateBody: String,
+        parameters: [Parameter] = [],
+        capabilities: [String] = []
+    ) async throws -> String {
+        var form = QueryParameters()
+        form.set("StackName", name)
+        form.set("TemplateBody", templateBody)
+        Self.add(parameters, capabilities: capabilities, to: &form)
+        let result = try await client.query(service, action: "CreateStack", parameters: form)
+        return try require(result.string("StackId"), "StackId", "CreateStack")
+    }
+
+    /// Returns the change set id and the stack id.
+    public func createChangeSet(
+        stackName: String,
+        changeSetName: String,
+        type: ChangeSetType,
+        templateBody: String,
+        parameters: [Parameter] = [],
+        capabilities: [String] = [],
+        description: String? = nil
+    ) async throws -> (changeSetID: String, stackID: String?) {
+        var form = QueryParameters()
+        form.set("StackName", stackName)
+        form.set("ChangeSetName", changeSetName)
+        form.set("ChangeSetType", type.rawValue)
+        form.set("TemplateBody", templateBody)
+        form.set("Description", description)
+        Self.add(parameters, capabilities: capabilities, to: &form)
+        let result = try await client.query(service, action: "CreateChangeSet", parameters: form)
+        return (try require(result.string("Id"), "Id", "CreateChangeSet"), result.string("StackId"))
+    }
+
+    /// Reads a change set with all its changes (following `NextToken` pages).
+    public func describeChangeSet(stackName: String, changeSetName: String) async throws -> ChangeSet {
+        var changeSet: ChangeSet?
+        var nextToken: String?
+        repeat {
+            var form = QueryParameters()
+            form.set("ChangeSetName", changeSetName)
+            form.set("StackName", stackName)
+            form.set("NextToken", nextToken)
+            let result = try await client.query(service, action: "DescribeChangeSet", parameters: form)
+            let changes = result.all("Changes/member").compactMap { $0.child("ResourceChange") }.map { change in
+                ResourceChange(
+                    action: change.string("Action") ?? "",
+                    logicalResourceID: change.string("LogicalResourceId") ?? "",
+                    physicalResourceID: change.string("PhysicalResourceId"),
+                    resourceType: change.string("ResourceType") ?? "",
+                    replacement: change.string("Replacement"),
+                    scope: change.all("Scope/member").map(\.text)
+                )
+            }
+            if changeSet == nil {
+                changeSet = ChangeSet(
+                    changeSetID: result.string("ChangeSetId"),
+                    stackID: result.string("StackId"),
+                    status: try require(result.string("Status"), "Status", "DescribeChangeSet"),
+                    executionStatus: result.string("ExecutionStatus"),
+                    statusReason: result.string("StatusReason"),
+                    changes: changes
+                )
+            } else {
+                changeSet?.changes += changes
+            }
+            nextToken = result.string("NextToken").flatMap { $0.isEmpty ? nil : $0 }
+        } while nextToken != nil
+        return changeSet!
+    }
+
+    public func executeChangeSet(stackName: String, changeSetName: String) async throws {
+        var form = QueryParameters()
+        form.set("ChangeSetName", changeSetName)
+        form.set("StackName", stackName)
+        _ = try await client.query(service, action: "ExecuteChangeSet", parameters: form)
+    }
+
+    public func deleteChangeSet(stackName: String, changeSetName: String) async throws {
+        var form = QueryParameters()
+        form.set("ChangeSetName", changeSetName)
+        form.set("StackName", stackName)
+        _ = try await client.query(service, action: "DeleteChangeSet", parameters: form)
+    }
+
+    /// The stack, or nil when it does not exist (CloudFormation reports that as a `ValidationError`).
+    public func describeStack(name: String) async throws -> Stack? {
+        var form = QueryParameters()
+        form.set("StackName", name)
+        let result: XMLTree
+        do {
+            result = try await client.query(service, action: "DescribeStacks", parameters: form)
+        } catch let error as AWSError where error.code == "ValidationError" && error.message.contains("does not exist") {
+            return nil
+        }
+        guard let stack = result.element("Stacks/member") else { return nil }
+        return Stack(
+            stackID: stack.string("StackId") ?? "",
+            name: stack.string("StackName") ?? name,
+            status: try require(stack.string("StackStatus"), "StackStatus", "DescribeStacks"),
+            statusReason: stack.string("StackStatusReason"),
+            outputs: stack.all("Outputs/member").map { output in
+                StackOutput(
+                    key: output.string("OutputKey") ?? "",
+                    value: output.string("OutputValue") ?? "",
+                    description: output.string("Description"),
+                    exportName: output.string("ExportName")
+                )
+            }
+        )
+    }
+
+    /// All events of a stack, newest first (following `NextToken` pages).
+    public func describeStackEvents(stackName: String) async throws -> [StackEvent] {
+        var events: [StackEvent] = []
+        var nextToken: String?
+        repeat {
+            var form = QueryParameters()
+            form.set("StackName", stackName)
+            form.set("NextToken", nextToken)
+            let result = try await client.query(service, action: "DescribeStackEvents", parameters: form)
+            for event in result.all("StackEvents/member") {
+                let stamp = event.string("Timestamp") ?? ""
+                guard let timestamp = AWSTimestamp.parse(stamp) else {
+                    throw AWSClientError.invalidResponse(
+                        service: service.name, operation: "DescribeStackEvents", reason: "bad Timestamp \"\(stamp)\"")
+                }
+                events.append(StackEvent(
+                    eventID: event.string("EventId") ?? "",
+                    timestamp: timestamp,
+                    logicalResourceID: event.string("LogicalResourceId") ?? "",
+                    physicalResourceID: event.string("PhysicalResourceId"),
+                    resourceType: event.string("ResourceType") ?? "",
+                    status: event.string("ResourceStatus") ?? "",
+                    statusReason: event.string("ResourceStatusReason")
+                ))
+            }
+            nextToken = result.string("NextToken").flatMap { $0.isEmpty ? nil : $0 }
+        } while nextToken != nil
+        // AWS already sends newest first; a stable sort keeps that promise for emulators too.
+        return events.enumerated()
+            .sorted { $0.element.timestamp == $1.element.timestamp ? $0.offset < $1.offset : $0.element.timestamp > $1.element.timestamp }
+            .map(\.element)
+    }
+
+    public func deleteStack(name: String) async throws {
+        var form = QueryParameters()
+        form.set("StackName", name)
+        _ = try await client.query(service, action: "DeleteStack", parameters: form)
+    }
+
+    public func validateTemplate(templateBody: String) async throws -> TemplateValidation {
+        var form = QueryParameters()
+        form.set("TemplateBody", templateBody)
+        let result = try await client.query(service, action: "ValidateTemplate", parameters: form)
+        return TemplateValidation(
+            description: result.string("Description"),
+            parameterKeys: result.all("Parameters/member").compactMap { $0.string("ParameterKey") },
+            capabilities: result.all("Capabilities/member").map(\.text),
+            capabilitiesReason: result.string("CapabilitiesReason")
+        )
+    }
+
+    // MARK: - Private
+
+    private static func add(_ parameters: [Parameter], capabilities: [String], to form: inout QueryParameters) {
+        form.setList("Capabilities", capabilities)
+        form.setStructureList("Parameters", parameters.map { [("ParameterKey", $0.key), ("ParameterValue", $0.value)] })
+    }
+
+    private func require(_ value: String?, _ field: String, _ operation: String) throws -> String {
+        guard let value else {
+            throw AWSClientError.invalidResponse(service: service.name, operation: operation, reason: "missing \(field)")
+        }
+        return value
+    }
+}

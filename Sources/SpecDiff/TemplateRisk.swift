@@ -125,6 +125,7 @@ enum TemplateRisk {
     }
 
     static func enabled(_ spec: JSONValue?) -> Bool {
-        TemplateDiff.member(spec, "PointInTimeRecoveryEnabled") == .bool(true)
+        // The walk may stop at the specification or descend to its flag.
+        spec == .bool(true) || TemplateDiff.member(spec, "PointInTimeRecoveryEnabled") == .bool(true)
     }
 }

@@ -28,8 +28,9 @@ let package = Package(
         // The project's own small AWS client (SigV4, JSON/REST-JSON/query protocols, retries).
         .target(name: "AWSClient", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Pipeline", dependencies: ["SpecModel", "SpecLoading", "SpecCheck", "Generators", "SpecDiff"]),
+        .target(name: "Deploy", dependencies: ["Pipeline", "SpecModel", "SpecLoading", "AWSClient", .product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(name: "wecare", dependencies: [
-            "Pipeline",
+            "Pipeline", "Deploy", "AWSClient",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The typed config `wecare build` generates. Only the runtime side depends on it, never the CLI.
@@ -38,6 +39,7 @@ let package = Package(
         .testTarget(name: "GeneratorsTests", dependencies: ["Generators", "Pipeline", "SpecModel", "SpecLoading", "AWSClient", "TestSupport"]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DeployTests", dependencies: ["Deploy", "Pipeline", "AWSClient", "SpecLoading", "TestSupport"]),
         .testTarget(name: "SpecDiffTests", dependencies: ["SpecDiff", "Pipeline", "SpecModel", "SpecLoading"]),
         .testTarget(name: "SpecLoadingTests", dependencies: ["SpecLoading", "SpecCheck"]),
         .testTarget(name: "SpecCheckTests", dependencies: ["SpecLoading", "SpecCheck", "Pipeline"],

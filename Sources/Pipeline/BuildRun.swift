@@ -9,6 +9,11 @@ public struct BuildRun: Sendable {
     public var check: CheckRun
     public var files: [GeneratedFile]
 
+    public init(check: CheckRun, files: [GeneratedFile]) {
+        self.check = check
+        self.files = files
+    }
+
     public enum Failure: Error, CustomStringConvertible {
         case specErrors(CheckRun)
         case io(String)

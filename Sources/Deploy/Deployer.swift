@@ -1,0 +1,126 @@
+import AWSClient
+import Foundation
+
+/// Creates and executes CloudFormation change sets and follows the stack to a final state.
+public struct Deployer: Sendable {
+    public let cloudFormation: CloudFormationClient
+    public let progress: any DeployProgress
+    public let now: @Sendable () -> Date
+    public let pause: @Sendable (Duration) async throws -> Void
+    /// How long to wait for a change set or a stack before giving up.
+    public let timeout: Duration
+
+    public init(cloudFormation: CloudFormationClient, progress: any DeployProgress, now: @escaping @Sendable () -> Date = Date.init,
+                pause: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }, timeout: Duration = .seconds(3600)) {
+        self.cloudFormation = cloudFormation
+        self.progress = progress
+        self.now = now
+        self.pause = pause
+        self.timeout = timeout
+    }
+
+    /// A change set created against the stack (or a new stack) and described; `keep` leaves it for execution.
+    public struct PreparedChangeSet: Sendable {
+        public var plan: DeployPlan
+        public var name: String
+    }
+
+    static let terminalSuccess: Set<String> = ["CREATE_COMPLETE", "UPDATE_COMPLETE", "IMPORT_COMPLETE"]
+
+    /// Creates a change set and describes it. With no changes the change set is deleted and the verdict is `noChanges`.
+    public func prepareChangeSet(_ target: DeployTarget) async throws -> PreparedChangeSet {
+        let existing = try await cloudFormation.describeStack(name: target.stack)
+        if let status = existing?.status, status == "ROLLBACK_COMPLETE" || status == "ROLLBACK_FAILED" {
+            throw DeployError.aws("stack \(target.stack) is \(status) after a failed creation and cannot be updated; delete it (aws cloudformation delete-stack --stack-name \(target.stack)) and deploy again")
+        }
+        let type: CloudFormationClient.ChangeSetType = existing == nil || existing?.status == "REVIEW_IN_PROGRESS" ? .create : .update
+        let name = "wecare-\(target.templateHash.prefix(12))-\(Int(now().timeIntervalSince1970))"
+        progress.note("creating change set \(name) (\(type.rawValue)) on stack \(target.stack)")
+        _ = try await cloudFormation.createChangeSet(
+            stackName: target.stack, changeSetName: name, type: type, templateBody: target.templateBody,
+            parameters: target.parameters.map { .init(key: $0.key, value: $0.value) },
+            description: "wecare: branch \(target.branch), spec \(target.specHash.prefix(12))")
+        let deadline = now().addingTimeInterval(seconds(timeout))
+        var changeSet = try await cloudFormation.describeChangeSet(stackName: target.stack, changeSetName: name)
+        while changeSet.status.hasSuffix("_PENDING") || changeSet.status.hasSuffix("_IN_PROGRESS") {
+            guard now() < deadline else { throw DeployError.changeSetFailed("still \(changeSet.status) after \(timeout)") }
+            try await pause(.milliseconds(500))
+            changeSet = try await cloudFormation.describeChangeSet(stackName: target.stack, changeSetName: name)
+        }
+        func plan(_ verdict: DeployPlan.Verdict, _ changes: [DeployPlan.Change]) -> DeployPlan {
+            DeployPlan(branch: target.branch, environment: target.environment, stack: target.stack, specHash: target.specHash,
+                       templateHash: target.templateHash, verdict: verdict, changeSetName: verdict == .ready ? name : nil,
+                       changeSetType: type.rawValue, changes: changes)
+        }
+        if changeSet.status == "FAILED" {
+            let reason = changeSet.statusReason ?? ""
+            if reason.contains("didn't contain changes") || reason.contains("No updates are to be performed") {
+                try? await cloudFormation.deleteChangeSet(stackName: target.stack, changeSetName: name)
+                return PreparedChangeSet(plan: plan(.noChanges, []), name: name)
+            }
+            throw DeployError.changeSetFailed(reason.isEmpty ? "status FAILED" : reason)
+        }
+        let changes = changeSet.changes.map { c -> DeployPlan.Change in
+            let (risk, why) = ChangeRisk.classify(action: c.action, resourceType: c.resourceType, replacement: c.replacement)
+            return DeployPlan.Change(action: c.action, logicalID: c.logicalResourceID, resourceType: c.resourceType,
+                                     replacement: c.replacement, risk: risk, why: why)
+        }.sorted { ($0.action, $0.logicalID) < ($1.action, $1.logicalID) }
+        return PreparedChangeSet(plan: plan(changes.isEmpty ? .noChanges : .ready, changes), name: name)
+    }
+
+    /// Removes a change set that will not be executed (after `wecare plan`, or a declined prompt).
+    public func discard(_ prepared: PreparedChangeSet, stack: String) async {
+        try? await cloudFormation.deleteChangeSet(stackName: stack, changeSetName: prepared.name)
+    }
+
+    /// Executes the change set and follows the stack events until the stack reaches a final state.
+    public func execute(_ prepared: PreparedChangeSet, stack: String) async throws {
+        let started = now().addingTimeInterval(-1)
+        do {
+            try await cloudFormation.executeChangeSet(stackName: stack, changeSetName: prepared.name)
+        } catch let error as AWSError {
+            // Some emulators reject a resource while executing instead of recording a failed event:
+            // show the rejection and whatever events the stack has, and fail.
+            let events = (try? await cloudFormation.describeStackEvents(stackName: stack)) ?? []
+            for e in events.reversed() { progress.event(e, done: 0, total: max(prepared.plan.changes.count, 1)) }
+            let status = (try? await cloudFormation.describeStack(name: stack))??.status ?? "unknown"
+            progress.finished(status: status)
+            throw DeployError.stackFailed(status: status, failures: ["ExecuteChangeSet rejected by CloudFormation: \(error.code): \(error.message)"]
+                + events.filter { $0.status.hasSuffix("_FAILED") }.map { "\($0.logicalResourceID) [\($0.resourceType)] \($0.status): \($0.statusReason ?? "")" })
+        }
+        var seen = Set<String>()
+        var done = 0
+        let total = max(prepared.plan.changes.count, 1)
+        let deadline = now().addingTimeInterval(seconds(timeout))
+        var failures: [String] = []
+        while true {
+            let events = try await cloudFormation.describeStackEvents(stackName: stack)
+                .filter { $0.timestamp >= started && !seen.contains($0.eventID) }
+                .sorted { $0.timestamp < $1.timestamp }
+            for e in events {
+                seen.insert(e.eventID)
+                if e.logicalResourceID != stack, e.status.hasSuffix("_COMPLETE") { done += 1 }
+                if e.status.hasSuffix("_FAILED") {
+                    failures.append("\(e.logicalResourceID) [\(e.resourceType)] \(e.status): \(e.statusReason ?? "no reason given")")
+                }
+                progress.event(e, done: min(done, total), total: total)
+            }
+            guard let stackNow = try await cloudFormation.describeStack(name: stack) else {
+                throw DeployError.aws("stack \(stack) disappeared while deploying")
+            }
+            let status = stackNow.status
+            if !status.hasSuffix("_IN_PROGRESS") {
+                progress.finished(status: status)
+                if Self.terminalSuccess.contains(status) { return }
+                if failures.isEmpty, let reason = stackNow.statusReason { failures.append("\(stack): \(reason)") }
+                throw DeployError.stackFailed(status: status, failures: failures)
+            }
+            guard now() < deadline else { throw DeployError.aws("stack \(stack) still \(status) after \(timeout)") }
+            try await pause(.seconds(2))
+        }
+    }
+
+    private func seconds(_ d: Duration) -> TimeInterval {
+        TimeInterval(d.components.seconds) + TimeInterval(d.components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,46 @@
+import AWSClient
+import ArgumentParser
+import Foundation
+
+/// The options every AWS-facing subcommand shares.
+struct AWSOptions: ParsableArguments {
+    @Option(help: "Send every AWS request to this endpoint (a local emulator such as moto).") var endpointURL: String?
+    @Option(help: "AWS region (default: AWS_REGION, then the specs' region).") var region: String?
+    @Option(help: "Named profile of the shared credentials file.") var profile: String?
+
+    func client(defaultRegion: String) throws -> AWSClient {
+        let env = ProcessInfo.processInfo.environment
+        var endpoint: URL?
+        if let endpointURL {
+            guard let url = URL(string: endpointURL), url.scheme == "http" || url.scheme == "https" else {
+                throw ValidationError("--endpoint-url must be an http(s) URL, got '\(endpointURL)'")
+            }
+            endpoint = url
+        }
+        return AWSClient(configuration: AWSClientConfiguration(
+            region: region ?? env["AWS_REGION"] ?? env["AWS_DEFAULT_REGION"] ?? defaultRegion,
+            endpointOverride: endpoint,
+            credentialsProvider: CredentialsProviderChain.standard(environment: env, profile: profile ?? env["AWS_PROFILE"])))
+    }
+}
+
+/// The deployment options `plan` and `deploy` share.
+struct TargetOptions: ParsableArguments {
+    @Option(help: "The git branch being deployed; decides the environment.") var branch: String
+    @Option(help: "Stack name (default: the environment's).") var stack: String?
+    @Option(name: .customLong("parameter"), help: "A template parameter, NAME=VALUE (repeatable). WECARE_PARAM_<NAME> works too.")
+    var parameters: [String] = []
+    @Option(help: "Project root holding specs/, environments/ and generated/.") var root: String = "."
+
+    func parameterValues() throws -> [String: String] {
+        var values: [String: String] = [:]
+        for (key, value) in ProcessInfo.processInfo.environment where key.hasPrefix("WECARE_PARAM_") {
+            values[String(key.dropFirst("WECARE_PARAM_".count))] = value
+        }
+        for p in parameters {
+            guard let eq = p.firstIndex(of: "="), eq != p.startIndex else { throw ValidationError("--parameter takes NAME=VALUE, got '\(p)'") }
+            values[String(p[..<eq])] = String(p[p.index(after: eq)...])
+        }
+        return values
+    }
+}

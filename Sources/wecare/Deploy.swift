@@ -1,0 +1,95 @@
+import ArgumentParser
+import AWSClient
+import Deploy
+import Foundation
+import Pipeline
+import SpecLoading
+
+struct DeployCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deploy",
+        abstract: "Deploy a branch to its environment through a CloudFormation change set.",
+        discussion: """
+        Refuses, before any request to AWS: a branch that deploys nowhere, specs with errors, a generated/ that \
+        is not what the specs produce, missing parameters, and a --plan whose hashes no longer match. \
+        Exit 0 deployed (or nothing to change), 1 refused or failed, 2 usage errors.
+        """)
+
+    @OptionGroup var target: TargetOptions
+    @OptionGroup var aws: AWSOptions
+    @Option(help: "A plan written by `wecare plan --out`; refuse when it no longer matches.") var plan: String?
+    @Flag(help: "Execute without asking.") var yes = false
+
+    func run() async throws {
+        try await Self.guarded {
+            let inputs = try Self.inputs(target)
+            let region = try inputs.target().region
+            var reviewed: DeployPlan?
+            if let plan {
+                let data = try Data(contentsOf: URL(fileURLWithPath: plan))
+                guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                    throw DeployError.planMismatch(["\(plan) is not a plan file"])
+                }
+                reviewed = try DeployPlan.parse(object)
+            }
+            let yes = self.yes
+            let result = try await DeployFlow.deploy(inputs, reviewed: reviewed, deployer: Self.deployer(try aws.client(defaultRegion: region))) { plan in
+                print(plan.text, terminator: "")
+                if yes { return true }
+                guard isatty(STDIN_FILENO) == 1 else {
+                    print("not a terminal and no --yes: refusing to execute")
+                    return false
+                }
+                print("Execute this change set? Type 'yes' to continue: ", terminator: "")
+                return readLine()?.trimmingCharacters(in: .whitespaces) == "yes"
+            }
+            if result.verdict == .noChanges {
+                print(result.text, terminator: "")
+            } else {
+                print("deployed \(result.environment) (stack \(result.stack))")
+            }
+        }
+    }
+
+    static func inputs(_ options: TargetOptions) throws -> DeployFlow.Inputs {
+        let root = URL(fileURLWithPath: options.root)
+        return DeployFlow.Inputs(branch: options.branch, files: try SpecTree.read(root: root), generated: root.appendingPathComponent("generated"),
+                                 parameters: try options.parameterValues(), stack: options.stack, today: Today.string())
+    }
+
+    static func deployer(_ client: AWSClient) -> Deployer {
+        let progress: any DeployProgress = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["CI"] == nil
+            ? TerminalProgress(write: { FileHandle.standardOutput.write(Data($0.utf8)) })
+            : LineProgress(write: { print($0) })
+        return Deployer(cloudFormation: .init(client: client), progress: progress)
+    }
+
+    /// Maps refusals and failures to a message and exit 1; usage problems stay exit 2.
+    static func guarded(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let error as DeployError {
+            switch error {
+            case .specErrors(_, let report): print(report, terminator: "")
+            case .drift(let diff): print(diff, terminator: "")
+            case .stackFailed(_, let failures):
+                print("failing events:")
+                for f in failures { print("  \(f)") }
+            default: break
+            }
+            FileHandle.standardError.write(Data("wecare: \(error.description)\n".utf8))
+            throw ExitCode(1)
+        } catch let error as SpecTree.ReadError {
+            FileHandle.standardError.write(Data("wecare: \(error.description)\n".utf8))
+            throw ExitCode(2)
+        } catch let error as ValidationError {
+            throw error
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            FileHandle.standardError.write(Data("wecare: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+

@@ -1,0 +1,86 @@
+import AWSClient
+import Deploy
+import Foundation
+import TestSupport
+import XCTest
+
+/// Deployments against moto's CloudFormation, started by the test on 127.0.0.1.
+final class MotoDeployTests: XCTestCase {
+    static let server = MotoServer(accountID: "809904170947")
+
+    override class func tearDown() {
+        server.stop()
+        super.tearDown()
+    }
+
+    func client() async throws -> AWSClient {
+        let aws = AWSClient(configuration: AWSClientConfiguration(
+            region: "us-east-1", endpointOverride: try await Self.server.start(),
+            credentialsProvider: AWSCredentials(accessKeyID: "testing", secretAccessKey: "testing"), retryPolicy: .none))
+        // What the specs reference as existing: the execution role and the code bundle.
+        if try await IAMClient(client: aws).getRole(name: "base-wecare-digital") == nil {
+            _ = try await IAMClient(client: aws).createRole(name: "base-wecare-digital", assumeRolePolicyDocument:
+                #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#)
+            try await S3Client(client: aws).createBucket(name: "wecare-code")
+            try await S3Client(client: aws).putObject(bucket: "wecare-code", key: "wecare-service/bootstrap.zip", body: Data("PK".utf8))
+        }
+        return aws
+    }
+
+    func testDeployPreviewThenChangeAQueue() async throws {
+        let project = try TempProject()
+        defer { project.remove() }
+        let aws = try await client()
+        let progress = RecordingProgress()
+
+        // From nothing: a CREATE change set with every resource.
+        let created = try await DeployFlow.deploy(try project.inputs(branch: "feature/try"), reviewed: nil, deployer: deployer(aws, progress)) { _ in true }
+        XCTAssertEqual(created.verdict, .ready)
+        XCTAssertEqual(created.changeSetType, "CREATE")
+        XCTAssertTrue(created.changes.contains { $0.logicalID == "TableContacts" && $0.action == "Add" })
+        let stack = try await CloudFormationClient(client: aws).describeStack(name: "base-wecare-digital-preview")
+        XCTAssertEqual(stack?.status, "CREATE_COMPLETE")
+        XCTAssertTrue(progress.lines.contains("stack is CREATE_COMPLETE"), "\(progress.lines)")
+
+        // Deploying the same again changes nothing, and that is success.
+        let again = try await DeployFlow.deploy(try project.inputs(branch: "feature/try"), reviewed: nil, deployer: deployer(aws)) { _ in
+            XCTFail("nothing to confirm when nothing changes")
+            return false
+        }
+        XCTAssertEqual(again.verdict, .noChanges)
+
+        // Change a queue attribute in the spec: the plan shows the modification, deploy applies it.
+        try project.edit("specs/queues.yaml") { $0.replacingOccurrences(of: "    purpose: Bulk chunks that failed as a whole (Req 8.9)\n    visibilityTimeout: 300s",
+                                                                         with: "    purpose: Bulk chunks that failed as a whole (Req 8.9)\n    visibilityTimeout: 600s") }
+        try project.rebuild()
+        let plan = try await DeployFlow.plan(try project.inputs(branch: "feature/try"), deployer: deployer(aws))
+        XCTAssertEqual(plan.verdict, .ready)
+        XCTAssertEqual(plan.changeSetType, "UPDATE")
+        let change = try XCTUnwrap(plan.changes.first { $0.logicalID == "QueueBulkDlq" }, "\(plan.changes)")
+        XCTAssertEqual(change.action, "Modify")
+        XCTAssertTrue(plan.text.contains("QueueBulkDlq [AWS::SQS::Queue]"), plan.text)
+
+        let deployed = try await DeployFlow.deploy(try project.inputs(branch: "feature/try"), reviewed: plan, deployer: deployer(aws)) { _ in true }
+        XCTAssertTrue(deployed.changes.contains { $0.logicalID == "QueueBulkDlq" })
+        let sqs = SQSClient(client: aws)
+        let url = try await sqs.getQueueURL(name: "base-wecare-digital-preview-bulk-dlq")
+        let attributes = try await sqs.getQueueAttributes(queueURL: url)
+        XCTAssertEqual(attributes["VisibilityTimeout"], "600")
+    }
+
+    func testATemplateTheEmulatorRejectsFailsWithTheFailingEvent() async throws {
+        let aws = try await client()
+        let template = #"{"Resources":{"QueueBroken":{"Type":"AWS::SQS::Queue","Properties":{"QueueName":"broken","RedrivePolicy":{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:809904170947:does-not-exist","maxReceiveCount":3}}}}}"#
+        let target = DeployTarget(branch: "feature/broken", environment: "preview", stack: "wecare-broken", region: "us-east-1",
+                                  templateBody: template, specHash: "s", templateHash: DeployTarget.hash(template), parameters: [])
+        let progress = RecordingProgress()
+        let d = deployer(aws, progress)
+        let prepared = try await d.prepareChangeSet(target)
+        do {
+            try await d.execute(prepared, stack: target.stack)
+            XCTFail("the broken template deployed")
+        } catch let DeployError.stackFailed(_, failures) {
+            XCTAssertTrue(failures.contains { $0.contains("NonExistentQueue") || $0.contains("does not exist") }, "\(failures)")
+        }
+    }
+}

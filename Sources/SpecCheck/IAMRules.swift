@@ -156,9 +156,8 @@ enum IAMRules {
         """)],
         passing: [RuleExample("specs/iam.yaml", baseIAM)],
         check: .deployment { d in
-            let scopes = d.resolvedScopes
-            return d.platform.functions.flatMap { f -> [Diagnostic] in
-                let missing = d.needs(of: f).filter { need in !scopes.contains { $0.covers(need) } }
+            d.platform.functions.flatMap { f -> [Diagnostic] in
+                let missing = d.needs(of: f).filter { !d.isGranted($0) }
                 // One finding per spec entry, naming the actions; ARNs differ per environment, the entry does not.
                 var groups: [(location: SourceLocation, reason: String, actions: [String], condition: Bool)] = []
                 for need in missing {
@@ -200,11 +199,30 @@ enum IAMRules {
         """)],
         passing: [RuleExample("specs/iam.yaml", baseIAM)],
         check: .deployment { d in
+            // Needed resources per action, sorted, so that a prefix grant finds a use by binary search.
             let needs = d.platform.functions.flatMap { d.needs(of: $0) }
+            let needed = Dictionary(grouping: needs, by: \.action).mapValues { Array(Set($0.map(\.resource))).sorted() }
+            let listed = Dictionary(grouping: needs.filter { $0.listPrefix != nil }, by: \.action)
+            func used(_ action: String, by resolved: ResolvedScope) -> Bool {
+                if Glob.isPattern(action) || resolved.hasComplexPatterns || listed[action] != nil {
+                    return needs.contains { resolved.covers($0, action: action) }
+                }
+                guard let resources = needed[action] else { return false }
+                return resolved.resources.contains { granted in
+                    let stem = Glob.prefixStem(granted) ?? granted
+                    var lo = 0, hi = resources.count
+                    while lo < hi {
+                        let mid = (lo + hi) / 2
+                        if resources[mid] < stem { lo = mid + 1 } else { hi = mid }
+                    }
+                    guard lo < resources.count else { return false }
+                    return Glob.isPattern(granted) ? resources[lo].hasPrefix(stem) : resources[lo] == stem
+                }
+            }
             return d.resolvedScopes.flatMap { resolved in
                 let scope = resolved.scope
                 return scope.actions.filter { action in
-                    !starOnlyActions.contains(action.value) && !needs.contains { resolved.covers($0, action: action.value) }
+                    !starOnlyActions.contains(action.value) && !used(action.value, by: resolved)
                 }.map { action in
                     Diagnostic(RuleID.unusedScope, action.location, "scope '\(scope.sid.value)' grants \(action.value), which no function needs on its resources",
                                hint: "remove it from the scope, or add the access entry of the function that needs it", severity: .warning)

@@ -332,9 +332,8 @@ enum S3Rules {
         """)],
         check: .deployment { d in
             var out: [Diagnostic] = []
-            let scopes = d.resolvedScopes
             for f in d.platform.functions {
-                let needs = d.needs(of: f).filter { need in need.resource.hasPrefix("arn:aws:s3:::") && scopes.contains { $0.covers(need) } }
+                let needs = d.needs(of: f).filter { need in need.resource.hasPrefix("arn:aws:s3:::") && d.isGranted(need) }
                 let granted = needs.filter { $0.resource.hasPrefix("arn:aws:s3:::") }.map(\.resource)
                 func grantedBucket(_ name: String) -> Bool { granted.contains { $0 == "arn:aws:s3:::\(name)" || $0.hasPrefix("arn:aws:s3:::\(name)/") } }
                 func grantedKey(_ key: String, in bucket: String) -> Bool { granted.contains { $0.hasPrefix("arn:aws:s3:::\(bucket)/\(key)") } }
@@ -342,13 +341,13 @@ enum S3Rules {
                     let name = v.name.value
                     switch v.value {
                     case .reference(let r) where r.kind == .bucket:
-                        if let b = d.platform.bucket(r.name.value), !grantedBucket(b.name.value) {
+                        if let b = d.bucket(r.name.value), !grantedBucket(b.name.value) {
                             out.append(Diagnostic(RuleID.environmentOutsideGrant, r.name.location,
                                                   "\(name) of function '\(f.id.value)' names bucket '\(b.name.value)', but the role grants the function nothing in it",
                                                   hint: "add an access entry on one of its prefixes, or remove the variable", resource: ResourceID(.function, f.id.value)))
                         }
                     case .reference(let r) where r.kind == .prefix:
-                        if let p = d.platform.prefix(r.name.value), let b = d.platform.bucket(p.bucket), !grantedKey(d.keyPrefix(p), in: b.name.value) {
+                        if let p = d.prefix(named: r.name.value), let b = d.bucket(p.bucket), !grantedKey(d.keyPrefix(p), in: b.name.value) {
                             out.append(Diagnostic(RuleID.environmentOutsideGrant, r.name.location,
                                                   "\(name) of function '\(f.id.value)' names prefix '\(p.id.value)', but the role grants the function nothing under it",
                                                   hint: "add `- { prefix: \(p.id.value), allow: [get] }` (or put) to its access, or remove the variable",

@@ -202,7 +202,7 @@ enum References {
     }
 
     static func unresolved(_ p: Platform) -> [Diagnostic] {
-        let declared = p.declarations.map(\.id)
+        let declared = Set(p.declarations.map(\.id))
         return all(p).filter { !declared.contains($0.id) }.map { ref in
             let candidates = declared.filter { $0.kind == ref.kind }.map(\.name)
             var hint = candidates.isEmpty ? "declare a \(ref.kind.key) named '\(ref.name.value)'" : "declared \(ref.kind.key)s: \(candidates.sorted().joined(separator: ", "))"

@@ -6,12 +6,93 @@ public struct Deployment: Sendable {
     /// Every function's needs, computed once: most IAM and S3 rules walk them.
     public private(set) var needsByFunction: [String: [Need]] = [:]
     public private(set) var resolvedScopes: [ResolvedScope] = []
+    /// What the scopes grant, indexed so that checking a need costs the same however large the spec:
+    /// exact action → exact resources, exact action → resource prefixes (`arn…/*`), and the rest.
+    private var exactGrants: [String: Set<String>] = [:]
+    private var prefixGrants: [String: Set<String>] = [:]
+    private var prefixLengths: [String: Set<Int>] = [:]
+    private var scopesByAction: [String: [Int]] = [:]
+    private var patternScopes: [Int] = []
+    private let lookup: Lookup
+
+    /// Resources by logical name, so that large specs stay linear.
+    struct Lookup: Sendable {
+        var tables: [String: Table] = [:]
+        var queues: [String: Queue] = [:]
+        var functions: [String: Function] = [:]
+        var buckets: [String: Bucket] = [:]
+        var prefixes: [String: Prefix] = [:]
+        var logGroups: [String: LogGroup] = [:]
+        var alarms: [String: Alarm] = [:]
+        var existing: [ResourceID: ExistingResource] = [:]
+        var phoneNumbers: [String: WhatsApp.PhoneNumber] = [:]
+        var wabas: [String: WhatsApp.Waba] = [:]
+
+        init(_ p: Platform) {
+            for t in p.tables where tables[t.id.value] == nil { tables[t.id.value] = t }
+            for q in p.queues where queues[q.id.value] == nil { queues[q.id.value] = q }
+            for f in p.functions where functions[f.id.value] == nil { functions[f.id.value] = f }
+            for b in p.buckets where buckets[b.id.value] == nil { buckets[b.id.value] = b }
+            for x in p.prefixes where prefixes[x.id.value] == nil { prefixes[x.id.value] = x }
+            for g in p.logGroups where logGroups[g.id.value] == nil { logGroups[g.id.value] = g }
+            for a in p.alarms where alarms[a.id.value] == nil { alarms[a.id.value] = a }
+            for e in p.existing where existing[ResourceID(e.kind, e.id.value)] == nil { existing[ResourceID(e.kind, e.id.value)] = e }
+            for n in p.whatsapp?.phoneNumbers ?? [] where phoneNumbers[n.id.value] == nil { phoneNumbers[n.id.value] = n }
+            for w in p.whatsapp?.wabas ?? [] where wabas[w.id.value] == nil { wabas[w.id.value] = w }
+        }
+    }
 
     public init(platform: Platform, environment: Environment) {
         self.platform = platform
         self.environment = environment
+        self.lookup = Lookup(platform)
         needsByFunction = Dictionary(platform.functions.map { ($0.id.value, computeNeeds(of: $0)) }, uniquingKeysWith: { a, _ in a })
         resolvedScopes = (platform.rolePolicy?.scopes ?? []).map(resolve)
+        for (i, scope) in resolvedScopes.enumerated() {
+            for action in Set(scope.actions) {
+                if Glob.isPattern(action) {
+                    patternScopes.append(i)
+                    continue
+                }
+                scopesByAction[action, default: []].append(i)
+                for resource in scope.resources {
+                    if !Glob.isPattern(resource) {
+                        exactGrants[action, default: []].insert(resource)
+                    } else if let stem = Glob.prefixStem(resource) {
+                        prefixGrants[action, default: []].insert(stem)
+                        prefixLengths[action, default: []].insert(stem.utf8.count)
+                    }
+                }
+            }
+        }
+        patternScopes = Array(Set(patternScopes)).sorted()
+    }
+
+    public func table(_ name: String) -> Table? { lookup.tables[name] }
+    public func queue(_ name: String) -> Queue? { lookup.queues[name] }
+    public func function(_ name: String) -> Function? { lookup.functions[name] }
+    public func bucket(_ name: String) -> Bucket? { lookup.buckets[name] }
+    public func prefix(named name: String) -> Prefix? { lookup.prefixes[name] }
+    public func logGroup(_ name: String) -> LogGroup? { lookup.logGroups[name] }
+    public func existing(_ kind: ResourceKind, _ name: String) -> ExistingResource? { lookup.existing[ResourceID(kind, name)] }
+    public func phoneNumber(_ name: String) -> WhatsApp.PhoneNumber? { lookup.phoneNumbers[name] }
+
+    /// Whether any scope of the role grants the need.
+    public func isGranted(_ need: Need) -> Bool {
+        if need.listPrefix == nil {
+            if exactGrants[need.action]?.contains(need.resource) == true { return true }
+            if let stems = prefixGrants[need.action], let lengths = prefixLengths[need.action] {
+                let bytes = Array(need.resource.utf8)
+                for n in lengths where n <= bytes.count {
+                    if stems.contains(String(decoding: bytes[..<n], as: UTF8.self)) { return true }
+                }
+            }
+        }
+        for i in scopesByAction[need.action] ?? [] where resolvedScopes[i].hasComplexPatterns || need.listPrefix != nil {
+            if resolvedScopes[i].covers(need) { return true }
+        }
+        for i in patternScopes where resolvedScopes[i].covers(need) { return true }
+        return false
     }
 
     public var region: String { platform.region.value }
@@ -37,7 +118,7 @@ public struct Deployment: Sendable {
     public func bucketARN(_ bucket: Bucket) -> String { "arn:aws:s3:::\(bucket.name.value)" }
 
     public func prefixARN(_ prefix: Prefix) -> String {
-        let bucketName = platform.bucket(prefix.bucket)?.name.value ?? prefix.bucket
+        let bucketName = bucket(prefix.bucket)?.name.value ?? prefix.bucket
         return "arn:aws:s3:::\(bucketName)/\(keyPrefix(prefix))*"
     }
 
@@ -46,36 +127,36 @@ public struct Deployment: Sendable {
         let name = reference.name.value
         switch reference.kind {
         case .table:
-            guard let t = platform.table(name) else { return [] }
+            guard let t = table(name) else { return [] }
             return t.indexes.isEmpty ? [tableARN(t)] : [tableARN(t), tableARN(t) + "/index/*"]
-        case .queue: return platform.queue(name).map { [queueARN($0)] } ?? []
-        case .function: return platform.function(name).map { [functionARN($0)] } ?? []
-        case .bucket: return platform.bucket(name).map { [bucketARN($0)] } ?? []
-        case .prefix: return platform.prefix(name).map { [prefixARN($0)] } ?? []
+        case .queue: return queue(name).map { [queueARN($0)] } ?? []
+        case .function: return function(name).map { [functionARN($0)] } ?? []
+        case .bucket: return bucket(name).map { [bucketARN($0)] } ?? []
+        case .prefix: return prefix(named: name).map { [prefixARN($0)] } ?? []
         case .logGroup:
-            return platform.logGroups.first { $0.id.value == name }.map { [logGroupARN($0), logGroupARN($0) + ":*"] } ?? []
+            return logGroup(name).map { [logGroupARN($0), logGroupARN($0) + ":*"] } ?? []
         case .phoneNumber:
-            guard let p = platform.whatsapp?.phoneNumbers.first(where: { $0.id.value == name }) else { return [] }
+            guard let p = phoneNumber(name) else { return [] }
             let marker = "phone-number-id-"
             let id = p.awsId.value.hasPrefix(marker) ? String(p.awsId.value.dropFirst(marker.count)) : p.awsId.value
             return ["arn:aws:social-messaging:\(region):\(account):phone-number-id/\(id)"]
         case .smsPool:
-            return platform.existing(.smsPool, name)?["id"].map { ["arn:aws:sms-voice:\(region):\(account):pool/\($0.value)"] } ?? []
+            return existing(.smsPool, name)?["id"].map { ["arn:aws:sms-voice:\(region):\(account):pool/\($0.value)"] } ?? []
         case .emailSender:
-            return platform.existing(.emailSender, name)?["address"].map { ["arn:aws:ses:\(region):\(account):identity/\($0.value)"] } ?? []
+            return existing(.emailSender, name)?["address"].map { ["arn:aws:ses:\(region):\(account):identity/\($0.value)"] } ?? []
         case .knowledgeBase:
-            return platform.existing(.knowledgeBase, name)?["id"].map { ["arn:aws:bedrock:\(region):\(account):knowledge-base/\($0.value)"] } ?? []
+            return existing(.knowledgeBase, name)?["id"].map { ["arn:aws:bedrock:\(region):\(account):knowledge-base/\($0.value)"] } ?? []
         case .agent:
-            return platform.existing(.agent, name)?["id"].map { ["arn:aws:bedrock:\(region):\(account):agent-alias/\($0.value)/*"] } ?? []
+            return existing(.agent, name)?["id"].map { ["arn:aws:bedrock:\(region):\(account):agent-alias/\($0.value)/*"] } ?? []
         case .topic, .role:
-            return platform.existing(reference.kind, name)?["arn"].map { [$0.value] } ?? []
+            return existing(reference.kind, name)?["arn"].map { [$0.value] } ?? []
         case .secret:
-            guard let s = platform.existing(.secret, name), let secretName = s["name"]?.value else { return [] }
+            guard let s = existing(.secret, name), let secretName = s["name"]?.value else { return [] }
             return s["store"]?.value == "ssm"
                 ? ["arn:aws:ssm:\(region):\(account):parameter/\(secretName)"]
                 : ["arn:aws:secretsmanager:\(region):\(account):secret:\(secretName)-*"]
         case .userPool:
-            return platform.existing(.userPool, name)?["id"].map { ["arn:aws:cognito-idp:\(region):\(account):userpool/\($0.value)"] } ?? []
+            return existing(.userPool, name)?["id"].map { ["arn:aws:cognito-idp:\(region):\(account):userpool/\($0.value)"] } ?? []
         case .waba, .certificate, .alarm: return []
         }
     }
@@ -109,26 +190,26 @@ public struct Deployment: Sendable {
         let name = reference.name.value
         let attribute = reference.attribute?.value
         switch reference.kind {
-        case .table: return platform.table(name).map(tableName)
+        case .table: return table(name).map(tableName)
         case .queue:
-            guard let q = platform.queue(name) else { return nil }
+            guard let q = queue(name) else { return nil }
             switch attribute {
             case "arn": return queueARN(q)
             case "name": return queueName(q)
             default: return queueURL(q)
             }
-        case .function: return platform.function(name).map(functionName)
-        case .bucket: return platform.bucket(name)?.name.value
-        case .prefix: return platform.prefix(name).map(keyPrefix)
-        case .logGroup: return platform.logGroups.first { $0.id.value == name }.map(logGroupName)
-        case .alarm: return platform.alarms.first { $0.id.value == name }.map(alarmName)
-        case .phoneNumber: return platform.whatsapp?.phoneNumbers.first { $0.id.value == name }?.awsId.value
-        case .waba: return platform.whatsapp?.wabas.first { $0.id.value == name }?.awsId.value
+        case .function: return function(name).map(functionName)
+        case .bucket: return bucket(name)?.name.value
+        case .prefix: return prefix(named: name).map(keyPrefix)
+        case .logGroup: return logGroup(name).map(logGroupName)
+        case .alarm: return lookup.alarms[name].map(alarmName)
+        case .phoneNumber: return phoneNumber(name)?.awsId.value
+        case .waba: return lookup.wabas[name]?.awsId.value
         case .secret:
             // A secret variable carries where the secret lives, never its value.
             return arns(for: reference).first.map { $0.hasSuffix("-*") ? String($0.dropLast(2)) : $0 }
         case .role, .topic, .userPool, .smsPool, .emailSender, .knowledgeBase, .agent, .certificate:
-            guard let e = platform.existing(reference.kind, name) else { return nil }
+            guard let e = existing(reference.kind, name) else { return nil }
             if let attribute { return e[attribute]?.value }
             return (e["arn"] ?? e["id"] ?? e["address"])?.value
         }

@@ -26,6 +26,15 @@ public enum Glob {
         return pi == p.count
     }
 
+    public static func isPattern(_ s: String) -> Bool { s.utf8.contains { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") } }
+
+    /// For a pattern whose only wildcard is one trailing `*`, the text before it.
+    public static func prefixStem(_ pattern: String) -> String? {
+        guard pattern.hasSuffix("*") else { return nil }
+        let stem = String(pattern.dropLast())
+        return isPattern(stem) ? nil : stem
+    }
+
     /// Whether some text matches both patterns. Exact for patterns whose only wildcard is a
     /// trailing `*` (the branch rules' kind); a good witness search for the rest.
     public static func overlap(_ a: String, _ b: String) -> Bool {

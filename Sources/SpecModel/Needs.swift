@@ -32,7 +32,7 @@ extension Deployment {
             for verb in entry.verbs {
                 let actions = AccessVerbs.byKind[entry.target.kind]?[verb.value] ?? []
                 for action in actions {
-                    if action == "s3:ListBucket", let p = platform.prefix(entry.target.name.value), let b = platform.bucket(p.bucket) {
+                    if action == "s3:ListBucket", let p = prefix(named: entry.target.name.value), let b = bucket(p.bucket) {
                         out.append(Need(function: fn, action: action, resource: bucketARN(b), listPrefix: keyPrefix(p),
                                         reason: "list \(entry.target.kind.key) \(entry.target.name.value)", location: verb.location))
                         continue
@@ -78,7 +78,7 @@ extension Deployment {
 
     /// The key prefixes a scope's `s3:prefix` condition allows, resolved.
     public func conditionPrefixes(of scope: Scope) -> [String] {
-        scope.conditionPrefixes.map(\.value) + scope.listPrefixes.compactMap { platform.prefix($0.name.value).map { keyPrefix($0) + "*" } }
+        scope.conditionPrefixes.map(\.value) + scope.listPrefixes.compactMap { prefix(named: $0.name.value).map { keyPrefix($0) + "*" } }
     }
 
     /// A scope with its resources and conditions resolved for this environment.
@@ -102,6 +102,8 @@ public struct ResolvedScope: Sendable {
     private let wildActions: [String]
     private let exactResources: Set<String>
     private let wildResources: [String]
+    /// Resources with wildcards other than one trailing `*`: the index of `Deployment` cannot answer for them.
+    public let hasComplexPatterns: Bool
 
     public init(scope: Scope, actions: [String], resources: [String], conditionPrefixes: [String]) {
         self.scope = scope
@@ -113,6 +115,7 @@ public struct ResolvedScope: Sendable {
         wildActions = actions.filter(isWild)
         exactResources = Set(resources.filter { !isWild($0) })
         wildResources = resources.filter(isWild)
+        hasComplexPatterns = wildResources.contains { Glob.prefixStem($0) == nil }
     }
 
     public func covers(_ need: Need, action: String? = nil) -> Bool {

@@ -27,7 +27,7 @@ enum AlarmResources {
                 }
             case .queueDepth(let queues):
                 for ref in queues {
-                    guard let q = d.platform.queue(ref.name.value) else { continue }
+                    guard let q = d.queue(ref.name.value) else { continue }
                     var props = common
                     props["AlarmName"] = .string("\(d.alarmName(a))-\(q.id.value)")
                     props["Namespace"] = .string("AWS/SQS")

@@ -115,7 +115,7 @@ public enum CloudFormationGenerator {
             "Tags": CFN.tags(d),
         ]
         if q.fifo.value { props["FifoQueue"] = .bool(true) }
-        if let dl = q.deadLetter, let target = d.platform.queue(dl.queue.name.value) {
+        if let dl = q.deadLetter, let target = d.queue(dl.queue.name.value) {
             props["RedrivePolicy"] = .object([
                 "deadLetterTargetArn": CFN.getAtt(LogicalID.queue(target), "Arn"),
                 "maxReceiveCount": .int(dl.maxReceiveCount.value),
@@ -141,7 +141,7 @@ public enum CloudFormationGenerator {
             "Tags": CFN.tags(d),
         ]
         if let r = f.reservedConcurrency { props["ReservedConcurrentExecutions"] = .int(r.value) }
-        if let dlq = f.deadLetterQueue, let q = d.platform.queue(dlq.name.value) {
+        if let dlq = f.deadLetterQueue, let q = d.queue(dlq.name.value) {
             props["DeadLetterConfig"] = .object(["TargetArn": CFN.getAtt(LogicalID.queue(q), "Arn")])
         }
         if let g = f.logGroup, let group = d.platform.logGroups.first(where: { $0.id.value == g.name.value }) {
@@ -155,16 +155,16 @@ public enum CloudFormationGenerator {
         if case .reference(let r) = value {
             let name = r.name.value
             switch r.kind {
-            case .table: if let t = d.platform.table(name) { return CFN.ref(LogicalID.table(t)) }
+            case .table: if let t = d.table(name) { return CFN.ref(LogicalID.table(t)) }
             case .queue:
-                if let q = d.platform.queue(name) {
+                if let q = d.queue(name) {
                     switch r.attribute?.value {
                     case "arn": return CFN.getAtt(LogicalID.queue(q), "Arn")
                     case "name": return CFN.getAtt(LogicalID.queue(q), "QueueName")
                     default: return CFN.ref(LogicalID.queue(q))
                     }
                 }
-            case .function: if let f = d.platform.function(name) { return CFN.ref(LogicalID.function(f)) }
+            case .function: if let f = d.function(name) { return CFN.ref(LogicalID.function(f)) }
             case .logGroup: if let g = d.platform.logGroups.first(where: { $0.id.value == name }) { return CFN.ref(LogicalID.logGroup(g)) }
             default: break
             }

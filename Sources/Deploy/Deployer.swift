@@ -23,6 +23,11 @@ public struct Deployer: Sendable {
     public struct PreparedChangeSet: Sendable {
         public var plan: DeployPlan
         public var name: String
+        /// The stack's id as the change set names it: followed by id, never by name, so that a stack
+        /// replaced meanwhile under the same name can never be mistaken for ours.
+        public var stackID: String?
+        /// True when the stack did not exist before this change set (CloudFormation created it empty).
+        public var createdStack: Bool
     }
 
     static let terminalSuccess: Set<String> = ["CREATE_COMPLETE", "UPDATE_COMPLETE", "IMPORT_COMPLETE"]
@@ -36,7 +41,7 @@ public struct Deployer: Sendable {
         let type: CloudFormationClient.ChangeSetType = existing == nil || existing?.status == "REVIEW_IN_PROGRESS" ? .create : .update
         let name = "wecare-\(target.templateHash.prefix(12))-\(Int(now().timeIntervalSince1970))"
         progress.note("creating change set \(name) (\(type.rawValue)) on stack \(target.stack)")
-        _ = try await cloudFormation.createChangeSet(
+        let created = try await cloudFormation.createChangeSet(
             stackName: target.stack, changeSetName: name, type: type, templateBody: target.templateBody,
             parameters: target.parameters.map { .init(key: $0.key, value: $0.value) },
             description: "wecare: branch \(target.branch), spec \(target.specHash.prefix(12))")
@@ -56,7 +61,7 @@ public struct Deployer: Sendable {
             let reason = changeSet.statusReason ?? ""
             if reason.contains("didn't contain changes") || reason.contains("No updates are to be performed") {
                 try? await cloudFormation.deleteChangeSet(stackName: target.stack, changeSetName: name)
-                return PreparedChangeSet(plan: plan(.noChanges, []), name: name)
+                return PreparedChangeSet(plan: plan(.noChanges, []), name: name, stackID: created.stackID, createdStack: existing == nil)
             }
             throw DeployError.changeSetFailed(reason.isEmpty ? "status FAILED" : reason)
         }
@@ -65,12 +70,18 @@ public struct Deployer: Sendable {
             return DeployPlan.Change(action: c.action, logicalID: c.logicalResourceID, resourceType: c.resourceType,
                                      replacement: c.replacement, risk: risk, why: why)
         }.sorted { ($0.action, $0.logicalID) < ($1.action, $1.logicalID) }
-        return PreparedChangeSet(plan: plan(changes.isEmpty ? .noChanges : .ready, changes), name: name)
+        return PreparedChangeSet(plan: plan(changes.isEmpty ? .noChanges : .ready, changes), name: name, stackID: created.stackID,
+                                 createdStack: existing == nil)
     }
 
     /// Removes a change set that will not be executed (after `wecare plan`, or a declined prompt).
+    /// A plan leaves nothing behind: the change set goes, and so does the empty stack a CREATE change set made.
     public func discard(_ prepared: PreparedChangeSet, stack: String) async {
         try? await cloudFormation.deleteChangeSet(stackName: stack, changeSetName: prepared.name)
+        if prepared.createdStack, let id = prepared.stackID,
+           (try? await cloudFormation.describeStack(name: id))??.status == "REVIEW_IN_PROGRESS" {
+            try? await cloudFormation.deleteStack(name: id)
+        }
     }
 
     /// Executes the change set and follows the stack events until the stack reaches a final state.
@@ -94,7 +105,7 @@ public struct Deployer: Sendable {
         let deadline = now().addingTimeInterval(seconds(timeout))
         var failures: [String] = []
         while true {
-            let events = try await cloudFormation.describeStackEvents(stackName: stack)
+            let events = try await cloudFormation.describeStackEvents(stackName: prepared.stackID ?? stack)
                 .filter { $0.timestamp >= started && !seen.contains($0.eventID) }
                 .sorted { $0.timestamp < $1.timestamp }
             for e in events {
@@ -105,7 +116,7 @@ public struct Deployer: Sendable {
                 }
                 progress.event(e, done: min(done, total), total: total)
             }
-            guard let stackNow = try await cloudFormation.describeStack(name: stack) else {
+            guard let stackNow = try await cloudFormation.describeStack(name: prepared.stackID ?? stack) else {
                 throw DeployError.aws("stack \(stack) disappeared while deploying")
             }
             let status = stackNow.status

@@ -33,6 +33,9 @@ let package = Package(
             "Pipeline", "Deploy", "AWSClient",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // The messaging core: contacts, sending, inbound, DLQ. Protocols only; no HTTP, SQLite or AWS.
+        .target(name: "MessagingCore"),
+        .testTarget(name: "MessagingCoreTests", dependencies: ["MessagingCore"]),
         // The typed config `wecare build` generates. Only the runtime side depends on it, never the CLI.
         .target(name: "WecareConfig", path: "generated/swift/WecareConfig"),
         .testTarget(name: "WecareConfigTests", dependencies: ["WecareConfig"]),

@@ -1,0 +1,89 @@
+import Foundation
+
+/// The store in memory: the reference implementation of `MessagingStore`'s contract, used by tests.
+public actor InMemoryStore: MessagingStore {
+    var contacts: [String: Contact] = [:]
+    var messages: [String: Message] = [:]
+    var media: [MediaRecord] = []
+    var dlq: [String: DLQEntry] = [:]
+    var auditLog: [AuditEntry] = []
+
+    public init() {}
+
+    public func insertContact(_ contact: Contact) throws {
+        if let phone = contact.phone, contacts.values.contains(where: { $0.phone == phone && $0.deletedAt == nil && $0.id != contact.id }) {
+            throw StoreError.duplicate(phone)
+        }
+        contacts[contact.id] = contact
+    }
+
+    public func updateContact(_ contact: Contact) throws {
+        guard contacts[contact.id] != nil else { throw StoreError.notFound(contact.id) }
+        if let phone = contact.phone, contact.deletedAt == nil,
+           contacts.values.contains(where: { $0.phone == phone && $0.deletedAt == nil && $0.id != contact.id }) {
+            throw StoreError.duplicate(phone)
+        }
+        contacts[contact.id] = contact
+    }
+
+    public func contact(id: String) -> Contact? { contacts[id] }
+
+    public func contact(phone: String) -> Contact? {
+        contacts.values.first { $0.phone == phone && $0.deletedAt == nil }
+    }
+
+    public func searchContacts(_ query: String, limit: Int) -> [Contact] {
+        let q = query.lowercased()
+        return contacts.values.filter { c in
+            c.deletedAt == nil && (q.isEmpty || [c.name, c.phone, c.email].contains { $0?.lowercased().contains(q) ?? false })
+        }.sorted { ($0.name ?? "", $0.id) < ($1.name ?? "", $1.id) }.prefix(limit).map { $0 }
+    }
+
+    public func insertMessage(_ message: Message) -> Bool {
+        if let w = message.whatsappMessageId, messages.values.contains(where: { $0.whatsappMessageId == w }) { return false }
+        messages[message.id] = message
+        return true
+    }
+
+    public func updateMessage(_ message: Message) throws {
+        guard messages[message.id] != nil else { throw StoreError.notFound(message.id) }
+        messages[message.id] = message
+    }
+
+    public func message(id: String) -> Message? { messages[id] }
+    public func message(whatsappId: String) -> Message? { messages.values.first { $0.whatsappMessageId == whatsappId } }
+    public func message(providerId: String) -> Message? { messages.values.first { $0.providerMessageId == providerId } }
+
+    public func messages(contactId: String, before: Date?, limit: Int, now: Date) -> [Message] {
+        let cutoff = Int(now.timeIntervalSince1970)
+        return messages.values.filter { m in m.contactId == contactId && m.expiresAt > cutoff && (before.map { m.timestamp < $0 } ?? true) }
+            .sorted { ($0.timestamp, $0.id) > ($1.timestamp, $1.id) }.prefix(limit).map { $0 }
+    }
+
+    public func insertMedia(_ record: MediaRecord) { media.append(record) }
+
+    public func insertDLQ(_ entry: DLQEntry) { dlq[entry.id] = entry }
+    public func updateDLQ(_ entry: DLQEntry) { dlq[entry.id] = entry }
+    public func deleteDLQ(id: String) { dlq[id] = nil }
+    public func dlqEntries(limit: Int, now: Date) -> [DLQEntry] {
+        let cutoff = Int(now.timeIntervalSince1970)
+        return dlq.values.filter { $0.expiresAt > cutoff }.sorted { ($0.lastAttemptAt, $0.id) < ($1.lastAttemptAt, $1.id) }.prefix(limit).map { $0 }
+    }
+
+    public func appendAudit(_ entry: AuditEntry) { auditLog.append(entry) }
+    public func audit(limit: Int, now: Date) -> [AuditEntry] {
+        let cutoff = Int(now.timeIntervalSince1970)
+        return auditLog.filter { $0.expiresAt > cutoff }.suffix(limit).reversed()
+    }
+
+    public func purgeExpired(now: Date) -> Int {
+        let cutoff = Int(now.timeIntervalSince1970)
+        let before = messages.count + dlq.count + auditLog.count
+        messages = messages.filter { $0.value.expiresAt > cutoff }
+        dlq = dlq.filter { $0.value.expiresAt > cutoff }
+        auditLog = auditLog.filter { $0.expiresAt > cutoff }
+        return before - (messages.count + dlq.count + auditLog.count)
+    }
+
+    public var mediaRecords: [MediaRecord] { media }
+}

@@ -1,0 +1,146 @@
+import Foundation
+
+/// Inbound WhatsApp (Req 4, 5.12, 16.1): store each message once, create unknown senders with every
+/// opt-in false, fetch media, open the 24-hour window, apply status updates. A failing event goes to
+/// the inbound DLQ with its payload, so nothing is lost.
+public struct InboundProcessor: Sendable {
+    let deps: CoreDependencies
+    let settings: CoreSettings
+
+    public init(_ deps: CoreDependencies, settings: CoreSettings) {
+        self.deps = deps
+        self.settings = settings
+    }
+
+    public struct Outcome: Sendable, Equatable {
+        public var stored: [String] = []
+        public var duplicates: [String] = []
+        public var statusesApplied: Int = 0
+        public var createdContacts: [String] = []
+    }
+
+    static let statusOrder = ["sent": 1, "delivered": 2, "read": 3]
+
+    /// - Parameters:
+    ///   - eventID: the delivery's id (SNS MessageId), which DLQ replay dedupes on.
+    ///   - recordFailure: false when replaying, so a failure updates the DLQ entry instead of adding one.
+    public func process(_ payload: String, eventID: String, recordFailure: Bool = true) async throws(CoreError) -> Outcome {
+        do {
+            return try await handle(try EUMEvent.decode(payload))
+        } catch {
+            let reason = (error as? CoreError)?.message ?? String(describing: error)
+            if recordFailure {
+                let now = deps.clock.now()
+                try await call {
+                    try await deps.store.insertDLQ(DLQEntry(id: deps.ids.next(), originalMessageId: eventID, queue: "inbound-dlq", payload: payload,
+                                                            error: reason, retryCount: 0, lastAttemptAt: now, expiresAt: epoch(now, plus: settings.dlqRetention)))
+                }
+                deps.events.record(.error, "inbound_failed", ["eventId": eventID, "error": reason])
+            }
+            throw .invalid("inbound event \(eventID) could not be processed: \(reason)")
+        }
+    }
+
+    func handle(_ event: EUMEvent) async throws -> Outcome {
+        var outcome = Outcome()
+        for m in event.messages {
+            let (contact, created) = try await sender(m)
+            if created { outcome.createdContacts.append(contact.id) }
+            let now = deps.clock.now()
+            var message = Message(id: deps.ids.next(), contactId: contact.id, channel: .whatsapp, direction: .inbound, status: .received,
+                                  kind: m.type, content: m.text, timestamp: m.timestamp, providerMessageId: event.messageId,
+                                  whatsappMessageId: m.whatsappId, phoneNumberId: event.phoneNumberId, mediaId: m.mediaId,
+                                  expiresAt: epoch(now, plus: settings.messageRetention))
+            if let mediaId = m.mediaId {
+                let key = settings.incomingPrefix + message.id + "." + Self.fileExtension(m.mimeType)
+                message.s3Key = key
+                if await (try? deps.store.message(whatsappId: m.whatsappId)) != nil {
+                    outcome.duplicates.append(m.whatsappId)
+                    continue
+                }
+                let info = try await deps.gateway.downloadWhatsAppMedia(mediaId: mediaId, phoneNumberId: event.phoneNumberId ?? "", bucket: settings.mediaBucket, key: key)
+                try await deps.store.insertMedia(MediaRecord(fileId: deps.ids.next(), messageId: message.id, s3Key: key,
+                                                             contentType: m.mimeType ?? info.mimeType, size: info.size, whatsappMediaId: mediaId, uploadedAt: now))
+            }
+            guard try await deps.store.insertMessage(message) else {
+                outcome.duplicates.append(m.whatsappId)
+                continue
+            }
+            outcome.stored.append(m.whatsappId)
+            var fresh = try await deps.store.contact(id: contact.id) ?? contact
+            if fresh.lastInboundMessageAt.map({ $0 < m.timestamp }) ?? true {
+                fresh.lastInboundMessageAt = m.timestamp
+                fresh.updatedAt = now
+                try await deps.store.updateContact(fresh)
+            }
+            try await acknowledge(m, phoneNumberId: event.phoneNumberId)
+        }
+        for s in event.statuses {
+            var target = try await deps.store.message(whatsappId: s.whatsappId)
+            if target == nil, let id = event.messageId { target = try await deps.store.message(providerId: id) }
+            guard var message = target else {
+                deps.events.record(.warning, "status_for_unknown_message", ["whatsappMessageId": s.whatsappId, "status": s.status])
+                continue
+            }
+            if s.status == "failed" {
+                message.status = .failed
+                message.errorDetails = s.error ?? "failed"
+            } else if let rank = Self.statusOrder[s.status], let status = MessageStatus(rawValue: s.status) {
+                // A late `delivered` never overwrites `read`.
+                if rank > (Self.statusOrder[message.status.rawValue] ?? 0), message.status != .failed { message.status = status }
+            }
+            message.whatsappMessageId = message.whatsappMessageId ?? s.whatsappId
+            try await deps.store.updateMessage(message)
+            outcome.statusesApplied += 1
+        }
+        return outcome
+    }
+
+    /// The sender's contact, created with every opt-in false when unknown (also under concurrent deliveries).
+    func sender(_ m: EUMEvent.InboundMessage) async throws -> (Contact, Bool) {
+        let phone = try PhoneNumber.normalize(m.from)
+        if let existing = try await deps.store.contact(phone: phone) { return (existing, false) }
+        let now = deps.clock.now()
+        let contact = Contact(id: deps.ids.next(), name: m.senderName, phone: phone, email: nil, createdAt: now, updatedAt: now)
+        do {
+            try await deps.store.insertContact(contact)
+            return (contact, true)
+        } catch StoreError.duplicate {
+            guard let winner = try await deps.store.contact(phone: phone) else { throw StoreError.notFound(phone) }
+            return (winner, false)
+        }
+    }
+
+    /// Read receipt and thumbs-up reaction (seed 000), behind a flag and obeying SEND_MODE.
+    func acknowledge(_ m: EUMEvent.InboundMessage, phoneNumberId: String?) async throws {
+        guard settings.autoAcknowledge, let phoneNumberId, settings.allowlist.contains(phoneNumberId) else { return }
+        let to = String(m.from.drop { $0 == "+" })
+        let receipt = "{\"messaging_product\":\"whatsapp\",\"status\":\"read\",\"message_id\":\(jsonQuote(m.whatsappId))}"
+        let reaction = "{\"messaging_product\":\"whatsapp\",\"recipient_type\":\"individual\",\"to\":\(jsonQuote(to)),\"type\":\"reaction\",\"reaction\":{\"message_id\":\(jsonQuote(m.whatsappId)),\"emoji\":\"👍\"}}"
+        for body in [receipt, reaction] {
+            let request = OutboundRequest.whatsapp(originationPhoneNumberId: phoneNumberId, metaApiVersion: settings.metaApiVersion, message: body)
+            if settings.sendMode == .live {
+                _ = try await deps.gateway.send(request)
+            } else {
+                deps.events.record(.info, "dry_run_acknowledge", ["whatsappMessageId": m.whatsappId, "request": request.json])
+            }
+        }
+    }
+
+    static func fileExtension(_ mime: String?) -> String {
+        switch mime?.split(separator: ";").first.map(String.init) ?? "" {
+        case "image/jpeg": "jpg"
+        case "image/png": "png"
+        case "image/webp": "webp"
+        case "video/mp4": "mp4"
+        case "video/3gpp": "3gp"
+        case "audio/ogg": "ogg"
+        case "audio/mpeg": "mp3"
+        case "audio/aac": "aac"
+        case "audio/amr": "amr"
+        case "application/pdf": "pdf"
+        case "text/plain": "txt"
+        default: "bin"
+        }
+    }
+}

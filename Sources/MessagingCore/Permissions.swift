@@ -1,0 +1,14 @@
+/// What each role may do (Req 1.3–1.5, 2.7–2.8): the matrix every front door enforces.
+public enum Operation: String, Sendable, CaseIterable {
+    case readContacts, writeContacts, readMessages, sendMessages, readDLQ, replayDLQ, readAudit, readConfig, writeConfig
+
+    public var minimumRole: Role {
+        switch self {
+        case .readContacts, .readMessages: .viewer
+        case .writeContacts, .sendMessages, .readDLQ, .replayDLQ: .`operator`
+        case .readAudit, .readConfig, .writeConfig: .admin
+        }
+    }
+
+    public func allowed(for role: Role) -> Bool { role >= minimumRole }
+}

@@ -1,0 +1,123 @@
+import Foundation
+
+/// Where the core keeps its records. SQLite locally; DynamoDB behind the same protocol later.
+public protocol MessagingStore: Sendable {
+    /// Inserts a contact; throws `StoreError.duplicate` when another live contact has the phone.
+    func insertContact(_ contact: Contact) async throws
+    func updateContact(_ contact: Contact) async throws
+    func contact(id: String) async throws -> Contact?
+    func contact(phone: String) async throws -> Contact?
+    /// Case-insensitive search by name, phone or email among live contacts.
+    func searchContacts(_ query: String, limit: Int) async throws -> [Contact]
+
+    /// Inserts a message; returns false (and stores nothing) when its WhatsApp id is already stored.
+    func insertMessage(_ message: Message) async throws -> Bool
+    func updateMessage(_ message: Message) async throws
+    func message(id: String) async throws -> Message?
+    func message(whatsappId: String) async throws -> Message?
+    func message(providerId: String) async throws -> Message?
+    /// A contact's messages, newest first, not expired at `now`; `before` pages by timestamp.
+    func messages(contactId: String, before: Date?, limit: Int, now: Date) async throws -> [Message]
+
+    func insertMedia(_ media: MediaRecord) async throws
+
+    func insertDLQ(_ entry: DLQEntry) async throws
+    func updateDLQ(_ entry: DLQEntry) async throws
+    func deleteDLQ(id: String) async throws
+    func dlqEntries(limit: Int, now: Date) async throws -> [DLQEntry]
+
+    func appendAudit(_ entry: AuditEntry) async throws
+    func audit(limit: Int, now: Date) async throws -> [AuditEntry]
+
+    /// Deletes every record whose TTL has passed; returns how many.
+    func purgeExpired(now: Date) async throws -> Int
+}
+
+public enum StoreError: Error, Equatable, Sendable {
+    case duplicate(String)
+    case notFound(String)
+}
+
+/// A message as a provider receives it; the channel layer turns it into an API call.
+public enum OutboundRequest: Sendable, Equatable {
+    /// The WhatsApp message object (the JSON SendWhatsAppMessage carries base64-encoded).
+    case whatsapp(originationPhoneNumberId: String, metaApiVersion: String, message: String)
+    case sms(destination: String, originationIdentity: String, body: String)
+    case email(from: String, to: String, subject: String, text: String?, html: String?)
+
+    /// The request as JSON, for DRY_RUN records and logs.
+    public var json: String {
+        func q(_ s: String) -> String { jsonQuote(s) }
+        switch self {
+        case .whatsapp(let id, let version, let message):
+            return "{\"metaApiVersion\":\(q(version)),\"originationPhoneNumberId\":\(q(id)),\"message\":\(message)}"
+        case .sms(let destination, let origination, let body):
+            return "{\"DestinationPhoneNumber\":\(q(destination)),\"MessageBody\":\(q(body)),\"MessageType\":\"TRANSACTIONAL\",\"OriginationIdentity\":\(q(origination))}"
+        case .email(let from, let to, let subject, let text, let html):
+            var parts = ["\"FromEmailAddress\":\(q(from))", "\"Destination\":{\"ToAddresses\":[\(q(to))]}", "\"Subject\":\(q(subject))"]
+            if let text { parts.append("\"Text\":\(q(text))") }
+            if let html { parts.append("\"Html\":\(q(html))") }
+            return "{" + parts.joined(separator: ",") + "}"
+        }
+    }
+}
+
+/// A provider's refusal, kept on the message when it fails (Req 5.10, 6.6, 7.6).
+public struct ProviderError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var code: String
+    public var message: String
+    public init(code: String, message: String) {
+        self.code = code
+        self.message = message
+    }
+    public var description: String { "\(code): \(message)" }
+}
+
+/// Sends for real (LIVE). DRY_RUN never reaches a gateway.
+public protocol ChannelGateway: Sendable {
+    /// Returns the provider's message id.
+    func send(_ request: OutboundRequest) async throws -> String
+    /// Uploads media from the outgoing prefix for WhatsApp; returns the media id.
+    func uploadWhatsAppMedia(phoneNumberId: String, bucket: String, key: String) async throws -> String
+    /// Downloads inbound media to the incoming prefix; returns its mime type and size.
+    func downloadWhatsAppMedia(mediaId: String, phoneNumberId: String, bucket: String, key: String) async throws -> (mimeType: String, size: Int?)
+}
+
+/// The time, injected so that tests are exact.
+public protocol Clock: Sendable { func now() -> Date }
+
+public struct SystemClock: Clock {
+    public init() {}
+    public func now() -> Date { Date() }
+}
+
+/// Identifiers, injected for the same reason.
+public protocol IDSource: Sendable { func next() -> String }
+
+public struct UUIDSource: IDSource {
+    public init() {}
+    public func next() -> String { UUID().uuidString.lowercased() }
+}
+
+/// Structured events the core reports: refusals, warnings, critical errors.
+public protocol EventSink: Sendable {
+    func record(_ level: EventLevel, _ event: String, _ fields: [String: String])
+}
+
+public enum EventLevel: String, Sendable { case debug, info, warning, error, critical }
+
+func jsonQuote(_ s: String) -> String {
+    var out = "\""
+    for scalar in s.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out + "\""
+}

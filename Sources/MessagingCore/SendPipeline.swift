@@ -1,0 +1,221 @@
+import Foundation
+
+/// Why the pipeline refused a message; the code is what the API returns.
+public enum SendRefusal: String, Sendable, CaseIterable {
+    case contactNotFound = "CONTACT_NOT_FOUND"
+    case contactDeleted = "CONTACT_DELETED"
+    case optInRequired = "OPT_IN_REQUIRED"
+    case noAddress = "NO_ADDRESS"
+    case notAllowlisted = "PHONE_NUMBER_NOT_ALLOWLISTED"
+    case templateRequired = "TEMPLATE_REQUIRED"
+    case contentTooLong = "CONTENT_TOO_LONG"
+    case contentInvalid = "CONTENT_INVALID"
+}
+
+/// What to send. Exactly one of text, template or media for WhatsApp; text for SMS; subject with text and/or HTML for email.
+public struct SendRequest: Sendable {
+    public struct Template: Sendable {
+        public var name: String
+        public var language: String
+        public var parameters: [String]
+        public init(name: String, language: String = "en_US", parameters: [String] = []) {
+            self.name = name
+            self.language = language
+            self.parameters = parameters
+        }
+    }
+
+    public struct Media: Sendable {
+        /// image, video, audio or document.
+        public var kind: String
+        /// Key relative to the outgoing prefix, where the file was uploaded first (Req 5.5).
+        public var file: String
+        public var caption: String?
+        public init(kind: String, file: String, caption: String? = nil) {
+            self.kind = kind
+            self.file = file
+            self.caption = caption
+        }
+    }
+
+    public var channel: Channel
+    public var contactId: String
+    public var text: String?
+    public var template: Template?
+    public var media: Media?
+    public var subject: String?
+    public var html: String?
+    /// The sending WhatsApp number; the first allowlisted one when nil.
+    public var phoneNumberId: String?
+
+    public init(channel: Channel, contactId: String, text: String? = nil, template: Template? = nil, media: Media? = nil,
+                subject: String? = nil, html: String? = nil, phoneNumberId: String? = nil) {
+        self.channel = channel
+        self.contactId = contactId
+        self.text = text
+        self.template = template
+        self.media = media
+        self.subject = subject
+        self.html = html
+        self.phoneNumberId = phoneNumberId
+    }
+}
+
+/// Waits until a send may go, per channel and sending number; nothing is dropped.
+public protocol RateLimiter: Sendable {
+    func acquire(channel: Channel, phoneNumberId: String?) async throws
+}
+
+public struct NoRateLimit: RateLimiter {
+    public init() {}
+    public func acquire(channel: Channel, phoneNumberId: String?) async throws {}
+}
+
+/// The one sending pipeline for every channel (Req 3, 5, 6, 7, 16). Fail-closed, no fallback channel:
+/// contact → opt-in → allowlist → 24-hour window → content limits → rate limit → channel.
+public struct SendPipeline: Sendable {
+    let deps: CoreDependencies
+    let settings: CoreSettings
+    let limiter: any RateLimiter
+
+    public init(_ deps: CoreDependencies, settings: CoreSettings, limiter: any RateLimiter = NoRateLimit()) {
+        self.deps = deps
+        self.settings = settings
+        self.limiter = limiter
+    }
+
+    public func send(_ r: SendRequest) async throws(CoreError) -> Message {
+        let contact = try await check(r)
+        let now = deps.clock.now()
+        let phoneNumberId = r.channel == .whatsapp ? (r.phoneNumberId ?? settings.allowlist.first) : nil
+        var message = Message(id: deps.ids.next(), contactId: contact.id, channel: r.channel, direction: .outbound, status: .dryRun,
+                              kind: kind(of: r), content: r.text ?? r.media?.caption, templateName: r.template?.name, subject: r.subject,
+                              timestamp: now, phoneNumberId: phoneNumberId, expiresAt: epoch(now, plus: settings.messageRetention))
+        if r.channel == .sms, let text = r.text { message.segments = SMSSegments.count(text).segments }
+        do {
+            try await limiter.acquire(channel: r.channel, phoneNumberId: phoneNumberId)
+        } catch {
+            throw .internal("rate limiter: \(error)")
+        }
+
+        var mediaId = r.media.map { "<PostWhatsAppMessageMedia s3://\(settings.mediaBucket)/\(settings.outgoingPrefix)\($0.file)>" }
+        if settings.sendMode == .live {
+            do {
+                if let media = r.media, let phoneNumberId {
+                    mediaId = try await deps.gateway.uploadWhatsAppMedia(phoneNumberId: phoneNumberId, bucket: settings.mediaBucket,
+                                                                         key: settings.outgoingPrefix + media.file)
+                    message.mediaId = mediaId
+                }
+                let request = outbound(r, contact: contact, phoneNumberId: phoneNumberId, mediaId: mediaId)
+                message.providerMessageId = try await deps.gateway.send(request)
+                message.status = .sent
+            } catch {
+                message.status = .failed
+                message.errorDetails = String(describing: error)
+                deps.events.record(.error, "send_failed", ["contactId": contact.id, "channel": r.channel.rawValue, "error": message.errorDetails!])
+            }
+        } else {
+            message.wouldBeRequest = outbound(r, contact: contact, phoneNumberId: phoneNumberId, mediaId: mediaId).json
+            deps.events.record(.info, "dry_run", ["contactId": contact.id, "channel": r.channel.rawValue, "messageId": message.id])
+        }
+        _ = try await call { try await deps.store.insertMessage(message) }
+        return message
+    }
+
+    /// Every safety check, in order; the first that fails refuses the message and is logged.
+    func check(_ r: SendRequest) async throws(CoreError) -> Contact {
+        func refuse(_ reason: SendRefusal, _ text: String, contact: String = r.contactId) -> CoreError {
+            deps.events.record(.warning, "send_refused", ["contactId": contact, "channel": r.channel.rawValue, "reason": reason.rawValue, "detail": text])
+            return .refused(reason, text)
+        }
+        guard let contact = try await call({ try await deps.store.contact(id: r.contactId) }) else {
+            throw refuse(.contactNotFound, "no contact \(r.contactId)")
+        }
+        guard contact.deletedAt == nil else { throw refuse(.contactDeleted, "contact \(r.contactId) is deleted") }
+        guard contact.optedIn(r.channel) else {
+            throw refuse(.optInRequired, "contact has not opted in to \(r.channel.rawValue) (Req 3)")
+        }
+        switch r.channel {
+        case .whatsapp, .sms:
+            guard contact.phone != nil else { throw refuse(.noAddress, "contact has no phone number") }
+        case .email:
+            guard contact.email != nil else { throw refuse(.noAddress, "contact has no email address") }
+        }
+        if r.channel == .whatsapp {
+            let id = r.phoneNumberId ?? settings.allowlist.first
+            guard let id, settings.allowlist.contains(id) else {
+                throw refuse(.notAllowlisted, "phone-number id \(r.phoneNumberId ?? "(none)") is not in the allowlist (Req 3.2)")
+            }
+            if r.template == nil {
+                let now = deps.clock.now()
+                guard let last = contact.lastInboundMessageAt, now.timeIntervalSince(last) <= settings.customerServiceWindow else {
+                    throw refuse(.templateRequired, "the 24-hour customer service window is closed; send an approved template (Req 16.5)")
+                }
+            }
+        }
+        try checkContent(r, refuse: refuse)
+        return contact
+    }
+
+    private func checkContent(_ r: SendRequest, refuse: (SendRefusal, String, String) -> CoreError) throws(CoreError) {
+        let id = r.contactId
+        switch r.channel {
+        case .whatsapp:
+            let parts = [r.text != nil, r.template != nil, r.media != nil].filter { $0 }.count
+            guard parts == 1 else { throw refuse(.contentInvalid, "a WhatsApp message is exactly one of text, template or media", id) }
+            if let text = r.text {
+                guard !text.isEmpty else { throw refuse(.contentInvalid, "the text is empty", id) }
+                guard text.count <= settings.whatsAppTextLimit else {
+                    throw refuse(.contentTooLong, "WhatsApp text is \(text.count) characters; the limit is \(settings.whatsAppTextLimit)", id)
+                }
+            }
+            if let t = r.template, t.name.isEmpty { throw refuse(.contentInvalid, "the template has no name", id) }
+            if let m = r.media {
+                guard ["image", "video", "audio", "document"].contains(m.kind) else {
+                    throw refuse(.contentInvalid, "media kind must be image, video, audio or document", id)
+                }
+                guard !m.file.isEmpty, !m.file.hasPrefix("/"), !m.file.split(separator: "/").contains("..") else {
+                    throw refuse(.contentInvalid, "media file must be a key under the outgoing prefix", id)
+                }
+            }
+        case .sms:
+            guard let text = r.text, !text.isEmpty else { throw refuse(.contentInvalid, "an SMS needs text", id) }
+            guard text.count <= settings.smsMaxLength else {
+                throw refuse(.contentTooLong, "SMS text is \(text.count) characters; the limit is \(settings.smsMaxLength)", id)
+            }
+        case .email:
+            guard let subject = r.subject, !subject.isEmpty else { throw refuse(.contentInvalid, "an email needs a subject", id) }
+            guard !(r.text ?? "").isEmpty || !(r.html ?? "").isEmpty else { throw refuse(.contentInvalid, "an email needs text or HTML", id) }
+        }
+    }
+
+    private func kind(of r: SendRequest) -> String {
+        if r.template != nil { return "template" }
+        if let m = r.media { return m.kind }
+        return r.channel == .email && r.html != nil ? "html" : "text"
+    }
+
+    /// The provider request LIVE sends; DRY_RUN records it instead.
+    func outbound(_ r: SendRequest, contact: Contact, phoneNumberId: String?, mediaId: String?) -> OutboundRequest {
+        switch r.channel {
+        case .whatsapp:
+            let to = String((contact.phone ?? "").drop { $0 == "+" })
+            var body = "{\"messaging_product\":\"whatsapp\",\"recipient_type\":\"individual\",\"to\":\(jsonQuote(to)),"
+            if let text = r.text {
+                body += "\"type\":\"text\",\"text\":{\"preview_url\":false,\"body\":\(jsonQuote(text))}}"
+            } else if let t = r.template {
+                let parameters = t.parameters.map { "{\"type\":\"text\",\"text\":\(jsonQuote($0))}" }.joined(separator: ",")
+                let components = t.parameters.isEmpty ? "" : ",\"components\":[{\"type\":\"body\",\"parameters\":[\(parameters)]}]"
+                body += "\"type\":\"template\",\"template\":{\"name\":\(jsonQuote(t.name)),\"language\":{\"code\":\(jsonQuote(t.language))}\(components)}}"
+            } else if let m = r.media {
+                let caption = m.caption.map { ",\"caption\":\(jsonQuote($0))" } ?? ""
+                body += "\"type\":\(jsonQuote(m.kind)),\(jsonQuote(m.kind)):{\"id\":\(jsonQuote(mediaId ?? ""))\(caption)}}"
+            }
+            return .whatsapp(originationPhoneNumberId: phoneNumberId ?? "", metaApiVersion: settings.metaApiVersion, message: body)
+        case .sms:
+            return .sms(destination: contact.phone ?? "", originationIdentity: settings.smsPoolId, body: r.text ?? "")
+        case .email:
+            return .email(from: settings.emailSender, to: contact.email ?? "", subject: r.subject ?? "", text: r.text, html: r.html)
+        }
+    }
+}

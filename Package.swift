@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         .target(name: "SpecModel", swiftSettings: optimized),
@@ -36,6 +37,9 @@ let package = Package(
         // The messaging core: contacts, sending, inbound, DLQ. Protocols only; no HTTP, SQLite or AWS.
         .target(name: "MessagingCore"),
         .testTarget(name: "MessagingCoreTests", dependencies: ["MessagingCore"]),
+        // SQLite (WAL, migrations, unique constraints) behind the core's store protocol.
+        .target(name: "Stores", dependencies: ["MessagingCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "StoresTests", dependencies: ["Stores", "MessagingCore"]),
         // The typed config `wecare build` generates. Only the runtime side depends on it, never the CLI.
         .target(name: "WecareConfig", path: "generated/swift/WecareConfig"),
         .testTarget(name: "WecareConfigTests", dependencies: ["WecareConfig"]),

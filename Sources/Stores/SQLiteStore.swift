@@ -1,0 +1,168 @@
+import Foundation
+import GRDB
+import MessagingCore
+
+/// The embedded default store: SQLite in WAL mode, with the unique constraints the core relies on
+/// (one live contact per phone, one message per WhatsApp id) so that concurrent deliveries cannot
+/// store a message twice.
+public final class SQLiteStore: MessagingStore, Sendable {
+    let db: DatabasePool
+
+    /// Opens (creating if needed) the database at `path` and migrates it.
+    public init(path: String) throws {
+        var config = Configuration()
+        config.busyMode = .timeout(5)
+        db = try DatabasePool(path: path, configuration: config)
+        try Self.migrator.migrate(db)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE contact (
+                    id TEXT PRIMARY KEY, name TEXT, phone TEXT, email TEXT,
+                    optInWhatsApp BOOLEAN NOT NULL, optInSms BOOLEAN NOT NULL, optInEmail BOOLEAN NOT NULL,
+                    lastInboundMessageAt DOUBLE, createdAt DOUBLE NOT NULL, updatedAt DOUBLE NOT NULL, deletedAt DOUBLE);
+                CREATE UNIQUE INDEX contact_live_phone ON contact(phone) WHERE deletedAt IS NULL AND phone IS NOT NULL;
+                CREATE TABLE message (
+                    id TEXT PRIMARY KEY, contactId TEXT NOT NULL, channel TEXT NOT NULL, direction TEXT NOT NULL, status TEXT NOT NULL,
+                    kind TEXT NOT NULL, content TEXT, templateName TEXT, subject TEXT, timestamp DOUBLE NOT NULL, providerMessageId TEXT,
+                    whatsappMessageId TEXT, phoneNumberId TEXT, mediaId TEXT, s3Key TEXT, errorDetails TEXT, wouldBeRequest TEXT,
+                    segments INTEGER, expiresAt INTEGER NOT NULL);
+                CREATE UNIQUE INDEX message_whatsapp_id ON message(whatsappMessageId) WHERE whatsappMessageId IS NOT NULL;
+                CREATE INDEX message_contact_time ON message(contactId, timestamp DESC);
+                CREATE INDEX message_provider_id ON message(providerMessageId);
+                CREATE TABLE media (fileId TEXT PRIMARY KEY, messageId TEXT NOT NULL, s3Key TEXT NOT NULL, contentType TEXT NOT NULL,
+                    size INTEGER, whatsappMediaId TEXT NOT NULL, uploadedAt DOUBLE NOT NULL);
+                CREATE TABLE dlq (id TEXT PRIMARY KEY, originalMessageId TEXT NOT NULL, queue TEXT NOT NULL, payload TEXT NOT NULL,
+                    error TEXT NOT NULL, retryCount INTEGER NOT NULL, lastAttemptAt DOUBLE NOT NULL, expiresAt INTEGER NOT NULL);
+                CREATE TABLE audit (id TEXT PRIMARY KEY, userId TEXT NOT NULL, action TEXT NOT NULL, resourceType TEXT NOT NULL,
+                    resourceId TEXT, outcome TEXT NOT NULL, details TEXT, timestamp DOUBLE NOT NULL, expiresAt INTEGER NOT NULL);
+                CREATE INDEX audit_time ON audit(timestamp DESC);
+                """)
+        }
+        return m
+    }
+
+    static func isUniqueViolation(_ error: Error) -> Bool {
+        (error as? DatabaseError)?.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
+    }
+
+    // MARK: Contacts
+
+    public func insertContact(_ contact: Contact) async throws {
+        do {
+            try await db.write { try ContactRow(contact).insert($0) }
+        } catch where Self.isUniqueViolation(error) {
+            throw StoreError.duplicate(contact.phone ?? contact.id)
+        }
+    }
+
+    public func updateContact(_ contact: Contact) async throws {
+        do {
+            try await db.write { db in
+                guard try ContactRow.fetchOne(db, key: contact.id) != nil else { throw StoreError.notFound(contact.id) }
+                try ContactRow(contact).update(db)
+            }
+        } catch where Self.isUniqueViolation(error) {
+            throw StoreError.duplicate(contact.phone ?? contact.id)
+        }
+    }
+
+    public func contact(id: String) async throws -> Contact? {
+        try await db.read { try ContactRow.fetchOne($0, key: id)?.contact }
+    }
+
+    public func contact(phone: String) async throws -> Contact? {
+        try await db.read { try ContactRow.fetchOne($0, sql: "SELECT * FROM contact WHERE phone = ? AND deletedAt IS NULL", arguments: [phone])?.contact }
+    }
+
+    public func searchContacts(_ query: String, limit: Int) async throws -> [Contact] {
+        let pattern = "%" + query.lowercased().replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+        return try await db.read { db in
+            try ContactRow.fetchAll(db, sql: """
+                SELECT * FROM contact WHERE deletedAt IS NULL
+                  AND (lower(coalesce(name, '')) LIKE ?1 ESCAPE '\\' OR coalesce(phone, '') LIKE ?1 ESCAPE '\\' OR lower(coalesce(email, '')) LIKE ?1 ESCAPE '\\')
+                ORDER BY coalesce(name, ''), id LIMIT ?2
+                """, arguments: [pattern, limit]).map(\.contact)
+        }
+    }
+
+    // MARK: Messages
+
+    public func insertMessage(_ message: Message) async throws -> Bool {
+        do {
+            try await db.write { try MessageRow(message).insert($0) }
+            return true
+        } catch where Self.isUniqueViolation(error) {
+            return false
+        }
+    }
+
+    public func updateMessage(_ message: Message) async throws {
+        try await db.write { db in
+            guard try MessageRow.fetchOne(db, key: message.id) != nil else { throw StoreError.notFound(message.id) }
+            try MessageRow(message).update(db)
+        }
+    }
+
+    public func message(id: String) async throws -> Message? {
+        try await db.read { try MessageRow.fetchOne($0, key: id)?.message }
+    }
+
+    public func message(whatsappId: String) async throws -> Message? {
+        try await db.read { try MessageRow.fetchOne($0, sql: "SELECT * FROM message WHERE whatsappMessageId = ?", arguments: [whatsappId])?.message }
+    }
+
+    public func message(providerId: String) async throws -> Message? {
+        try await db.read { try MessageRow.fetchOne($0, sql: "SELECT * FROM message WHERE providerMessageId = ? LIMIT 1", arguments: [providerId])?.message }
+    }
+
+    public func messages(contactId: String, before: Date?, limit: Int, now: Date) async throws -> [Message] {
+        try await db.read { db in
+            try MessageRow.fetchAll(db, sql: """
+                SELECT * FROM message WHERE contactId = ? AND expiresAt > ? AND timestamp < ?
+                ORDER BY timestamp DESC, id DESC LIMIT ?
+                """, arguments: [contactId, Int(now.timeIntervalSince1970), (before ?? .distantFuture).timeIntervalSince1970, limit]).map(\.message)
+        }
+    }
+
+    public func insertMedia(_ media: MediaRecord) async throws {
+        try await db.write { try MediaRow(media).insert($0) }
+    }
+
+    // MARK: DLQ and audit
+
+    public func insertDLQ(_ entry: DLQEntry) async throws { try await db.write { try DLQRow(entry).insert($0) } }
+    public func updateDLQ(_ entry: DLQEntry) async throws { try await db.write { try DLQRow(entry).update($0) } }
+    public func deleteDLQ(id: String) async throws { _ = try await db.write { try DLQRow.deleteOne($0, key: id) } }
+
+    public func dlqEntries(limit: Int, now: Date) async throws -> [DLQEntry] {
+        try await db.read { db in
+            try DLQRow.fetchAll(db, sql: "SELECT * FROM dlq WHERE expiresAt > ? ORDER BY lastAttemptAt, id LIMIT ?",
+                                arguments: [Int(now.timeIntervalSince1970), limit]).map(\.entry)
+        }
+    }
+
+    public func appendAudit(_ entry: AuditEntry) async throws { try await db.write { try AuditRow(entry).insert($0) } }
+
+    public func audit(limit: Int, now: Date) async throws -> [AuditEntry] {
+        try await db.read { db in
+            try AuditRow.fetchAll(db, sql: "SELECT * FROM audit WHERE expiresAt > ? ORDER BY timestamp DESC, id DESC LIMIT ?",
+                                  arguments: [Int(now.timeIntervalSince1970), limit]).map(\.entry)
+        }
+    }
+
+    public func purgeExpired(now: Date) async throws -> Int {
+        let cutoff = Int(now.timeIntervalSince1970)
+        return try await db.write { db in
+            var n = 0
+            for table in ["message", "dlq", "audit"] {
+                try db.execute(sql: "DELETE FROM \(table) WHERE expiresAt <= ?", arguments: [cutoff])
+                n += db.changesCount
+            }
+            return n
+        }
+    }
+}

@@ -13,12 +13,15 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "wecare", targets: ["wecare"]),
+        .executable(name: "wecare-service", targets: ["wecare-service"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
     ],
     targets: [
         .target(name: "SpecModel", swiftSettings: optimized),
@@ -40,6 +43,19 @@ let package = Package(
         // SQLite (WAL, migrations, unique constraints) behind the core's store protocol.
         .target(name: "Stores", dependencies: ["MessagingCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "StoresTests", dependencies: ["Stores", "MessagingCore"]),
+        // Live and local channel gateways behind the core's protocol.
+        .target(name: "Channels", dependencies: ["MessagingCore", "AWSClient"]),
+        // The HTTP front door: routes, auth (Cognito JWKS, local dev tokens), SNS webhook, metrics, OpenAPI.
+        .target(name: "Server", dependencies: ["MessagingCore", .product(name: "Hummingbird", package: "hummingbird"),
+                                               .product(name: "JWTKit", package: "jwt-kit")]),
+        // The runtime service: compiled against the generated config (the CLI never is).
+        .executableTarget(name: "wecare-service", dependencies: [
+            "WecareConfig", "MessagingCore", "Stores", "Channels", "Server", "AWSClient",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "MessagingCore", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                                                         .product(name: "JWTKit", package: "jwt-kit")]),
         // The typed config `wecare build` generates. Only the runtime side depends on it, never the CLI.
         .target(name: "WecareConfig", path: "generated/swift/WecareConfig"),
         .testTarget(name: "WecareConfigTests", dependencies: ["WecareConfig"]),

@@ -1,5 +1,5 @@
 /// What each role may do (Req 1.3–1.5, 2.7–2.8): the matrix every front door enforces.
-public enum Operation: String, Sendable, CaseIterable {
+public enum Permission: String, Sendable, CaseIterable {
     case readContacts, writeContacts, readMessages, sendMessages, readDLQ, replayDLQ, readAudit, readConfig, writeConfig
 
     public var minimumRole: Role {

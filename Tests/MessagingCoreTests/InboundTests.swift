@@ -117,10 +117,10 @@ final class InboundTests: XCTestCase {
     }
 
     func testRoleMatrix() {
-        XCTAssertTrue(Operation.readContacts.allowed(for: .viewer))
-        XCTAssertFalse(Operation.sendMessages.allowed(for: .viewer))
-        XCTAssertTrue(Operation.sendMessages.allowed(for: .operator))
-        XCTAssertFalse(Operation.readAudit.allowed(for: .operator))
-        XCTAssertTrue(Operation.allCases.allSatisfy { $0.allowed(for: .admin) })
+        XCTAssertTrue(Permission.readContacts.allowed(for: .viewer))
+        XCTAssertFalse(Permission.sendMessages.allowed(for: .viewer))
+        XCTAssertTrue(Permission.sendMessages.allowed(for: .operator))
+        XCTAssertFalse(Permission.readAudit.allowed(for: .operator))
+        XCTAssertTrue(Permission.allCases.allSatisfy { $0.allowed(for: .admin) })
     }
 }

@@ -1,0 +1,95 @@
+import Foundation
+import JWTKit
+import MessagingCore
+
+/// Who is calling, once their token is verified.
+public struct Caller: Sendable, Equatable {
+    public var userId: String
+    public var role: Role
+    public init(userId: String, role: Role) {
+        self.userId = userId
+        self.role = role
+    }
+}
+
+public enum AuthError: Error, Equatable, Sendable {
+    case missing
+    case invalid(String)
+}
+
+/// The claims of a Cognito ID or access token (and of the local development tokens, which mimic them).
+struct CognitoClaims: JWTPayload {
+    var sub: SubjectClaim
+    var iss: IssuerClaim
+    var exp: ExpirationClaim
+    var tokenUse: String
+    var aud: AudienceClaim?
+    var clientId: String?
+    var groups: [String]?
+
+    enum CodingKeys: String, CodingKey {
+        case sub, iss, exp, aud
+        case tokenUse = "token_use"
+        case clientId = "client_id"
+        case groups = "cognito:groups"
+    }
+
+    func verify(using algorithm: some JWTAlgorithm) async throws {
+        try exp.verifyNotExpired()
+    }
+}
+
+/// Verifies bearer tokens: RS256 Cognito tokens against the pool's JWKS in AWS environments, HS256
+/// development tokens signed with the local key in `local` (and only there).
+public struct TokenVerifier: Sendable {
+    let keys: JWTKeyCollection
+    let issuer: String
+    let clientId: String?
+    let now: @Sendable () -> Date
+
+    /// A Cognito pool: `iss` is the pool URL, `token_use` id or access, the client id must match when given.
+    public static func cognito(jwksJSON: String, region: String, userPoolId: String, clientId: String?,
+                               now: @escaping @Sendable () -> Date = Date.init) async throws -> TokenVerifier {
+        let keys = try await JWTKeyCollection().add(jwksJSON: jwksJSON)
+        return TokenVerifier(keys: keys, issuer: "https://cognito-idp.\(region).amazonaws.com/\(userPoolId)", clientId: clientId, now: now)
+    }
+
+    /// The local environment's development tokens.
+    public static func local(secret: Data, now: @escaping @Sendable () -> Date = Date.init) async -> TokenVerifier {
+        let keys = await JWTKeyCollection().add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
+        return TokenVerifier(keys: keys, issuer: localIssuer, clientId: nil, now: now)
+    }
+
+    public static let localIssuer = "wecare-local"
+
+    /// Signs a development token for the local environment (`wecare-service token`).
+    public static func localToken(secret: Data, role: Role, user: String = "local-developer", lifetime: TimeInterval = 12 * 3600,
+                                  now: Date = Date()) async throws -> String {
+        let keys = await JWTKeyCollection().add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
+        let claims = CognitoClaims(sub: .init(value: user), iss: .init(value: localIssuer), exp: .init(value: now.addingTimeInterval(lifetime)),
+                                   tokenUse: "id", aud: nil, clientId: nil, groups: [role.rawValue])
+        return try await keys.sign(claims)
+    }
+
+    /// The caller of a request with `Authorization: Bearer <token>`.
+    public func verify(authorization: String?) async throws(AuthError) -> Caller {
+        guard let header = authorization, header.lowercased().hasPrefix("bearer "), header.count > 7 else { throw .missing }
+        let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        let claims: CognitoClaims
+        do {
+            claims = try await keys.verify(token, as: CognitoClaims.self)
+        } catch {
+            throw .invalid("the token does not verify: \(error)")
+        }
+        guard claims.exp.value > now() else { throw .invalid("the token has expired") }
+        guard claims.iss.value == issuer else { throw .invalid("the token was issued by \(claims.iss.value), not \(issuer)") }
+        guard claims.tokenUse == "id" || claims.tokenUse == "access" else { throw .invalid("token_use must be id or access") }
+        if let clientId {
+            let audience = claims.tokenUse == "id" ? claims.aud?.value.first : claims.clientId
+            guard audience == clientId else { throw .invalid("the token is for another app client") }
+        }
+        let roles = (claims.groups ?? []).compactMap(Role.init(rawValue:))
+        guard let role = roles.max() else { throw .invalid("the user is in none of the groups Viewer, Operator, Admin") }
+        return Caller(userId: claims.sub.value, role: role)
+    }
+}

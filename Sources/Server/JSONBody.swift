@@ -1,0 +1,73 @@
+import Foundation
+import Hummingbird
+import MessagingCore
+
+/// JSON responses with sorted keys and ISO 8601 dates, and the one error shape: `{"error": {"code", "message"}}`.
+enum JSONBody {
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        e.dateEncodingStrategy = .iso8601
+        return e
+    }()
+
+    static func response<T: Encodable>(_ status: HTTPResponse.Status = .ok, _ value: T) -> Response {
+        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func error(_ status: HTTPResponse.Status, _ code: String, _ message: String) -> Response {
+        response(status, ["error": ["code": code, "message": message]])
+    }
+
+    static func error(_ e: CoreError) -> Response {
+        let status: HTTPResponse.Status
+        switch e {
+        case .invalid: status = .badRequest
+        case .notFound: status = .notFound
+        case .conflict: status = .conflict
+        case .forbidden: status = .forbidden
+        case .refused: status = .unprocessableContent
+        case .internal: status = .internalServerError
+        }
+        return error(status, e.code, e.message)
+    }
+
+    /// The body as a JSON object, keeping the difference between a missing key and `null`.
+    static func object(_ request: Request) async throws(CoreError) -> [String: Any] {
+        var request = request
+        let buffer: ByteBuffer
+        do { buffer = try await request.collectBody(upTo: 1_048_576) } catch { throw .invalid("the body is too large or unreadable") }
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(buffer: buffer))) as? [String: Any] else {
+            throw .invalid("the body must be a JSON object")
+        }
+        return object
+    }
+
+    static func text(_ request: Request) async throws(CoreError) -> String {
+        var request = request
+        do { return String(buffer: try await request.collectBody(upTo: 1_048_576)) } catch { throw .invalid("the body is too large or unreadable") }
+    }
+}
+
+extension Dictionary where Key == String, Value == Any {
+    func string(_ key: String) throws(CoreError) -> String? {
+        guard let v = self[key], !(v is NSNull) else { return nil }
+        guard let s = v as? String else { throw .invalid("'\(key)' must be a string") }
+        return s
+    }
+
+    func bool(_ key: String) throws(CoreError) -> Bool? {
+        guard let v = self[key], !(v is NSNull) else { return nil }
+        guard let b = v as? Bool else { throw .invalid("'\(key)' must be true or false") }
+        return b
+    }
+
+    /// A field that may be absent (leave alone), `null` (clear) or a string (set).
+    func patch(_ key: String) throws(CoreError) -> String?? {
+        guard let v = self[key] else { return nil }
+        if v is NSNull { return .some(nil) }
+        guard let s = v as? String else { throw .invalid("'\(key)' must be a string or null") }
+        return .some(s)
+    }
+}

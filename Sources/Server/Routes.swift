@@ -1,0 +1,233 @@
+import Foundation
+import Hummingbird
+import MessagingCore
+
+/// The HTTP API: each route authorizes, translates HTTP to one call on the core, and back.
+/// No business rule lives here; the same handlers serve Lambda's API Gateway events.
+public enum Routes {
+    /// Every route, with the operation it needs: `/openapi.json` and the role matrix test are made from it.
+    public static let table: [(method: String, path: String, operation: Permission?, summary: String)] = [
+        ("GET", "/healthz", nil, "Liveness and the environment's SEND_MODE"),
+        ("GET", "/metrics", nil, "Prometheus metrics"),
+        ("GET", "/openapi.json", nil, "This API as OpenAPI 3.1"),
+        ("POST", "/api/contacts", .writeContacts, "Create a contact (opt-ins false unless given)"),
+        ("GET", "/api/contacts", .readContacts, "Search contacts by name, phone or email (?q=)"),
+        ("GET", "/api/contacts/{id}", .readContacts, "Read a contact"),
+        ("PATCH", "/api/contacts/{id}", .writeContacts, "Update a contact; opt-ins change only when present"),
+        ("DELETE", "/api/contacts/{id}", .writeContacts, "Soft-delete a contact"),
+        ("POST", "/api/messages", .sendMessages, "Send a message through the safety pipeline"),
+        ("GET", "/api/messages", .readMessages, "A contact's messages, newest first (?contactId=&before=&limit=)"),
+        ("POST", "/webhooks/sns", nil, "SNS deliveries of EUM Social events (signature verified)"),
+        ("GET", "/api/dlq", .readDLQ, "Dead-letter entries"),
+        ("POST", "/api/dlq/replay", .replayDLQ, "Replay up to 100 dead-letter entries"),
+        ("GET", "/api/audit", .readAudit, "The audit log"),
+        ("GET", "/api/config", .readConfig, "The running configuration"),
+        ("PUT", "/api/config", .writeConfig, "Change run-time settings"),
+    ]
+
+    public static func router(_ s: ServiceContext) -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: MetricsMiddleware(metrics: s.metrics))
+
+        router.get("/healthz") { _, _ in
+            let settings = await s.settings.value
+            return JSONBody.response(.ok, ["status": "ok", "environment": settings.environment, "sendMode": settings.sendMode.rawValue])
+        }
+        router.get("/metrics") { _, _ in
+            let depth = (try? await s.deps.store.dlqEntries(limit: 10_000, now: s.deps.clock.now()).count) ?? 0
+            s.metrics.set("wecare_dlq_depth", Double(depth))
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: s.metrics.render())))
+        }
+        router.get("/openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json())))
+        }
+
+        router.post("/api/contacts") { req, _ in
+            try await guarded(s, req, .writeContacts, "contact") { _ in
+                let o = try await JSONBody.object(req)
+                let c = try await ContactService(s.deps).create(.init(
+                    name: o.string("name"), phone: o.string("phone"), email: o.string("email"),
+                    optInWhatsApp: o.bool("optInWhatsApp"), optInSms: o.bool("optInSms"), optInEmail: o.bool("optInEmail")))
+                return (JSONBody.response(.created, c), c.id)
+            }
+        }
+        router.get("/api/contacts") { req, _ in
+            try await guarded(s, req, .readContacts, "contact") { _ in
+                let q = req.uri.queryParameters["q"].map(String.init) ?? ""
+                let limit = req.uri.queryParameters["limit"].flatMap { Int($0) } ?? 50
+                return (JSONBody.response(.ok, ["contacts": try await ContactService(s.deps).search(q, limit: limit)]), nil)
+            }
+        }
+        router.get("/api/contacts/:id") { req, ctx in
+            try await guarded(s, req, .readContacts, "contact") { _ in
+                let id = try ctx.parameters.require("id")
+                return (JSONBody.response(.ok, try await ContactService(s.deps).get(id)), id)
+            }
+        }
+        router.patch("/api/contacts/:id") { req, ctx in
+            try await guarded(s, req, .writeContacts, "contact") { _ in
+                let id = try ctx.parameters.require("id")
+                let o = try await JSONBody.object(req)
+                let c = try await ContactService(s.deps).update(id, .init(
+                    name: try o.patch("name"), phone: try o.patch("phone"), email: try o.patch("email"),
+                    optInWhatsApp: try o.bool("optInWhatsApp"), optInSms: try o.bool("optInSms"), optInEmail: try o.bool("optInEmail")))
+                return (JSONBody.response(.ok, c), id)
+            }
+        }
+        router.delete("/api/contacts/:id") { req, ctx in
+            try await guarded(s, req, .writeContacts, "contact") { _ in
+                let id = try ctx.parameters.require("id")
+                try await ContactService(s.deps).delete(id)
+                return (Response(status: .noContent), id)
+            }
+        }
+
+        router.post("/api/messages") { req, _ in
+            try await guarded(s, req, .sendMessages, "message") { _ in
+                let request = try SendRequestDecoding.decode(try await JSONBody.object(req))
+                let settings = await s.settings.value
+                let m = try await SendPipeline(s.deps, settings: settings).send(request)
+                s.metrics.increment("wecare_messages_sent_total", ["channel": m.channel.rawValue, "status": m.status.rawValue,
+                                                                   "kind": m.kind == "template" ? "template" : "free_form"])
+                if m.status == .failed {
+                    return (JSONBody.response(.badGateway, ["error": ["code": "PROVIDER_ERROR", "message": m.errorDetails ?? "the provider refused the message"] as [String: String]]), m.id)
+                }
+                return (JSONBody.response(.created, m), m.id)
+            }
+        }
+        router.get("/api/messages") { req, _ in
+            try await guarded(s, req, .readMessages, "message") { _ in
+                guard let contactId = req.uri.queryParameters["contactId"].map(String.init) else {
+                    throw CoreError.invalid("contactId is required: /api/messages?contactId=…")
+                }
+                let limit = min(max(req.uri.queryParameters["limit"].flatMap { Int($0) } ?? 50, 1), 200)
+                let before = req.uri.queryParameters["before"].flatMap { Double($0) }.map(Date.init(timeIntervalSince1970:))
+                let page = try await call { try await s.deps.store.messages(contactId: contactId, before: before, limit: limit, now: s.deps.clock.now()) }
+                let next = page.count == limit ? page.last.map { String($0.timestamp.timeIntervalSince1970) } : nil
+                return (JSONBody.response(.ok, MessagePage(messages: page, next: next)), contactId)
+            }
+        }
+
+        router.post("/webhooks/sns") { req, _ in
+            await SNSWebhook.handle(req, s)
+        }
+        if s.allowDevInbound {
+            router.post("/dev/inbound") { req, _ in
+                await SNSWebhook.process(try await JSONBody.text(req), eventID: "dev-\(s.deps.ids.next())", s)
+            }
+        }
+
+        router.get("/api/dlq") { req, _ in
+            try await guarded(s, req, .readDLQ, "dlq") { _ in
+                let settings = await s.settings.value
+                return (JSONBody.response(.ok, ["entries": try await DLQService(s.deps, settings: settings).list()]), nil)
+            }
+        }
+        router.post("/api/dlq/replay") { req, _ in
+            try await guarded(s, req, .replayDLQ, "dlq") { _ in
+                let o = try await JSONBody.object(req)
+                let ids = o["ids"] as? [String]
+                let limit = (o["limit"] as? Int) ?? 100
+                let settings = await s.settings.value
+                let r = try await DLQService(s.deps, settings: settings).replay(ids: ids, limit: limit)
+                return (JSONBody.response(.ok, ["replayed": r.replayed, "failed": r.failed, "skippedDuplicates": r.skippedDuplicates, "exhausted": r.exhausted]), nil)
+            }
+        }
+        router.get("/api/audit") { req, _ in
+            try await guarded(s, req, .readAudit, "audit") { _ in
+                let limit = min(max(req.uri.queryParameters["limit"].flatMap { Int($0) } ?? 100, 1), 1000)
+                return (JSONBody.response(.ok, ["entries": try await call { try await s.deps.store.audit(limit: limit, now: s.deps.clock.now()) }]), nil)
+            }
+        }
+        router.get("/api/config") { req, _ in
+            try await guarded(s, req, .readConfig, "config") { _ in (JSONBody.response(.ok, ConfigView(await s.settings.value)), nil) }
+        }
+        router.put("/api/config") { req, _ in
+            try await guarded(s, req, .writeConfig, "config") { _ in
+                let o = try await JSONBody.object(req)
+                let unknown = Set(o.keys).subtracting(["autoAcknowledge"])
+                guard unknown.isEmpty else { throw CoreError.invalid("only autoAcknowledge can change at run time; not \(unknown.sorted().joined(separator: ", "))") }
+                if let on = try o.bool("autoAcknowledge") { await s.settings.setAutoAcknowledge(on) }
+                return (JSONBody.response(.ok, ConfigView(await s.settings.value)), "autoAcknowledge")
+            }
+        }
+        return router
+    }
+
+    /// Authenticates, authorizes, runs, maps errors; writes 401/403 and every change to the audit log.
+    static func guarded(_ s: ServiceContext, _ req: Request, _ op: Permission, _ resource: String,
+                        _ body: (Caller) async throws -> (Response, String?)) async throws -> Response {
+        let caller: Caller
+        do {
+            caller = try await s.verifier.verify(authorization: req.headers[.authorization])
+        } catch {
+            let message = error == .missing ? "a bearer token is required" : { if case .invalid(let m) = error { return m }; return "" }()
+            await audit(s, user: "anonymous", op, resource, nil, outcome: "unauthenticated", details: "\(req.method) \(req.uri.path): \(message)")
+            return JSONBody.error(.unauthorized, "UNAUTHENTICATED", message)
+        }
+        guard op.allowed(for: caller.role) else {
+            await audit(s, user: caller.userId, op, resource, nil, outcome: "forbidden", details: "\(req.method) \(req.uri.path) needs \(op.minimumRole.rawValue)")
+            return JSONBody.error(.forbidden, "FORBIDDEN", "\(op.rawValue) needs the \(op.minimumRole.rawValue) role; you are \(caller.role.rawValue)")
+        }
+        do {
+            let (response, id) = try await body(caller)
+            if req.method != .get { await audit(s, user: caller.userId, op, resource, id, outcome: "allowed", details: "\(req.method) \(req.uri.path) → \(response.status.code)") }
+            return response
+        } catch let e as CoreError {
+            if req.method != .get { await audit(s, user: caller.userId, op, resource, nil, outcome: "refused", details: "\(e.code): \(e.message)") }
+            return JSONBody.error(e)
+        } catch let e as HTTPError {
+            return JSONBody.error(e.status, "INVALID_REQUEST", e.body ?? "\(e.status)")
+        }
+    }
+
+    static func audit(_ s: ServiceContext, user: String, _ op: Permission, _ resource: String, _ id: String?, outcome: String, details: String) async {
+        let now = s.deps.clock.now()
+        let retention = await s.settings.value.auditRetention
+        try? await s.deps.store.appendAudit(AuditEntry(id: s.deps.ids.next(), userId: user, action: op.rawValue, resourceType: resource, resourceId: id,
+                                                        outcome: outcome, details: details, timestamp: now, expiresAt: Int(now.timeIntervalSince1970 + retention)))
+    }
+}
+
+struct MessagePage: Encodable {
+    var messages: [Message]
+    var next: String?
+}
+
+struct ConfigView: Encodable {
+    var environment: String
+    var sendMode: String
+    var allowlist: [String]
+    var metaApiVersion: String
+    var autoAcknowledge: Bool
+    var whatsAppTextLimit: Int
+    var smsMaxLength: Int
+
+    init(_ s: CoreSettings) {
+        environment = s.environment
+        sendMode = s.sendMode.rawValue
+        allowlist = s.allowlist
+        metaApiVersion = s.metaApiVersion
+        autoAcknowledge = s.autoAcknowledge
+        whatsAppTextLimit = s.whatsAppTextLimit
+        smsMaxLength = s.smsMaxLength
+    }
+}
+
+/// Records the latency and status of every request.
+struct MetricsMiddleware: RouterMiddleware {
+    let metrics: Metrics
+    func handle(_ request: Request, context: BasicRequestContext, next: (Request, BasicRequestContext) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        let response = try await next(request, context)
+        let elapsed = ContinuousClock.now - start
+        metrics.observeLatency(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        metrics.increment("wecare_http_requests_total", ["method": request.method.rawValue, "status": String(response.status.code)])
+        return response
+    }
+}
+
+/// Runs a store call inside a handler.
+func call<T>(_ body: () async throws -> T) async throws -> T {
+    do { return try await body() } catch let e as CoreError { throw e } catch { throw CoreError.internal("store: \(error)") }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Hummingbird
+import MessagingCore
+
+/// `POST /webhooks/sns`: verified SNS deliveries only; subscription confirmations are confirmed,
+/// notifications go through the inbound processor (a failing one is kept in the DLQ by the core).
+enum SNSWebhook {
+    static func handle(_ req: Request, _ s: ServiceContext) async -> Response {
+        guard let verifier = s.sns else {
+            return JSONBody.error(.serviceUnavailable, "SNS_NOT_CONFIGURED", "this environment has no SNS topic to accept deliveries from")
+        }
+        let body: String
+        do { body = try await JSONBody.text(req) } catch { return JSONBody.error(error) }
+        let delivery: SNSDelivery
+        do {
+            delivery = try await verifier.verify(body: body)
+        } catch {
+            s.metrics.increment("wecare_inbound_events_total", ["outcome": "rejected"])
+            s.deps.events.record(.warning, "sns_rejected", ["reason": String(describing: error)])
+            return JSONBody.error(.forbidden, "SNS_SIGNATURE_INVALID", String(describing: error))
+        }
+        switch delivery {
+        case .subscriptionConfirmation(let topic, let url):
+            do {
+                try await verifier.confirm(url)
+                s.deps.events.record(.info, "sns_subscription_confirmed", ["topicArn": topic])
+                return JSONBody.response(.ok, ["confirmed": topic])
+            } catch {
+                return JSONBody.error(.badGateway, "SNS_CONFIRMATION_FAILED", String(describing: error))
+            }
+        case .unsubscribeConfirmation(let topic):
+            s.deps.events.record(.warning, "sns_unsubscribed", ["topicArn": topic])
+            return JSONBody.response(.ok, ["unsubscribed": topic])
+        case .notification(let id, let message):
+            return await process(message, eventID: id, s)
+        }
+    }
+
+    static func process(_ message: String, eventID: String, _ s: ServiceContext) async -> Response {
+        let settings = await s.settings.value
+        do {
+            let outcome = try await InboundProcessor(s.deps, settings: settings).process(message, eventID: eventID)
+            s.metrics.increment("wecare_inbound_events_total", ["outcome": "processed"])
+            return JSONBody.response(.ok, InboundResult(stored: outcome.stored, duplicates: outcome.duplicates,
+                                                        createdContacts: outcome.createdContacts, statusesApplied: outcome.statusesApplied))
+        } catch {
+            s.metrics.increment("wecare_inbound_events_total", ["outcome": "dead_lettered"])
+            // Stored in the DLQ; SNS must not retry what is already kept, so answer 200 with what happened.
+            return JSONBody.response(.ok, ["deadLettered": eventID, "reason": error.message])
+        }
+    }
+}
+
+struct InboundResult: Encodable {
+    var stored: [String]
+    var duplicates: [String]
+    var createdContacts: [String]
+    var statusesApplied: Int
+}

@@ -1,0 +1,45 @@
+import Foundation
+import MessagingCore
+
+/// Everything the HTTP front door needs: the core's dependencies and settings, auth, metrics.
+public struct ServiceContext: Sendable {
+    public var deps: CoreDependencies
+    public var settings: RuntimeSettings
+    public var verifier: TokenVerifier
+    public var metrics: Metrics
+    /// Verifies and unwraps SNS deliveries; nil only where the environment has no SNS (never in AWS).
+    public var sns: (any SNSDeliveryVerifier)?
+    /// In `local` only: `POST /dev/inbound` takes an EUM event without an SNS envelope.
+    public var allowDevInbound: Bool
+
+    public init(deps: CoreDependencies, settings: RuntimeSettings, verifier: TokenVerifier, metrics: Metrics = Metrics(),
+                sns: (any SNSDeliveryVerifier)?, allowDevInbound: Bool) {
+        self.deps = deps
+        self.settings = settings
+        self.verifier = verifier
+        self.metrics = metrics
+        self.sns = sns
+        self.allowDevInbound = allowDevInbound
+    }
+}
+
+/// The settings, with the one an admin may change at run time (`PUT /api/config`).
+public actor RuntimeSettings {
+    private var current: CoreSettings
+    public init(_ settings: CoreSettings) { current = settings }
+    public var value: CoreSettings { current }
+    public func setAutoAcknowledge(_ on: Bool) { current.autoAcknowledge = on }
+}
+
+/// What the SNS webhook needs: verify a delivery and say what it is.
+public protocol SNSDeliveryVerifier: Sendable {
+    func verify(body: String) async throws -> SNSDelivery
+    /// Confirms a subscription by fetching its (already validated) SubscribeURL.
+    func confirm(_ url: URL) async throws
+}
+
+public enum SNSDelivery: Sendable {
+    case notification(messageId: String, message: String)
+    case subscriptionConfirmation(topicArn: String, subscribeURL: URL)
+    case unsubscribeConfirmation(topicArn: String)
+}

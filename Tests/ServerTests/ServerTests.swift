@@ -1,0 +1,150 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import JWTKit
+@testable import MessagingCore
+@testable import Server
+import XCTest
+
+/// The HTTP API with Cognito-style RS256 tokens checked against a JWKS: the role × route matrix,
+/// every way a token can be bad, the audit of refusals, and the OpenAPI document against the routes.
+final class ServerTests: XCTestCase {
+    struct Claims: JWTPayload {
+        var sub: SubjectClaim
+        var iss: IssuerClaim
+        var exp: ExpirationClaim
+        var token_use: String
+        var aud: AudienceClaim?
+        var client_id: String?
+        var groups: [String]
+        enum CodingKeys: String, CodingKey { case sub, iss, exp, token_use, aud, client_id, groups = "cognito:groups" }
+        func verify(using algorithm: some JWTAlgorithm) async throws {}
+    }
+
+    static let issuer = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_TEST"
+    let store = InMemoryStore()
+    let now = Date(timeIntervalSince1970: 1_795_000_000)
+
+    func token(_ groups: [String], use: String = "id", iss: String = issuer, expiresIn: TimeInterval = 3600, aud: String = "client-1") async throws -> String {
+        let keys = try await JWTKeyCollection().add(rsa: Insecure.RSA.PrivateKey(pem: TestKeys.privateKeyPEM), digestAlgorithm: .sha256, kid: "test-key")
+        let claims = Claims(sub: .init(value: "user-\(groups.first ?? "none")"), iss: .init(value: iss), exp: .init(value: Date().addingTimeInterval(expiresIn)),
+                            token_use: use, aud: use == "id" ? .init(value: [aud]) : nil, client_id: use == "access" ? aud : nil, groups: groups)
+        return try await keys.sign(claims)
+    }
+
+    func app() async throws -> some ApplicationProtocol {
+        let deps = CoreDependencies(store: store, gateway: LocalGatewayStub(), clock: FixedClock(date: now), ids: UUIDSource(), events: NoEvents())
+        let settings = CoreSettings(environment: "preview", sendMode: .dryRun, allowlist: ["phone-number-id-aaa"], metaApiVersion: "v20.0", smsPoolId: "pool",
+                                    emailSender: "one@wecare.digital", mediaBucket: "b", incomingPrefix: "in/", outgoingPrefix: "out/")
+        let verifier = try await TokenVerifier.cognito(jwksJSON: TestKeys.jwks, region: "us-east-1", userPoolId: "us-east-1_TEST", clientId: "client-1")
+        let context = ServiceContext(deps: deps, settings: RuntimeSettings(settings), verifier: verifier, sns: nil, allowDevInbound: false)
+        return Application(router: Routes.router(context))
+    }
+
+    func testRoleByRouteMatrix() async throws {
+        let contact = Contact(id: "c1", name: "A", phone: "+919330994400", email: nil, createdAt: now, updatedAt: now)
+        try await store.insertContact(contact)
+        let tokens = [Role.viewer: try await token(["Viewer"]), .operator: try await token(["Operator"]), .admin: try await token(["Admin", "Viewer"])]
+        let store = self.store
+        try await app().test(.router) { client in
+            for route in Routes.table {
+                guard let permission = route.operation else { continue }
+                let path = route.path.replacingOccurrences(of: "{id}", with: "c1") + (route.path == "/api/messages" && route.method == "GET" ? "?contactId=c1" : "")
+                for role in Role.allCases {
+                    try await store.updateContact(contact)  // undo an earlier role's delete
+                    let status = try await client.execute(uri: path, method: HTTPRequest.Method(rawValue: route.method)!,
+                                                          headers: [.authorization: "Bearer \(tokens[role]!)"], body: ByteBuffer(string: "{}")) { $0.status }
+                    if permission.allowed(for: role) {
+                        XCTAssertFalse([401, 403, 404].contains(status.code), "\(route.method) \(route.path) as \(role): \(status)")
+                    } else {
+                        XCTAssertEqual(status, .forbidden, "\(route.method) \(route.path) as \(role)")
+                    }
+                }
+            }
+        }
+        let denied = try await store.audit(limit: 1000, now: now).filter { $0.outcome == "forbidden" }
+        XCTAssertFalse(denied.isEmpty, "403s are written to the audit log")
+    }
+
+    func testBadTokensAre401AndAudited() async throws {
+        let good = try await token(["Operator"])
+        var tampered = Array(good)
+        let i = tampered.count - 5
+        tampered[i] = tampered[i] == "A" ? "B" : "A"
+        let cases: [(String, String?)] = [
+            ("missing", nil),
+            ("expired", try await token(["Operator"], expiresIn: -60)),
+            ("wrong issuer", try await token(["Operator"], iss: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_OTHER")),
+            ("wrong token_use", try await token(["Operator"], use: "refresh")),
+            ("other app client", try await token(["Operator"], aud: "client-2")),
+            ("no role group", try await token(["Guests"])),
+            ("tampered", String(tampered)),
+            ("not a JWT", "abc.def"),
+        ]
+        let access = try await token(["Viewer"], use: "access")
+        try await app().test(.router) { client in
+            for (name, token) in cases {
+                let headers: HTTPFields = token.map { [.authorization: "Bearer \($0)"] } ?? [:]
+                try await client.execute(uri: "/api/contacts", method: .get, headers: headers) { response in
+                    XCTAssertEqual(response.status, .unauthorized, name)
+                    XCTAssertTrue(String(buffer: response.body).hasPrefix(#"{"error":{"code":"UNAUTHENTICATED","message":"#), name)
+                }
+            }
+            try await client.execute(uri: "/api/contacts", method: .get, headers: [.authorization: "Bearer \(access)"]) { XCTAssertEqual($0.status, .ok) }
+        }
+        let unauthenticated = try await store.audit(limit: 100, now: now).filter { $0.outcome == "unauthenticated" }
+        XCTAssertEqual(unauthenticated.count, cases.count)
+    }
+
+    func testErrorsHaveTheOneShapeAndTheRightStatus() async throws {
+        let op = try await token(["Operator"])
+        try await app().test(.router) { client in
+            try await client.execute(uri: "/api/contacts", method: .post, headers: [.authorization: "Bearer \(op)"], body: ByteBuffer(string: #"{"name":"x"}"#)) {
+                XCTAssertEqual($0.status, .badRequest)
+                XCTAssertEqual(String(buffer: $0.body), #"{"error":{"code":"INVALID_REQUEST","message":"a contact needs a phone number or an email address (Req 2.2)"}}"#)
+            }
+            try await client.execute(uri: "/api/contacts/nope", method: .get, headers: [.authorization: "Bearer \(op)"]) { XCTAssertEqual($0.status, .notFound) }
+            try await client.execute(uri: "/api/messages", method: .post, headers: [.authorization: "Bearer \(op)"],
+                                     body: ByteBuffer(string: #"{"channel":"whatsapp","contactId":"nope","text":"hi"}"#)) {
+                XCTAssertEqual($0.status, .unprocessableContent)
+                XCTAssertTrue(String(buffer: $0.body).contains("CONTACT_NOT_FOUND"))
+            }
+        }
+    }
+
+    func testOpenAPIDocumentsEveryRoute() async throws {
+        let doc = try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json().utf8)) as! [String: Any]
+        XCTAssertEqual(doc["openapi"] as? String, "3.1.0")
+        let paths = doc["paths"] as! [String: [String: Any]]
+        let documented = Set(paths.flatMap { path, ops in ops.keys.map { "\($0.uppercased()) \(path)" } })
+        XCTAssertEqual(documented, Set(Routes.table.map { "\($0.method) \($0.path)" }))
+        try await app().test(.router) { client in
+            for route in Routes.table {
+                let status = try await client.execute(uri: route.path.replacingOccurrences(of: "{id}", with: "x"),
+                                                      method: HTTPRequest.Method(rawValue: route.method)!) { $0.status }
+                XCTAssertNotEqual(status, .notFound, "\(route.method) \(route.path) is documented but not routed")
+            }
+        }
+    }
+
+    func testLocalDevelopmentTokens() async throws {
+        let secret = Data(repeating: 7, count: 32)
+        let verifier = await TokenVerifier.local(secret: secret)
+        let token = try await TokenVerifier.localToken(secret: secret, role: .admin)
+        let caller = try await verifier.verify(authorization: "Bearer \(token)")
+        XCTAssertEqual(caller.role, .admin)
+        let other = await TokenVerifier.local(secret: Data(repeating: 8, count: 32))
+        do {
+            _ = try await other.verify(authorization: "Bearer \(token)")
+            XCTFail("a token signed with another key verified")
+        } catch {}
+    }
+}
+
+struct FixedClock: MessagingCore.Clock { let date: Date; func now() -> Date { date } }
+struct NoEvents: EventSink { func record(_ level: EventLevel, _ event: String, _ fields: [String: String]) {} }
+struct LocalGatewayStub: ChannelGateway {
+    func send(_ request: OutboundRequest) async throws -> String { "x" }
+    func uploadWhatsAppMedia(phoneNumberId: String, bucket: String, key: String) async throws -> String { "m" }
+    func downloadWhatsAppMedia(mediaId: String, phoneNumberId: String, bucket: String, key: String) async throws -> (mimeType: String, size: Int?) { ("image/jpeg", 1) }
+}

@@ -1,0 +1,35 @@
+/// A throwaway RSA key made for these tests, and its public half as a JWKS, as a Cognito pool serves it.
+enum TestKeys {
+    static let privateKeyPEM = """
+-----BEGIN PRIVATE KEY-----
+MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQD5sJ33veiU64rq
+Cl5jeI7TPDNFJsnexjaADiF+Ch0tI2kI7MFWe16JJDyIS78ty+WStHC/uYYNJaaD
+pF5HTLNB/3FoGY10CYWkMdvlKqKAdy9zpIrw47TNlV2AJd3K+cwI4CLkeO2vo9PS
+Ay1K6rln2dbCGVS06AJg91bHDl3JGq/ov39tLDrnIMlNpbRXBVjiZr4wFktOYXP2
+LSFZvdu1rPReHaQ3uEVrLBR+cX2TrfJRVTBrT2v5oQM75kCAPMpeAcq4JfbPZf1O
+a7fE7XmCEXCp0VqGqSuF7YnsMhzRTg0gXR/WJ3iHbP/nmgrTVJw+ODcSauf9rKCe
+5OSd7eMZAgMBAAECggEAAJH0NfcKdDDpwiu1LgULferNJ4l3Jmf7AwJXxv+LNBBa
+cBWU8Uafp8grJm0Zvw+W+2+hHoqIQw0UwpVtlv+JI7kcSx2SPgXqiwGpI3iY1SgT
+4bMgDKvyVCZRmI+JXRKq3e4O4N1VPsOmF9d/ntvelgJleRnbGdSYXpW08cuZECU8
+5FmXkxa7kKx8r/zeWnKhSlqDpgCncOxVuo9vhfE67Whmqz3vZ5NdBTTQ8NbSfq7l
+8tsTyttYLliz3M4DC8TBs5K8ItC8z9EF5fIzzZhnR8cNOBujNEc5uVsN04Sf3u5j
+L+0Is0DONln76r1EqgZvs50c9wXXwbT8JlRJVAtDzQKBgQD+JqCpenDds8j2Uqrs
+GDm3S35tE9/6gw208vz9xGC8qLR3ckb3XR3vcbC46IP3ac8GnSA0qGRCzWC/7Ajc
+bI++1KW/qA0KtqrUBs6XPINFRkUGxqG7/HxJx98uVPcbt2QlXdPe5wqJUJkW3Y5Q
+5kKsTx9g0x+SO/z3JGZAsu0l3QKBgQD7ga48zK7bB+aL3v6cTk93etWs8UlutlON
+wtKJcefSh7Ft7tWXeVTR7W0md74tlF2mAgAOzfYxd6G1fWnnGOXuxJnJ+DTAYX59
+uHBstpxuw4Cyi4gh9YITgcuZQYI79UyWNln+PhbCJtkIjZEf9GqS/zFq7+rPHCS7
+Mjan2sWUbQKBgAMdMAzDjkx5HnY+Lw/zgAmJ6EOn4a+tGWblL0pgtJq7KnLoOIxh
+XLOJXhP17WADsOCw3isnAQt8frn7R2SEBALfkiRWB8rg0BkG+FMMD8Oyh7f8iRDH
+mDJDO63SprB1P8nha24owI1MKoQINO0y1RBNa+IA1DszdvcEQCh8yMEVAoGBAK2J
+mVPSV4RCO02fnEb1sddbJjyicGy32YcjOmoj8jVN85tLBI3z5hbDoGC+lraUfNmi
+369XZdxUE3xLANu4Tk8l0IePf7aOjtzoeopIpj+3HgIUTOZBpHMZSAaDMP12EFZF
+QmsvJDzq2S4RoGVQHIk5FDwZNweY/686woOnbFUxAoGAYxbDJMHqfglr+zYf8ytV
+18grdk+o9Tezq3IXMRgtVbzrjlT8TL8sliAqs+wJb53rZofPnkofne3l7uArfK0y
+T0qesBWkZuPUH0klh/UMX7X1OvNs1PpLs9/mg3hRLH163MZVdkhDKuhOqzzxxzmq
+qjdvcx028U3Hkkjtqn2hXIo=
+-----END PRIVATE KEY-----
+"""
+
+    static let jwks = #"{"keys": [{"kty": "RSA", "kid": "test-key", "alg": "RS256", "use": "sig", "n": "-bCd973olOuK6gpeY3iO0zwzRSbJ3sY2gA4hfgodLSNpCOzBVnteiSQ8iEu_LcvlkrRwv7mGDSWmg6ReR0yzQf9xaBmNdAmFpDHb5SqigHcvc6SK8OO0zZVdgCXdyvnMCOAi5Hjtr6PT0gMtSuq5Z9nWwhlUtOgCYPdWxw5dyRqv6L9_bSw65yDJTaW0VwVY4ma-MBZLTmFz9i0hWb3btaz0Xh2kN7hFaywUfnF9k63yUVUwa09r-aEDO-ZAgDzKXgHKuCX2z2X9Tmu3xO15ghFwqdFahqkrhe2J7DIc0U4NIF0f1id4h2z_55oK01ScPjg3Emrn_aygnuTkne3jGQ", "e": "AQAB"}]}"#
+}

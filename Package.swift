@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
     ],
     targets: [
         .target(name: "SpecModel", swiftSettings: optimized),
@@ -45,12 +46,27 @@ let package = Package(
         .testTarget(name: "StoresTests", dependencies: ["Stores", "MessagingCore"]),
         // Live and local channel gateways behind the core's protocol.
         .target(name: "Channels", dependencies: ["MessagingCore", "AWSClient"]),
+        // SNS HTTP delivery signatures (v1 SHA1withRSA, v2 SHA256withRSA), certificate URL policy and cache.
+        .target(name: "SNSVerification", dependencies: [
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+            .product(name: "X509", package: "swift-certificates"),
+        ]),
+        .testTarget(name: "SNSVerificationTests", dependencies: [
+            "SNSVerification",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+            .product(name: "X509", package: "swift-certificates"),
+        ], resources: [.copy("Fixtures")]),
         // The HTTP front door: routes, auth (Cognito JWKS, local dev tokens), SNS webhook, metrics, OpenAPI.
-        .target(name: "Server", dependencies: ["MessagingCore", .product(name: "Hummingbird", package: "hummingbird"),
+        .target(name: "Server", dependencies: ["MessagingCore", "SNSVerification", .product(name: "Hummingbird", package: "hummingbird"),
                                                .product(name: "JWTKit", package: "jwt-kit")]),
+        // The Lambda Runtime API loop and event decoding (SNS, SQS batches, API Gateway v2, direct invokes).
+        .target(name: "LambdaRuntime"),
+        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", .product(name: "Hummingbird", package: "hummingbird")]),
         // The runtime service: compiled against the generated config (the CLI never is).
         .executableTarget(name: "wecare-service", dependencies: [
-            "WecareConfig", "MessagingCore", "Stores", "Channels", "Server", "AWSClient",
+            "WecareConfig", "MessagingCore", "Stores", "Channels", "Server", "AWSClient", "LambdaRuntime",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),

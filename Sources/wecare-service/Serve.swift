@@ -72,6 +72,7 @@ struct RuntimeEnvironment {
         }
         var problems: [String] = []
         if env["COGNITO_APP_CLIENT_ID"] == nil { problems.append("COGNITO_APP_CLIENT_ID is missing (the app client the tokens are for)") }
+        if env["WHATSAPP_EVENTS_TOPIC_ARN"] == nil { problems.append("WHATSAPP_EVENTS_TOPIC_ARN is missing (the only topic /webhooks/sns accepts)") }
         let region = env["AWS_REGION"] ?? Environments.production.region
         if !problems.isEmpty { throw ValidationError("wecare-service cannot start:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")) }
         guard loaded.sendMode != .live || loaded.environment == .production else {
@@ -86,7 +87,8 @@ struct RuntimeEnvironment {
         let jwks = try await fetchJWKS(region: region, poolId: poolId)
         let verifier = try await TokenVerifier.cognito(jwksJSON: jwks, region: region, userPoolId: poolId, clientId: env["COGNITO_APP_CLIENT_ID"])
         let deps = CoreDependencies(store: store, gateway: AWSChannelGateway(client: client), clock: clock, ids: ids, events: log)
-        let context = ServiceContext(deps: deps, settings: RuntimeSettings(settings), verifier: verifier, sns: nil, allowDevInbound: false)
+        let sns = VerifiedSNS(topicArns: [env["WHATSAPP_EVENTS_TOPIC_ARN"] ?? ""])
+        let context = ServiceContext(deps: deps, settings: RuntimeSettings(settings), verifier: verifier, sns: sns, allowDevInbound: false)
         return RuntimeEnvironment(environment: loaded.environment.rawValue, context: context, log: log)
     }
 

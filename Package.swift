@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         .target(name: "SpecModel", swiftSettings: optimized),
@@ -63,7 +64,9 @@ let package = Package(
                                                .product(name: "JWTKit", package: "jwt-kit")]),
         // The Lambda Runtime API loop and event decoding (SNS, SQS batches, API Gateway v2, direct invokes).
         .target(name: "LambdaRuntime"),
-        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", .product(name: "Hummingbird", package: "hummingbird")]),
+        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", .product(name: "Hummingbird", package: "hummingbird"),
+                                                                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                                                                .product(name: "HTTPTypes", package: "swift-http-types")]),
         // The runtime service: compiled against the generated config (the CLI never is).
         .executableTarget(name: "wecare-service", dependencies: [
             "WecareConfig", "MessagingCore", "Stores", "Channels", "Server", "AWSClient", "LambdaRuntime",

@@ -161,4 +161,11 @@ public enum ExampleBase {
 
         """,
     ]
+
+    /// A base file with one passage replaced: how most examples are written, so each shows only its change.
+    static func edited(_ file: String, _ old: String, _ new: String) -> RuleExample {
+        let base = files[file]!
+        precondition(base.contains(old), "example edit of \(file) does not apply: \(old)")
+        return RuleExample(file, base.replacingOccurrences(of: old, with: new))
+    }
 }

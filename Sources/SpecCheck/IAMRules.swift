@@ -18,23 +18,7 @@ enum IAMRules {
     static let wildcardAction = Rule(
         id: RuleID.wildcardAction, family: "IAM", summary: "No `*` or `service:*` actions",
         documentation: "A wildcard action grants every present and future action of a service (or of all services). Name the actions the functions need.",
-        failing: [RuleExample("specs/iam.yaml", """
-        iam:
-          role: execution
-          scopes:
-            - sid: MessagesWrite
-              actions: [↓dynamodb:*]
-              resources: [{ table: Messages }]
-            - sid: IncomingPut
-              actions: [s3:PutObject]
-              resources: [{ prefix: incoming }]
-            - sid: WorkConsume
-              actions: [sqs:ChangeMessageVisibility, sqs:DeleteMessage, sqs:GetQueueAttributes, sqs:ReceiveMessage]
-              resources: [{ queue: work }]
-            - sid: Logs
-              actions: [logs:CreateLogStream, logs:PutLogEvents]
-              resources: [{ logGroup: common }]
-        """)],
+        failing: [ExampleBase.edited("specs/iam.yaml", "actions: [dynamodb:BatchWriteItem, dynamodb:DeleteItem, dynamodb:PutItem, dynamodb:UpdateItem]", "actions: [↓dynamodb:*]")],
         passing: [RuleExample("specs/iam.yaml", baseIAM)],
         check: .platform { p in
             (p.rolePolicy?.scopes ?? []).flatMap { scope in
@@ -48,23 +32,7 @@ enum IAMRules {
     static let wildcardResource = Rule(
         id: RuleID.wildcardResource, family: "IAM", summary: "No `Resource: \"*\"` except for actions that only allow it",
         documentation: "`*` as a resource reaches every table, queue and bucket of the account. It is allowed only for actions AWS authorizes on `*` alone: \(starOnlyActions.joined(separator: ", ")).",
-        failing: [RuleExample("specs/iam.yaml", """
-        iam:
-          role: execution
-          scopes:
-            - sid: MessagesWrite
-              actions: [dynamodb:BatchWriteItem, dynamodb:DeleteItem, dynamodb:PutItem, dynamodb:UpdateItem]
-              resources: [↓"*"]
-            - sid: IncomingPut
-              actions: [s3:PutObject]
-              resources: [{ prefix: incoming }]
-            - sid: WorkConsume
-              actions: [sqs:ChangeMessageVisibility, sqs:DeleteMessage, sqs:GetQueueAttributes, sqs:ReceiveMessage]
-              resources: [{ queue: work }]
-            - sid: Logs
-              actions: [logs:CreateLogStream, logs:PutLogEvents]
-              resources: [{ logGroup: common }]
-        """)],
+        failing: [ExampleBase.edited("specs/iam.yaml", "resources: [{ table: Messages }]", "resources: [↓\"*\"]")],
         passing: [RuleExample("specs/iam.yaml", baseIAM + """
             - sid: Metrics
               actions: [cloudwatch:PutMetricData]
@@ -112,23 +80,7 @@ enum IAMRules {
     static let uncoveredNeed = Rule(
         id: RuleID.uncoveredNeed, family: "IAM", summary: "Every need of a function is granted by a scope of the role",
         documentation: "What a function needs (its access entries, its queue trigger, its dead-letter queue, its log group) must be granted by a scope of the execution role, or the function fails with AccessDenied at run time. The diagnostic names the action and ARN to add.",
-        failing: [RuleExample("specs/iam.yaml", """
-        iam:
-          role: execution
-          scopes:
-            - sid: MessagesWrite
-              actions: [dynamodb:PutItem]
-              resources: [{ table: Messages }]
-            - sid: IncomingPut
-              actions: [s3:PutObject]
-              resources: [{ prefix: incoming }]
-            - sid: WorkConsume
-              actions: [sqs:ChangeMessageVisibility, sqs:DeleteMessage, sqs:GetQueueAttributes, sqs:ReceiveMessage]
-              resources: [{ queue: work }]
-            - sid: Logs
-              actions: [logs:CreateLogStream, logs:PutLogEvents]
-              resources: [{ logGroup: common }]
-        """), RuleExample("specs/functions.yaml", """
+        failing: [ExampleBase.edited("specs/iam.yaml", "actions: [dynamodb:BatchWriteItem, dynamodb:DeleteItem, dynamodb:PutItem, dynamodb:UpdateItem]", "actions: [dynamodb:PutItem]"), RuleExample("specs/functions.yaml", """
         functionDefaults:
           runtime: provided.al2023
           memory: 256
@@ -180,23 +132,7 @@ enum IAMRules {
     static let unusedScope = Rule(
         id: RuleID.unusedScope, family: "IAM", severity: .warning, summary: "The role holds nothing no function needs",
         documentation: "Least privilege: an action in a scope that no function needs on any of its resources is a grant nobody uses. Actions on `*` that only allow `*` are exempt.",
-        failing: [RuleExample("specs/iam.yaml", """
-        iam:
-          role: execution
-          scopes:
-            - sid: MessagesWrite
-              actions: [dynamodb:BatchWriteItem, dynamodb:DeleteItem, dynamodb:PutItem, dynamodb:UpdateItem]
-              resources: [{ table: Messages }]
-            - sid: IncomingPut
-              actions: [s3:PutObject, ↓s3:GetObject]
-              resources: [{ prefix: incoming }]
-            - sid: WorkConsume
-              actions: [sqs:ChangeMessageVisibility, sqs:DeleteMessage, sqs:GetQueueAttributes, sqs:ReceiveMessage]
-              resources: [{ queue: work }]
-            - sid: Logs
-              actions: [logs:CreateLogStream, logs:PutLogEvents]
-              resources: [{ logGroup: common }]
-        """)],
+        failing: [ExampleBase.edited("specs/iam.yaml", "actions: [s3:PutObject]", "actions: [s3:PutObject, ↓s3:GetObject]")],
         passing: [RuleExample("specs/iam.yaml", baseIAM)],
         check: .deployment { d in
             // Needed resources per action, sorted, so that a prefix grant finds a use by binary search.

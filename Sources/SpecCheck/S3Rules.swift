@@ -46,40 +46,8 @@ enum S3Rules {
     static let objectARN = Rule(
         id: RuleID.objectARN, family: "S3", summary: "Object grants name a declared prefix, never the whole bucket",
         documentation: "S3 object actions are granted on `arn:aws:s3:::bucket/prefix/*` where the prefix is declared for this environment; never `bucket/*`, `bucket*` or a `*` in the middle of the path (seed 000: no wildcard access to base-wecare-digital/*). Write `{ prefix: name }` and the environment's prefix is applied for you.",
-        failing: [RuleExample("specs/iam.yaml", """
-        iam:
-          role: execution
-          scopes:
-            - sid: MessagesWrite
-              actions: [dynamodb:BatchWriteItem, dynamodb:DeleteItem, dynamodb:PutItem, dynamodb:UpdateItem]
-              resources: [{ table: Messages }]
-            - sid: IncomingPut
-              actions: [s3:PutObject]
-              resources: [↓"arn:aws:s3:::media.example.com/*"]
-            - sid: WorkConsume
-              actions: [sqs:ChangeMessageVisibility, sqs:DeleteMessage, sqs:GetQueueAttributes, sqs:ReceiveMessage]
-              resources: [{ queue: work }]
-            - sid: Logs
-              actions: [logs:CreateLogStream, logs:PutLogEvents]
-              resources: [{ logGroup: common }]
-        """)],
-        passing: [RuleExample("specs/iam.yaml", """
-        iam:
-          role: execution
-          scopes:
-            - sid: MessagesWrite
-              actions: [dynamodb:BatchWriteItem, dynamodb:DeleteItem, dynamodb:PutItem, dynamodb:UpdateItem]
-              resources: [{ table: Messages }]
-            - sid: IncomingPut
-              actions: [s3:PutObject]
-              resources: [{ prefix: incoming }]
-            - sid: WorkConsume
-              actions: [sqs:ChangeMessageVisibility, sqs:DeleteMessage, sqs:GetQueueAttributes, sqs:ReceiveMessage]
-              resources: [{ queue: work }]
-            - sid: Logs
-              actions: [logs:CreateLogStream, logs:PutLogEvents]
-              resources: [{ logGroup: common }]
-        """)],
+        failing: [ExampleBase.edited("specs/iam.yaml", "resources: [{ prefix: incoming }]", "resources: [↓\"arn:aws:s3:::media.example.com/*\"]")],
+        passing: [RuleExample("specs/iam.yaml", IAMRules.baseIAM)],
         check: .deployment { d in
             var out: [Diagnostic] = []
             for scope in d.platform.rolePolicy?.scopes ?? [] where scope.actions.contains(where: { a in objectActions.contains { Glob.matches(a.value, $0) } }) {
@@ -178,40 +146,8 @@ enum S3Rules {
     static let foreignBucket = Rule(
         id: RuleID.foreignBucket, family: "S3", summary: "No access to buckets the specs do not declare",
         documentation: "Seed 000 denies access to other buckets. Any S3 ARN in a scope must name a declared bucket.",
-        failing: [RuleExample("specs/iam.yaml", """
-        iam:
-          role: execution
-          scopes:
-            - sid: MessagesWrite
-              actions: [dynamodb:BatchWriteItem, dynamodb:DeleteItem, dynamodb:PutItem, dynamodb:UpdateItem]
-              resources: [{ table: Messages }]
-            - sid: IncomingPut
-              actions: [s3:PutObject]
-              resources: [{ prefix: incoming }, ↓"arn:aws:s3:::auth.example.com/media/incoming/*"]
-            - sid: WorkConsume
-              actions: [sqs:ChangeMessageVisibility, sqs:DeleteMessage, sqs:GetQueueAttributes, sqs:ReceiveMessage]
-              resources: [{ queue: work }]
-            - sid: Logs
-              actions: [logs:CreateLogStream, logs:PutLogEvents]
-              resources: [{ logGroup: common }]
-        """)],
-        passing: [RuleExample("specs/iam.yaml", """
-        iam:
-          role: execution
-          scopes:
-            - sid: MessagesWrite
-              actions: [dynamodb:BatchWriteItem, dynamodb:DeleteItem, dynamodb:PutItem, dynamodb:UpdateItem]
-              resources: [{ table: Messages }]
-            - sid: IncomingPut
-              actions: [s3:PutObject]
-              resources: [{ prefix: incoming }]
-            - sid: WorkConsume
-              actions: [sqs:ChangeMessageVisibility, sqs:DeleteMessage, sqs:GetQueueAttributes, sqs:ReceiveMessage]
-              resources: [{ queue: work }]
-            - sid: Logs
-              actions: [logs:CreateLogStream, logs:PutLogEvents]
-              resources: [{ logGroup: common }]
-        """)],
+        failing: [ExampleBase.edited("specs/iam.yaml", "resources: [{ prefix: incoming }]", "resources: [{ prefix: incoming }, ↓\"arn:aws:s3:::auth.example.com/media/incoming/*\"]")],
+        passing: [RuleExample("specs/iam.yaml", IAMRules.baseIAM)],
         check: .platform { p in
             let buckets = Set(p.buckets.map(\.name.value))
             var out: [Diagnostic] = []
@@ -230,40 +166,8 @@ enum S3Rules {
     static let deniedOperation = Rule(
         id: RuleID.deniedOperation, family: "S3", summary: "Never grant bucket policy, lifecycle, ACL or public-access changes",
         documentation: "Seed 000 lists operations the role must never hold: bucket policy and lifecycle changes, ACLs and public access. A scope granting any of them (directly or through a pattern such as `s3:PutBucket*`) is an error.",
-        failing: [RuleExample("specs/iam.yaml", """
-        iam:
-          role: execution
-          scopes:
-            - sid: MessagesWrite
-              actions: [dynamodb:BatchWriteItem, dynamodb:DeleteItem, dynamodb:PutItem, dynamodb:UpdateItem]
-              resources: [{ table: Messages }]
-            - sid: IncomingPut
-              actions: [s3:PutObject, ↓s3:PutObjectAcl]
-              resources: [{ prefix: incoming }]
-            - sid: WorkConsume
-              actions: [sqs:ChangeMessageVisibility, sqs:DeleteMessage, sqs:GetQueueAttributes, sqs:ReceiveMessage]
-              resources: [{ queue: work }]
-            - sid: Logs
-              actions: [logs:CreateLogStream, logs:PutLogEvents]
-              resources: [{ logGroup: common }]
-        """)],
-        passing: [RuleExample("specs/iam.yaml", """
-        iam:
-          role: execution
-          scopes:
-            - sid: MessagesWrite
-              actions: [dynamodb:BatchWriteItem, dynamodb:DeleteItem, dynamodb:PutItem, dynamodb:UpdateItem]
-              resources: [{ table: Messages }]
-            - sid: IncomingPut
-              actions: [s3:PutObject]
-              resources: [{ prefix: incoming }]
-            - sid: WorkConsume
-              actions: [sqs:ChangeMessageVisibility, sqs:DeleteMessage, sqs:GetQueueAttributes, sqs:ReceiveMessage]
-              resources: [{ queue: work }]
-            - sid: Logs
-              actions: [logs:CreateLogStream, logs:PutLogEvents]
-              resources: [{ logGroup: common }]
-        """)],
+        failing: [ExampleBase.edited("specs/iam.yaml", "actions: [s3:PutObject]", "actions: [s3:PutObject, ↓s3:PutObjectAcl]")],
+        passing: [RuleExample("specs/iam.yaml", IAMRules.baseIAM)],
         check: .platform { p in
             (p.rolePolicy?.scopes ?? []).flatMap { scope in
                 scope.actions.compactMap { action -> Diagnostic? in

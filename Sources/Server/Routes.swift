@@ -104,7 +104,9 @@ public enum Routes {
                 let before = req.uri.queryParameters["before"].flatMap { Double($0) }.map(Date.init(timeIntervalSince1970:))
                 let page = try await call { try await s.deps.store.messages(contactId: contactId, before: before, limit: limit, now: s.deps.clock.now()) }
                 let next = page.count == limit ? page.last.map { String($0.timestamp.timeIntervalSince1970) } : nil
-                return (JSONBody.response(.ok, MessagePage(messages: page, next: next)), contactId)
+                let bucket = await s.settings.value.mediaBucket
+                let links = page.map { m in m.s3Key.flatMap { try? s.mediaLinks?.link(bucket: bucket, key: $0).absoluteString } }
+                return (JSONBody.response(.ok, MessagePage(messages: zip(page, links).map { MessageView(message: $0, mediaUrl: $1) }, next: next)), contactId)
             }
         }
 
@@ -190,8 +192,22 @@ public enum Routes {
 }
 
 struct MessagePage: Encodable {
-    var messages: [Message]
+    var messages: [MessageView]
     var next: String?
+}
+
+/// A message as the API shows it: the stored fields, and a one-hour link to its media when it has any.
+struct MessageView: Encodable {
+    var message: Message
+    var mediaUrl: String?
+
+    func encode(to encoder: any Encoder) throws {
+        try message.encode(to: encoder)
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encodeIfPresent(mediaUrl, forKey: .mediaUrl)
+    }
+
+    enum Key: String, CodingKey { case mediaUrl }
 }
 
 struct ConfigView: Encodable {

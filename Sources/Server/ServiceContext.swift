@@ -11,9 +11,12 @@ public struct ServiceContext: Sendable {
     public var sns: (any SNSDeliveryVerifier)?
     /// In `local` only: `POST /dev/inbound` takes an EUM event without an SNS envelope.
     public var allowDevInbound: Bool
+    /// Turns a stored media key into a link valid for one hour; nil where there is no object store.
+    public var mediaLinks: (any MediaLinkSigner)?
 
     public init(deps: CoreDependencies, settings: RuntimeSettings, verifier: TokenVerifier, metrics: Metrics = Metrics(),
-                sns: (any SNSDeliveryVerifier)?, allowDevInbound: Bool) {
+                sns: (any SNSDeliveryVerifier)?, allowDevInbound: Bool, mediaLinks: (any MediaLinkSigner)? = nil) {
+        self.mediaLinks = mediaLinks
         self.deps = deps
         self.settings = settings
         self.verifier = verifier
@@ -42,4 +45,9 @@ public enum SNSDelivery: Sendable {
     case notification(messageId: String, message: String)
     case subscriptionConfirmation(topicArn: String, subscribeURL: URL)
     case unsubscribeConfirmation(topicArn: String)
+}
+
+/// Pre-signed GET links for media (S3 in AWS environments), valid for one hour.
+public protocol MediaLinkSigner: Sendable {
+    func link(bucket: String, key: String) throws -> URL
 }

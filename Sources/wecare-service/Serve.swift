@@ -88,7 +88,8 @@ struct RuntimeEnvironment {
         let verifier = try await TokenVerifier.cognito(jwksJSON: jwks, region: region, userPoolId: poolId, clientId: env["COGNITO_APP_CLIENT_ID"])
         let deps = CoreDependencies(store: store, gateway: AWSChannelGateway(client: client), clock: clock, ids: ids, events: log)
         let sns = VerifiedSNS(topicArns: [env["WHATSAPP_EVENTS_TOPIC_ARN"] ?? ""])
-        let context = ServiceContext(deps: deps, settings: RuntimeSettings(settings), verifier: verifier, sns: sns, allowDevInbound: false)
+        let context = ServiceContext(deps: deps, settings: RuntimeSettings(settings), verifier: verifier, sns: sns, allowDevInbound: false,
+                                     mediaLinks: S3MediaLinks(s3: S3Client(client: client)))
         return RuntimeEnvironment(environment: loaded.environment.rawValue, context: context, log: log)
     }
 
@@ -136,4 +137,10 @@ struct JSONLineLog: EventSink {
             FileHandle.standardOutput.write(data + Data("\n".utf8))
         }
     }
+}
+
+/// One-hour pre-signed S3 GET links for stored media (Req: messages read returns media as URLs).
+struct S3MediaLinks: MediaLinkSigner {
+    let s3: S3Client
+    func link(bucket: String, key: String) throws -> URL { try s3.presignedGetObjectURL(bucket: bucket, key: key, expires: 3600) }
 }

@@ -32,12 +32,30 @@ final class ServerTests: XCTestCase {
         return try await keys.sign(claims)
     }
 
+    struct StubLinks: MediaLinkSigner {
+        func link(bucket: String, key: String) throws -> URL { URL(string: "https://\(bucket).s3.amazonaws.com/\(key)?X-Amz-Expires=3600")! }
+    }
+
+    func testMessagesCarryOneHourMediaLinks() async throws {
+        let m = Message(id: "m1", contactId: "c1", channel: .whatsapp, direction: .inbound, status: .received, kind: "image", content: nil,
+                        timestamp: now, s3Key: "in/m1.jpg", expiresAt: Int(now.timeIntervalSince1970) + 100)
+        _ = try await store.insertMessage(m)
+        let viewer = try await token(["Viewer"])
+        try await app().test(.router) { client in
+            try await client.execute(uri: "/api/messages?contactId=c1", method: .get, headers: [.authorization: "Bearer \(viewer)"]) { response in
+                XCTAssertEqual(response.status, .ok)
+                XCTAssertTrue(String(buffer: response.body).contains(#""mediaUrl":"https:\/\/b.s3.amazonaws.com\/in\/m1.jpg?X-Amz-Expires=3600""#), String(buffer: response.body))
+            }
+        }
+    }
+
     func app() async throws -> some ApplicationProtocol {
         let deps = CoreDependencies(store: store, gateway: LocalGatewayStub(), clock: FixedClock(date: now), ids: UUIDSource(), events: NoEvents())
         let settings = CoreSettings(environment: "preview", sendMode: .dryRun, allowlist: ["phone-number-id-aaa"], metaApiVersion: "v20.0", smsPoolId: "pool",
                                     emailSender: "one@wecare.digital", mediaBucket: "b", incomingPrefix: "in/", outgoingPrefix: "out/")
         let verifier = try await TokenVerifier.cognito(jwksJSON: TestKeys.jwks, region: "us-east-1", userPoolId: "us-east-1_TEST", clientId: "client-1")
-        let context = ServiceContext(deps: deps, settings: RuntimeSettings(settings), verifier: verifier, sns: nil, allowDevInbound: false)
+        let context = ServiceContext(deps: deps, settings: RuntimeSettings(settings), verifier: verifier, sns: nil, allowDevInbound: false,
+                                     mediaLinks: StubLinks())
         return Application(router: Routes.router(context))
     }
 

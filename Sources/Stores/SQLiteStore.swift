@@ -12,6 +12,9 @@ public final class SQLiteStore: MessagingStore, Sendable {
     public init(path: String) throws {
         var config = Configuration()
         config.busyMode = .timeout(5)
+        // WAL with synchronous=NORMAL: a commit survives a process crash (what the crash tests kill),
+        // and only a power loss can drop the last commits; fsync on every commit would cap ingestion.
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         db = try DatabasePool(path: path, configuration: config)
         try Self.migrator.migrate(db)
     }

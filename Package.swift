@@ -85,7 +85,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DeployTests", dependencies: ["Deploy", "Pipeline", "AWSClient", "SpecLoading", "TestSupport"]),
-        .testTarget(name: "SpecDiffTests", dependencies: ["SpecDiff", "Pipeline", "SpecModel", "SpecLoading"], exclude: ["Golden"]),
+        .testTarget(name: "SpecDiffTests", dependencies: ["SpecDiff", "Pipeline", "SpecModel", "SpecLoading", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "SpecLoadingTests", dependencies: ["SpecLoading", "SpecCheck"]),
         .testTarget(name: "SpecCheckTests", dependencies: ["SpecLoading", "SpecCheck", "Pipeline"], exclude: ["Golden"]),
     ]

@@ -1,4 +1,5 @@
 import Foundation
+@_exported import TestSupport
 import Pipeline
 import SpecDiff
 import SpecLoading
@@ -63,26 +64,4 @@ func assertGolden(_ actual: String, _ name: String, file: StaticString = #filePa
           actual:   \(first < a.count ? String(a[first]) : "<end>")
         (WECARE_UPDATE_GOLDEN=1 rewrites golden files; review the diff)
         """, file: file, line: line)
-}
-
-/// Runs a program and returns its exit status and combined output.
-@discardableResult
-func runProcess(_ executable: String, _ arguments: [String], cwd: URL) throws -> (status: Int32, output: String) {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = [executable] + arguments
-    p.currentDirectoryURL = cwd
-    let pipe = Pipe()
-    p.standardOutput = pipe
-    p.standardError = pipe
-    try p.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
-}
-
-func temporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("wecare-diff-test-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
 }

@@ -47,7 +47,7 @@ final class ContactTests: XCTestCase {
         let v4 = try await w.contacts.search("asha")
         XCTAssertEqual(v4, [])
         await XCTAssertThrowsAsync({ try await w.contacts.get(a.id) }) { XCTAssertEqual($0.code, "NOT_FOUND") }
-        let v5 = try await w.store.contact(id: a.id)?.deletedAt
+        let v5 = try await w.deps.store.contact(id: a.id)?.deletedAt
         XCTAssertNotNil(v5, "soft delete keeps the record")
     }
 

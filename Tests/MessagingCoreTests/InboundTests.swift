@@ -8,12 +8,12 @@ final class InboundTests: XCTestCase {
         let w = World()
         let outcome = try await w.inbound.process(eumEvent(messages: [text]), eventID: "sns-1")
         XCTAssertEqual(outcome.stored, ["wamid.ONE"])
-        let v1 = try await w.store.contact(phone: "+14255550150")
+        let v1 = try await w.deps.store.contact(phone: "+14255550150")
         let contact = try XCTUnwrap(v1)
         XCTAssertEqual(contact.name, "Diego")
         XCTAssertFalse(contact.optInWhatsApp || contact.optInSms || contact.optInEmail)
         XCTAssertEqual(contact.lastInboundMessageAt, Date(timeIntervalSince1970: 1_795_000_000))
-        let v2 = try await w.store.message(whatsappId: "wamid.ONE")
+        let v2 = try await w.deps.store.message(whatsappId: "wamid.ONE")
         let stored = try XCTUnwrap(v2)
         XCTAssertEqual(stored.content, "Hi 😀")
         XCTAssertEqual(stored.phoneNumberId, "phone-number-id-aaa")
@@ -28,11 +28,11 @@ final class InboundTests: XCTestCase {
             return await group.reduce(into: []) { $0.append($1) }
         }
         XCTAssertEqual(outcomes.compactMap { $0 }.flatMap(\.stored).count, 1)
-        let v3 = try await w.store.contact(phone: "+14255550150")
+        let v3 = try await w.deps.store.contact(phone: "+14255550150")
         let contact = try XCTUnwrap(v3)
-        let v4 = try await w.store.messages(contactId: contact.id, before: nil, limit: 10, now: w.clock.now()).count
+        let v4 = try await w.deps.store.messages(contactId: contact.id, before: nil, limit: 10, now: w.clock.now()).count
         XCTAssertEqual(v4, 1)
-        let v5 = try await w.store.searchContacts("", limit: 10).count
+        let v5 = try await w.deps.store.searchContacts("", limit: 10).count
         XCTAssertEqual(v5, 1, "one contact, even under concurrent deliveries")
     }
 
@@ -41,7 +41,7 @@ final class InboundTests: XCTestCase {
         let image: [String: Any] = ["from": "14255550150", "id": "wamid.IMG", "timestamp": "1795000000", "type": "image",
                                     "image": ["mime_type": "image/jpeg", "sha256": "x", "id": "530339869524171", "caption": "look"]]
         _ = try await w.inbound.process(eumEvent(messages: [image]), eventID: "sns-1")
-        let v6 = try await w.store.message(whatsappId: "wamid.IMG")
+        let v6 = try await w.deps.store.message(whatsappId: "wamid.IMG")
         let m = try XCTUnwrap(v6)
         XCTAssertEqual(m.s3Key, "in/\(m.id).jpg")
         XCTAssertEqual(m.content, "look")
@@ -55,7 +55,7 @@ final class InboundTests: XCTestCase {
         let c = try await w.contact()
         var sent = try await w.pipeline.send(SendRequest(channel: .whatsapp, contactId: c.id, text: "hello"))
         sent.whatsappMessageId = "wamid.OUT"
-        try await w.store.updateMessage(sent)
+        try await w.deps.store.updateMessage(sent)
         func status(_ s: String, error: [[String: Any]]? = nil) -> String {
             var st: [String: Any] = ["id": "wamid.OUT", "status": s, "timestamp": "1795000100", "recipient_id": "919330994400"]
             if let error { st["errors"] = error }
@@ -63,10 +63,10 @@ final class InboundTests: XCTestCase {
         }
         _ = try await w.inbound.process(status("read"), eventID: "a")
         _ = try await w.inbound.process(status("delivered"), eventID: "b")
-        let v7 = try await w.store.message(id: sent.id)?.status
+        let v7 = try await w.deps.store.message(id: sent.id)?.status
         XCTAssertEqual(v7, .read, "a late delivered never overwrites read")
         _ = try await w.inbound.process(status("failed", error: [["code": 131047, "title": "Re-engagement message", "error_data": ["details": "24 hours passed"]]]), eventID: "c")
-        let failed = try await w.store.message(id: sent.id)
+        let failed = try await w.deps.store.message(id: sent.id)
         XCTAssertEqual(failed?.status, .failed)
         XCTAssertEqual(failed?.errorDetails, "131047 Re-engagement message: 24 hours passed")
     }
@@ -80,11 +80,11 @@ final class InboundTests: XCTestCase {
         XCTAssertEqual(entries.first?.expiresAt, Int(w.clock.now().timeIntervalSince1970) + 7 * 86_400)
 
         // A good event whose first processing failed: replay stores it and empties the entry.
-        try await w.store.insertDLQ(DLQEntry(id: "d-good", originalMessageId: "sns-good", queue: "inbound-dlq", payload: eumEvent(messages: [text]),
+        try await w.deps.store.insertDLQ(DLQEntry(id: "d-good", originalMessageId: "sns-good", queue: "inbound-dlq", payload: eumEvent(messages: [text]),
                                              error: "timeout", retryCount: 0, lastAttemptAt: w.clock.now(), expiresAt: Int(w.clock.now().timeIntervalSince1970) + 999))
-        try await w.store.insertDLQ(DLQEntry(id: "d-dup", originalMessageId: "sns-good", queue: "inbound-dlq", payload: eumEvent(messages: [text]),
+        try await w.deps.store.insertDLQ(DLQEntry(id: "d-dup", originalMessageId: "sns-good", queue: "inbound-dlq", payload: eumEvent(messages: [text]),
                                              error: "timeout", retryCount: 0, lastAttemptAt: w.clock.now().addingTimeInterval(1), expiresAt: Int(w.clock.now().timeIntervalSince1970) + 999))
-        try await w.store.insertDLQ(DLQEntry(id: "d-tired", originalMessageId: "sns-tired", queue: "inbound-dlq", payload: "{}",
+        try await w.deps.store.insertDLQ(DLQEntry(id: "d-tired", originalMessageId: "sns-tired", queue: "inbound-dlq", payload: "{}",
                                              error: "x", retryCount: 5, lastAttemptAt: w.clock.now(), expiresAt: Int(w.clock.now().timeIntervalSince1970) + 999))
         let result = try await w.dlq.replay()
         XCTAssertEqual(result.replayed, ["d-good"])
@@ -93,7 +93,7 @@ final class InboundTests: XCTestCase {
         XCTAssertEqual(Set(result.failed).count, 2)
         entries = try await w.dlq.list()
         XCTAssertEqual(entries.filter { $0.originalMessageId == "sns-bad" }.first?.retryCount, 1)
-        let v8 = try await w.store.message(whatsappId: "wamid.ONE")
+        let v8 = try await w.deps.store.message(whatsappId: "wamid.ONE")
         XCTAssertNotNil(v8)
         await XCTAssertThrowsAsync({ try await w.dlq.replay(limit: 101) })
     }

@@ -73,7 +73,7 @@ final class SendPipelineTests: XCTestCase {
         XCTAssertEqual(m.status, .dryRun)
         XCTAssertEqual(m.wouldBeRequest, #"{"metaApiVersion":"v20.0","originationPhoneNumberId":"phone-number-id-aaa","message":{"messaging_product":"whatsapp","recipient_type":"individual","to":"919330994400","type":"text","text":{"preview_url":false,"body":"Hello from AWS"}}}"#)
         XCTAssertTrue(w.gateway.sent.isEmpty)
-        let stored = try await w.store.message(id: m.id)
+        let stored = try await w.deps.store.message(id: m.id)
         XCTAssertEqual(stored, m)
         XCTAssertEqual(m.expiresAt, Int(w.clock.now().timeIntervalSince1970) + 30 * 86_400)
     }

@@ -30,7 +30,13 @@ public enum DeployFlow {
 
     /// Plans: creates a change set, describes it, removes it.
     public static func plan(_ inputs: Inputs, deployer: Deployer) async throws -> DeployPlan {
+        try await plan(inputs) { _ in deployer }
+    }
+
+    /// Plans with a deployer made for the checked target (its region), so the specs are read and checked once.
+    public static func plan(_ inputs: Inputs, makeDeployer: (DeployTarget) throws -> Deployer) async throws -> DeployPlan {
         let target = try inputs.target()
+        let deployer = try makeDeployer(target)
         let prepared = try await deployer.prepareChangeSet(target)
         await deployer.discard(prepared, stack: target.stack)
         return prepared.plan
@@ -41,8 +47,16 @@ public enum DeployFlow {
     @discardableResult
     public static func deploy(_ inputs: Inputs, reviewed: DeployPlan?, deployer: Deployer,
                               confirm: @Sendable (DeployPlan) async -> Bool) async throws -> DeployPlan {
+        try await deploy(inputs, reviewed: reviewed, makeDeployer: { _ in deployer }, confirm: confirm)
+    }
+
+    /// Deploys with a deployer made for the checked target; nothing reaches AWS before every refusal has had its say.
+    @discardableResult
+    public static func deploy(_ inputs: Inputs, reviewed: DeployPlan?, makeDeployer: (DeployTarget) throws -> Deployer,
+                              confirm: @Sendable (DeployPlan) async -> Bool) async throws -> DeployPlan {
         let target = try inputs.target()
         if let reviewed { try target.verify(reviewed) }
+        let deployer = try makeDeployer(target)
         let prepared = try await deployer.prepareChangeSet(target)
         guard prepared.plan.verdict == .ready else { return prepared.plan }
         guard await confirm(prepared.plan) else {

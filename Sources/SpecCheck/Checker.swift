@@ -84,8 +84,8 @@ public enum Checker {
         for (resource, waiver) in platform.allWaivers {
             guard let rule = rules.first(where: { $0.id == waiver.rule.value }) else {
                 var hint = "name one of the rule ids listed by `wecare explain --list`"
-                if let guess = rules.map(\.id).min(by: { References.levenshtein($0, waiver.rule.value) < References.levenshtein($1, waiver.rule.value) }),
-                   References.levenshtein(guess, waiver.rule.value) <= 3 { hint = "did you mean '\(guess)'? " + hint }
+                if let guess = rules.map(\.id).min(by: { Spelling.distance($0, waiver.rule.value) < Spelling.distance($1, waiver.rule.value) }),
+                   Spelling.distance(guess, waiver.rule.value) <= 3 { hint = "did you mean '\(guess)'? " + hint }
                 out.append(Diagnostic(RuleID.waiverNotAllowed, waiver.rule.location, "waiver on \(resource) names unknown rule '\(waiver.rule.value)'", hint: hint))
                 continue
             }

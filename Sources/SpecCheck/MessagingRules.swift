@@ -86,7 +86,7 @@ enum MessagingRules {
             let declared = w.phoneNumbers.map(\.awsId.value)
             return w.allowlist.filter { !declared.contains($0.value) }.map { entry in
                 var hint = "declared phone-number ids: \(declared.joined(separator: ", "))"
-                if let g = References.closest(entry.value, declared) { hint = "did you mean '\(g)'? " + hint }
+                if let g = Spelling.closest(to: entry.value, in: declared) { hint = "did you mean '\(g)'? " + hint }
                 return Diagnostic(RuleID.allowlist, entry.location, "allowlisted id '\(entry.value)' is not a declared phone number", hint: hint)
             }
         })

@@ -206,7 +206,7 @@ enum References {
         return all(p).filter { !declared.contains($0.id) }.map { ref in
             let candidates = declared.filter { $0.kind == ref.kind }.map(\.name)
             var hint = candidates.isEmpty ? "declare a \(ref.kind.key) named '\(ref.name.value)'" : "declared \(ref.kind.key)s: \(candidates.sorted().joined(separator: ", "))"
-            if let guess = closest(ref.name.value, candidates) { hint = "did you mean '\(guess)'? " + hint }
+            if let guess = Spelling.closest(to: ref.name.value, in: candidates) { hint = "did you mean '\(guess)'? " + hint }
             return Diagnostic(RuleID.unresolvedReference, ref.name.location, "\(ref.id) is not declared", hint: hint)
         }
     }
@@ -221,24 +221,5 @@ enum References {
             Diagnostic(RuleID.unusedResource, d.location, "\(d.id) is declared but nothing refers to it",
                        hint: "remove it, or refer to it where it is meant to be used", resource: d.id, severity: .warning)
         }
-    }
-
-    static func closest(_ word: String, _ candidates: [String]) -> String? {
-        let scored = candidates.map { ($0, levenshtein($0.lowercased(), word.lowercased())) }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }
-        guard let best = scored.first, best.1 <= max(2, word.count / 3) else { return nil }
-        return best.0
-    }
-
-    static func levenshtein(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        guard !a.isEmpty else { return b.count }
-        guard !b.isEmpty else { return a.count }
-        var row = Array(0...b.count)
-        for i in 1...a.count {
-            var next = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...b.count { next[j] = min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)) }
-            row = next
-        }
-        return row[b.count]
     }
 }

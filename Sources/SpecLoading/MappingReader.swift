@@ -17,7 +17,7 @@ struct MappingReader {
         self.owner = owner ?? node.location
         for (key, _) in node.entries where !allowed.contains(key.text) {
             var hint = "allowed keys here: \(allowed.joined(separator: ", "))"
-            if let guess = closestMatch(to: key.text, in: allowed) { hint = "did you mean '\(guess)'? " + hint }
+            if let guess = Spelling.closest(to: key.text, in: allowed) { hint = "did you mean '\(guess)'? " + hint }
             sink.error(RuleID.unknownKey, at: key.location, "unknown key '\(key.text)' in \(subject)", hint: hint)
         }
     }
@@ -156,7 +156,7 @@ func readReference(_ node: SyntaxNode, kinds: [ResourceKind], subject: String, a
     for (key, _) in m.entries where !allowed.contains(key.text) {
         let isKind = ResourceKind(rawValue: key.text) != nil
         var hint = "a reference here names one of: \(kinds.map(\.key).joined(separator: ", "))"
-        if !isKind, let guess = closestMatch(to: key.text, in: allowed) { hint = "did you mean '\(guess)'? " + hint }
+        if !isKind, let guess = Spelling.closest(to: key.text, in: allowed) { hint = "did you mean '\(guess)'? " + hint }
         sink.error(isKind ? RuleID.schemaType : RuleID.unknownKey, at: key.location,
                    isKind ? "\(subject) cannot refer to a \(key.text)" : "unknown key '\(key.text)' in \(subject)", hint: hint)
     }
@@ -181,28 +181,4 @@ func readReference(_ node: SyntaxNode, kinds: [ResourceKind], subject: String, a
         }
     }
     return Reference(kind: kind, name: Located(s.text, at: s.location), attribute: attribute)
-}
-
-/// The allowed word closest to a misspelling, if it is close enough to be a likely typo.
-func closestMatch(to word: String, in candidates: [String]) -> String? {
-    let lower = word.lowercased()
-    if let same = candidates.first(where: { $0.lowercased() == lower }) { return same }
-    let scored = candidates.map { ($0, editDistance(lower, $0.lowercased())) }.sorted { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
-    guard let best = scored.first, best.1 <= max(2, word.count / 3) else { return nil }
-    return best.0
-}
-
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var previous = Array(0...b.count)
-    for i in 1...a.count {
-        var current = [i] + Array(repeating: 0, count: b.count)
-        for j in 1...b.count {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        previous = current
-    }
-    return previous[b.count]
 }

@@ -104,7 +104,7 @@ private func readVariables(_ r: MappingReader, inherited: Bool) -> [Function.Var
             guard let s = sr.string("setting") else { continue }
             guard let setting = Setting(rawValue: s.value) else {
                 var hint = "settings: \(Setting.allCases.map(\.rawValue).joined(separator: ", "))"
-                if let g = closestMatch(to: s.value, in: Setting.allCases.map(\.rawValue)) { hint = "did you mean '\(g)'? " + hint }
+                if let g = Spelling.closest(to: s.value, in: Setting.allCases.map(\.rawValue)) { hint = "did you mean '\(g)'? " + hint }
                 r.sink.error(RuleID.unresolvedReference, at: s.location, "variable \(k.text) names an unknown setting '\(s.value)'", hint: hint)
                 continue
             }
@@ -140,7 +140,7 @@ private func readAccess(_ r: MappingReader, subject: String, sink: DiagnosticSin
         let allowedVerbs = AccessVerbs.byKind[target.kind] ?? [:]
         for verb in verbs where allowedVerbs[verb.value] == nil {
             var hint = "verbs for a \(target.kind.key): \(allowedVerbs.keys.sorted().joined(separator: ", "))"
-            if let g = closestMatch(to: verb.value, in: Array(allowedVerbs.keys)) { hint = "did you mean '\(g)'? " + hint }
+            if let g = Spelling.closest(to: verb.value, in: Array(allowedVerbs.keys)) { hint = "did you mean '\(g)'? " + hint }
             sink.error(RuleID.schemaType, at: verb.location, "'\(verb.value)' is not an access verb for a \(target.kind.key)", hint: hint)
         }
         return Function.Access(target: target, verbs: verbs.filter { allowedVerbs[$0.value] != nil }, location: item.location)

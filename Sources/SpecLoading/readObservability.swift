@@ -24,7 +24,7 @@ func readAlarm(_ key: ScalarNode, _ node: SyntaxNode, sink: DiagnosticSink) -> A
     case let other?:
         let kinds = ["lambda-error-rate", "api-error-rate", "queue-depth", "metric"]
         var hint = "kinds: \(kinds.joined(separator: ", "))"
-        if let g = closestMatch(to: other, in: kinds) { hint = "did you mean '\(g)'? " + hint }
+        if let g = Spelling.closest(to: other, in: kinds) { hint = "did you mean '\(g)'? " + hint }
         sink.error(RuleID.schemaType, at: kindText!.location, "unknown alarm kind '\(other)'", hint: hint)
     case nil: break
     }

@@ -88,8 +88,6 @@ extension Deployment {
     }
 
 
-    /// Whether a scope grants a need: action and resource match, and for ListBucket the prefix condition allows it.
-    public func covers(_ scope: Scope, _ need: Need) -> Bool { resolve(scope).covers(need) }
 }
 
 /// A scope resolved for one environment, so that matching many needs against it is cheap.

@@ -72,7 +72,6 @@ public struct Platform: Sendable {
         return out
     }
 
-    public func isDeclared(_ id: ResourceID) -> Bool { declarations.contains { $0.id == id } }
 
     /// The waivers written on one resource.
     public func waivers(for id: ResourceID) -> [Waiver] {

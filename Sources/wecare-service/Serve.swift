@@ -132,7 +132,7 @@ struct JSONLineLog: EventSink {
         var object = fields
         object["level"] = level.rawValue
         object["event"] = event
-        object["time"] = ISO8601DateFormatter().string(from: Date())
+        object["time"] = Date().formatted(.iso8601)
         if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
             FileHandle.standardOutput.write(data + Data("\n".utf8))
         }

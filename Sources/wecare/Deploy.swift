@@ -23,7 +23,6 @@ struct DeployCommand: AsyncParsableCommand {
     func run() async throws {
         try await Self.guarded {
             let inputs = try Self.inputs(target)
-            let region = try inputs.target().region
             var reviewed: DeployPlan?
             if let plan {
                 let data = try Data(contentsOf: URL(fileURLWithPath: plan))
@@ -33,7 +32,9 @@ struct DeployCommand: AsyncParsableCommand {
                 reviewed = try DeployPlan.parse(object)
             }
             let yes = self.yes
-            let result = try await DeployFlow.deploy(inputs, reviewed: reviewed, deployer: Self.deployer(try aws.client(defaultRegion: region))) { plan in
+            let aws = self.aws
+            let result = try await DeployFlow.deploy(inputs, reviewed: reviewed,
+                                                     makeDeployer: { Self.deployer(try aws.client(defaultRegion: $0.region)) }) { plan in
                 print(plan.text, terminator: "")
                 if yes { return true }
                 guard isatty(STDIN_FILENO) == 1 else {

@@ -15,8 +15,7 @@ struct Plan: AsyncParsableCommand {
     func run() async throws {
         try await DeployCommand.guarded {
             let inputs = try DeployCommand.inputs(target)
-            let region = try inputs.target().region
-            let plan = try await DeployFlow.plan(inputs, deployer: DeployCommand.deployer(try aws.client(defaultRegion: region)))
+            let plan = try await DeployFlow.plan(inputs) { DeployCommand.deployer(try aws.client(defaultRegion: $0.region)) }
             print(plan.text, terminator: "")
             if let out {
                 try plan.json.write(toFile: out, atomically: true, encoding: .utf8)

@@ -3,6 +3,7 @@ import Foundation
 import MessagingCore
 
 /// LIVE sending through AWS: End User Messaging Social for WhatsApp, pinpoint-sms-voice-v2 for SMS, SESv2 for email.
+/// Give it a client without retries: the sending pipeline retries throttling and 5xx itself, under the rate limit.
 public struct AWSChannelGateway: ChannelGateway {
     let social: SocialMessagingClient
     let sms: SMSVoiceV2Client
@@ -25,7 +26,7 @@ public struct AWSChannelGateway: ChannelGateway {
                 return try await email.sendEmail(from: from, to: [to], subject: subject, text: text, html: html)
             }
         } catch let e as AWSError {
-            throw ProviderError(code: e.code, message: e.message)
+            throw ProviderError(code: e.code, message: e.message, retryable: e.isRetryable)
         }
     }
 
@@ -33,7 +34,7 @@ public struct AWSChannelGateway: ChannelGateway {
         do {
             return try await social.postWhatsAppMessageMedia(originationPhoneNumberID: phoneNumberId, sourceS3File: .init(bucketName: bucket, key: key))
         } catch let e as AWSError {
-            throw ProviderError(code: e.code, message: e.message)
+            throw ProviderError(code: e.code, message: e.message, retryable: e.isRetryable)
         }
     }
 

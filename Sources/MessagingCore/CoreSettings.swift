@@ -23,11 +23,15 @@ public struct CoreSettings: Sendable {
     /// Read receipt and thumbs-up reaction to inbound messages (seed 000), off unless configured.
     public var autoAcknowledge: Bool
     public var maxReplayRetries: Int
+    /// Where bulk reports go, under `mediaBucket` (Req 8.8).
+    public var reportsPrefix: String
+    public var bulk: BulkSettings
 
     public init(environment: String, sendMode: SendMode, allowlist: [String], metaApiVersion: String, smsPoolId: String, emailSender: String,
                 mediaBucket: String, incomingPrefix: String, outgoingPrefix: String, whatsAppTextLimit: Int = 4096, smsMaxLength: Int = 1600,
                 messageRetention: TimeInterval = 30 * 86_400, dlqRetention: TimeInterval = 7 * 86_400, auditRetention: TimeInterval = 180 * 86_400,
-                customerServiceWindow: TimeInterval = 24 * 3600, autoAcknowledge: Bool = false, maxReplayRetries: Int = 5) {
+                customerServiceWindow: TimeInterval = 24 * 3600, autoAcknowledge: Bool = false, maxReplayRetries: Int = 5,
+                reportsPrefix: String = "reports/", bulk: BulkSettings = BulkSettings()) {
         self.environment = environment
         self.sendMode = sendMode
         self.allowlist = allowlist
@@ -45,6 +49,37 @@ public struct CoreSettings: Sendable {
         self.customerServiceWindow = customerServiceWindow
         self.autoAcknowledge = autoAcknowledge
         self.maxReplayRetries = maxReplayRetries
+        self.reportsPrefix = reportsPrefix
+        self.bulk = bulk
+    }
+}
+
+/// Bulk jobs and the WhatsApp tier (Req 8, 13), from the generated config.
+public struct BulkSettings: Sendable, Equatable {
+    /// Recipients per queued chunk: exactly 100 (Req 13.7).
+    public var chunkSize: Int
+    /// More recipients than this need a confirmation before anything is queued (Req 8.1).
+    public var confirmationThreshold: Int
+    /// Workers taking chunks at once: 2 to 5 (Req 8.4).
+    public var workers: Int
+    /// Business-initiated WhatsApp conversations allowed per rolling 24 hours (Req 13.2).
+    public var whatsAppTierLimit: Int
+    /// The share of the tier at which an alert is raised (Req 13.9).
+    public var tierAlertPercent: Int
+    /// How long a taken chunk stays hidden from other workers (the bulk queue's visibility timeout).
+    public var visibilityTimeout: TimeInterval
+    /// A chunk that fails as a whole this many times goes to the bulk DLQ (Req 8.9).
+    public var maxChunkReceives: Int
+
+    public init(chunkSize: Int = 100, confirmationThreshold: Int = 20, workers: Int = 5, whatsAppTierLimit: Int = 250, tierAlertPercent: Int = 80,
+                visibilityTimeout: TimeInterval = 300, maxChunkReceives: Int = 3) {
+        self.chunkSize = chunkSize
+        self.confirmationThreshold = confirmationThreshold
+        self.workers = workers
+        self.whatsAppTierLimit = whatsAppTierLimit
+        self.tierAlertPercent = tierAlertPercent
+        self.visibilityTimeout = visibilityTimeout
+        self.maxChunkReceives = maxChunkReceives
     }
 }
 
@@ -55,13 +90,19 @@ public struct CoreDependencies: Sendable {
     public var clock: any Clock
     public var ids: any IDSource
     public var events: any EventSink
+    /// Shared by every sender of the process, so limits hold across workers (Req 13).
+    public var limiter: any RateLimiter
+    public var retry: SendRetry
 
-    public init(store: any MessagingStore, gateway: any ChannelGateway, clock: any Clock, ids: any IDSource, events: any EventSink) {
+    public init(store: any MessagingStore, gateway: any ChannelGateway, clock: any Clock, ids: any IDSource, events: any EventSink,
+                limiter: any RateLimiter = NoRateLimit(), retry: SendRetry = .standard) {
         self.store = store
         self.gateway = gateway
         self.clock = clock
         self.ids = ids
         self.events = events
+        self.limiter = limiter
+        self.retry = retry
     }
 }
 

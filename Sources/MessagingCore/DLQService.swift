@@ -6,11 +6,18 @@ public struct DLQService: Sendable {
     let deps: CoreDependencies
     let settings: CoreSettings
     let inbound: InboundProcessor
+    let bulkQueue: (any BulkQueue)?
 
-    public init(_ deps: CoreDependencies, settings: CoreSettings) {
+    /// Failed inbound events are kept under this queue name; failed bulk chunks under `bulkQueue`.
+    public static let inboundQueue = "inbound-dlq"
+    public static let bulkQueue = "bulk-dlq"
+
+    /// `bulkQueue` takes replayed bulk chunks back; without it they cannot be replayed here.
+    public init(_ deps: CoreDependencies, settings: CoreSettings, bulkQueue: (any BulkQueue)? = nil) {
         self.deps = deps
         self.settings = settings
         self.inbound = InboundProcessor(deps, settings: settings)
+        self.bulkQueue = bulkQueue
     }
 
     public struct ReplayResult: Sendable, Equatable {
@@ -43,7 +50,7 @@ public struct DLQService: Sendable {
                 continue
             }
             do {
-                _ = try await inbound.process(entry.payload, eventID: entry.originalMessageId, recordFailure: false)
+                try await replayOne(entry)
                 try await call { try await deps.store.deleteDLQ(id: entry.id) }
                 result.replayed.append(entry.id)
             } catch {
@@ -56,5 +63,18 @@ public struct DLQService: Sendable {
             }
         }
         return result
+    }
+
+    /// The same handler as the first time: the inbound processor, or the bulk queue for a chunk
+    /// (whose recipients' state machine makes a second run send nobody twice).
+    private func replayOne(_ entry: DLQEntry) async throws(CoreError) {
+        guard entry.queue == Self.bulkQueue else {
+            _ = try await inbound.process(entry.payload, eventID: entry.originalMessageId, recordFailure: false)
+            return
+        }
+        guard let bulkQueue else { throw .internal("this process has no bulk queue to replay chunk \(entry.originalMessageId) into") }
+        let chunk: BulkChunk
+        do { chunk = try BulkChunk(json: entry.payload) } catch { throw .invalid("the DLQ entry is not a bulk chunk: \(error)") }
+        try await call { try await bulkQueue.enqueue([chunk]) }
     }
 }

@@ -39,8 +39,17 @@ public actor InMemoryStore: MessagingStore {
         }.sorted { ($0.name ?? "", $0.id) < ($1.name ?? "", $1.id) }.prefix(limit).map { $0 }
     }
 
+    public func contactIds(matching query: String, optedIn: Channel?, limit: Int) -> [String] {
+        let q = query.lowercased()
+        return contacts.values.filter { c in
+            c.deletedAt == nil && (optedIn.map(c.optedIn) ?? true)
+                && (q.isEmpty || [c.name, c.phone, c.email].contains { $0?.lowercased().contains(q) ?? false })
+        }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }.prefix(limit).map(\.id)
+    }
+
     public func insertMessage(_ message: Message) -> Bool {
         if let w = message.whatsappMessageId, messages.values.contains(where: { $0.whatsappMessageId == w }) { return false }
+        if let k = message.idempotencyKey, messages.values.contains(where: { $0.idempotencyKey == k }) { return false }
         messages[message.id] = message
         return true
     }
@@ -53,11 +62,17 @@ public actor InMemoryStore: MessagingStore {
     public func message(id: String) -> Message? { messages[id] }
     public func message(whatsappId: String) -> Message? { messages.values.first { $0.whatsappMessageId == whatsappId } }
     public func message(providerId: String) -> Message? { messages.values.first { $0.providerMessageId == providerId } }
+    public func message(idempotencyKey: String) -> Message? { messages.values.first { $0.idempotencyKey == idempotencyKey } }
 
     public func messages(contactId: String, before: Date?, limit: Int, now: Date) -> [Message] {
         let cutoff = Int(now.timeIntervalSince1970)
         return messages.values.filter { m in m.contactId == contactId && m.expiresAt > cutoff && (before.map { m.timestamp < $0 } ?? true) }
             .sorted { ($0.timestamp, $0.id) > ($1.timestamp, $1.id) }.prefix(limit).map { $0 }
+    }
+
+    public func businessConversations(since: Date) -> Int {
+        Set(messages.values.filter { $0.channel == .whatsapp && $0.direction == .outbound && $0.kind == "template" && $0.status != .failed && $0.timestamp > since }
+            .map(\.contactId)).count
     }
 
     public func insertMedia(_ record: MediaRecord) { media.append(record) }
@@ -68,6 +83,11 @@ public actor InMemoryStore: MessagingStore {
     public func dlqEntries(limit: Int, now: Date) -> [DLQEntry] {
         let cutoff = Int(now.timeIntervalSince1970)
         return dlq.values.filter { $0.expiresAt > cutoff }.sorted { ($0.lastAttemptAt, $0.id) < ($1.lastAttemptAt, $1.id) }.prefix(limit).map { $0 }
+    }
+
+    public func dlqCount(now: Date) -> Int {
+        let cutoff = Int(now.timeIntervalSince1970)
+        return dlq.values.filter { $0.expiresAt > cutoff }.count
     }
 
     public func appendAudit(_ entry: AuditEntry) { auditLog.append(entry) }

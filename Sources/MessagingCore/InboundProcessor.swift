@@ -32,7 +32,7 @@ public struct InboundProcessor: Sendable {
             if recordFailure {
                 let now = deps.clock.now()
                 try await call {
-                    try await deps.store.insertDLQ(DLQEntry(id: deps.ids.next(), originalMessageId: eventID, queue: "inbound-dlq", payload: payload,
+                    try await deps.store.insertDLQ(DLQEntry(id: deps.ids.next(), originalMessageId: eventID, queue: DLQService.inboundQueue, payload: payload,
                                                             error: reason, retryCount: 0, lastAttemptAt: now, expiresAt: epoch(now, plus: settings.dlqRetention)))
                 }
                 deps.events.record(.error, "inbound_failed", ["eventId": eventID, "error": reason])

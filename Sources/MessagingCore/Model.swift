@@ -78,11 +78,13 @@ public struct Message: Codable, Sendable, Equatable {
     public var segments: Int?
     /// TTL: epoch seconds after which the record is gone (Req 17).
     public var expiresAt: Int
+    /// A bulk recipient's key: the store keeps at most one message per key (exactly-once sending).
+    public var idempotencyKey: String?
 
     public init(id: String, contactId: String, channel: Channel, direction: Direction, status: MessageStatus, kind: String,
                 content: String?, templateName: String? = nil, subject: String? = nil, timestamp: Date, providerMessageId: String? = nil,
                 whatsappMessageId: String? = nil, phoneNumberId: String? = nil, mediaId: String? = nil, s3Key: String? = nil,
-                errorDetails: String? = nil, wouldBeRequest: String? = nil, segments: Int? = nil, expiresAt: Int) {
+                errorDetails: String? = nil, wouldBeRequest: String? = nil, segments: Int? = nil, expiresAt: Int, idempotencyKey: String? = nil) {
         self.id = id
         self.contactId = contactId
         self.channel = channel
@@ -102,6 +104,7 @@ public struct Message: Codable, Sendable, Equatable {
         self.wouldBeRequest = wouldBeRequest
         self.segments = segments
         self.expiresAt = expiresAt
+        self.idempotencyKey = idempotencyKey
     }
 }
 

@@ -9,15 +9,22 @@ public protocol MessagingStore: Sendable {
     func contact(phone: String) async throws -> Contact?
     /// Case-insensitive search by name, phone or email among live contacts.
     func searchContacts(_ query: String, limit: Int) async throws -> [Contact]
+    /// Ids of live contacts matching the search (empty: all), optionally only those opted in to a channel; oldest first.
+    func contactIds(matching query: String, optedIn: Channel?, limit: Int) async throws -> [String]
 
-    /// Inserts a message; returns false (and stores nothing) when its WhatsApp id is already stored.
+    /// Inserts a message; returns false (and stores nothing) when its WhatsApp id or idempotency key is already stored.
     func insertMessage(_ message: Message) async throws -> Bool
     func updateMessage(_ message: Message) async throws
     func message(id: String) async throws -> Message?
     func message(whatsappId: String) async throws -> Message?
     func message(providerId: String) async throws -> Message?
+    func message(idempotencyKey: String) async throws -> Message?
     /// A contact's messages, newest first, not expired at `now`; `before` pages by timestamp.
     func messages(contactId: String, before: Date?, limit: Int, now: Date) async throws -> [Message]
+
+    /// Business-initiated WhatsApp conversations since `since` (Req 13.2): distinct contacts sent a
+    /// template (the only way to open a conversation outside the 24-hour window), failed sends excluded.
+    func businessConversations(since: Date) async throws -> Int
 
     func insertMedia(_ media: MediaRecord) async throws
 
@@ -25,6 +32,8 @@ public protocol MessagingStore: Sendable {
     func updateDLQ(_ entry: DLQEntry) async throws
     func deleteDLQ(id: String) async throws
     func dlqEntries(limit: Int, now: Date) async throws -> [DLQEntry]
+    /// How many unexpired entries the DLQ holds (the `wecare_dlq_depth` gauge).
+    func dlqCount(now: Date) async throws -> Int
 
     func appendAudit(_ entry: AuditEntry) async throws
     func audit(limit: Int, now: Date) async throws -> [AuditEntry]
@@ -66,9 +75,12 @@ public enum OutboundRequest: Sendable, Equatable {
 public struct ProviderError: Error, Sendable, Equatable, CustomStringConvertible {
     public var code: String
     public var message: String
-    public init(code: String, message: String) {
+    /// Throttling or a 5xx: the provider did not take the message and a later attempt may succeed.
+    public var retryable: Bool
+    public init(code: String, message: String, retryable: Bool = false) {
         self.code = code
         self.message = message
+        self.retryable = retryable
     }
     public var description: String { "\(code): \(message)" }
 }

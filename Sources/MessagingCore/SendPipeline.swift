@@ -10,6 +10,7 @@ public enum SendRefusal: String, Sendable, CaseIterable {
     case templateRequired = "TEMPLATE_REQUIRED"
     case contentTooLong = "CONTENT_TOO_LONG"
     case contentInvalid = "CONTENT_INVALID"
+    case tierLimitExceeded = "TIER_LIMIT_EXCEEDED"
 }
 
 /// What to send. Exactly one of text, template or media for WhatsApp; text for SMS; subject with text and/or HTML for email.
@@ -61,69 +62,81 @@ public struct SendRequest: Sendable {
     }
 }
 
-/// Waits until a send may go, per channel and sending number; nothing is dropped.
-public protocol RateLimiter: Sendable {
-    func acquire(channel: Channel, phoneNumberId: String?) async throws
-}
-
-public struct NoRateLimit: RateLimiter {
-    public init() {}
-    public func acquire(channel: Channel, phoneNumberId: String?) async throws {}
-}
-
 /// The one sending pipeline for every channel (Req 3, 5, 6, 7, 16). Fail-closed, no fallback channel:
 /// contact → opt-in → allowlist → 24-hour window → content limits → rate limit → channel.
 public struct SendPipeline: Sendable {
     let deps: CoreDependencies
     let settings: CoreSettings
-    let limiter: any RateLimiter
 
-    public init(_ deps: CoreDependencies, settings: CoreSettings, limiter: any RateLimiter = NoRateLimit()) {
+    public init(_ deps: CoreDependencies, settings: CoreSettings) {
         self.deps = deps
         self.settings = settings
-        self.limiter = limiter
     }
 
     public func send(_ r: SendRequest) async throws(CoreError) -> Message {
         let contact = try await check(r)
-        let now = deps.clock.now()
-        let phoneNumberId = r.channel == .whatsapp ? (r.phoneNumberId ?? settings.allowlist.first) : nil
-        var message = Message(id: deps.ids.next(), contactId: contact.id, channel: r.channel, direction: .outbound, status: .dryRun,
-                              kind: kind(of: r), content: r.text ?? r.media?.caption, templateName: r.template?.name, subject: r.subject,
-                              timestamp: now, phoneNumberId: phoneNumberId, expiresAt: epoch(now, plus: settings.messageRetention))
-        if r.channel == .sms, let text = r.text { message.segments = SMSSegments.count(text).segments }
-        do {
-            try await limiter.acquire(channel: r.channel, phoneNumberId: phoneNumberId)
-        } catch {
-            throw .internal("rate limiter: \(error)")
-        }
-
-        var mediaId = r.media.map { "<PostWhatsAppMessageMedia s3://\(settings.mediaBucket)/\(settings.outgoingPrefix)\($0.file)>" }
-        if settings.sendMode == .live {
-            do {
-                if let media = r.media, let phoneNumberId {
-                    mediaId = try await deps.gateway.uploadWhatsAppMedia(phoneNumberId: phoneNumberId, bucket: settings.mediaBucket,
-                                                                         key: settings.outgoingPrefix + media.file)
-                    message.mediaId = mediaId
-                }
-                let request = outbound(r, contact: contact, phoneNumberId: phoneNumberId, mediaId: mediaId)
-                message.providerMessageId = try await deps.gateway.send(request)
-                message.status = .sent
-            } catch {
-                message.status = .failed
-                message.errorDetails = String(describing: error)
-                deps.events.record(.error, "send_failed", ["contactId": contact.id, "channel": r.channel.rawValue, "error": message.errorDetails!])
-            }
-        } else {
-            message.wouldBeRequest = outbound(r, contact: contact, phoneNumberId: phoneNumberId, mediaId: mediaId).json
-            deps.events.record(.info, "dry_run", ["contactId": contact.id, "channel": r.channel.rawValue, "messageId": message.id])
-        }
+        if r.channel == .whatsapp, r.template != nil { await TierLimit(deps, settings: settings).alertIfNear(adding: 1) }
+        let message = await deliver(r, to: contact, idempotencyKey: nil)
         _ = try await call { try await deps.store.insertMessage(message) }
         return message
     }
 
+    /// Makes the message for a contact that passed `check`: LIVE calls the provider (rate-limited,
+    /// retried on throttling and 5xx), DRY_RUN records the request LIVE would send. Stores nothing;
+    /// a provider failure is a failed message, not an error.
+    public func deliver(_ r: SendRequest, to contact: Contact, idempotencyKey: String?) async -> Message {
+        let now = deps.clock.now()
+        let phoneNumberId = r.channel == .whatsapp ? (r.phoneNumberId ?? settings.allowlist.first) : nil
+        var message = Message(id: deps.ids.next(), contactId: contact.id, channel: r.channel, direction: .outbound, status: .dryRun,
+                              kind: kind(of: r), content: r.text ?? r.media?.caption, templateName: r.template?.name, subject: r.subject,
+                              timestamp: now, phoneNumberId: phoneNumberId, expiresAt: epoch(now, plus: settings.messageRetention),
+                              idempotencyKey: idempotencyKey)
+        if r.channel == .sms, let text = r.text { message.segments = SMSSegments.count(text).segments }
+
+        var mediaId = r.media.map { "<PostWhatsAppMessageMedia s3://\(settings.mediaBucket)/\(settings.outgoingPrefix)\($0.file)>" }
+        guard settings.sendMode == .live else {
+            // DRY_RUN calls no provider, so it spends no provider quota and is not rate-limited.
+            message.wouldBeRequest = outbound(r, contact: contact, phoneNumberId: phoneNumberId, mediaId: mediaId).json
+            deps.events.record(.info, "dry_run", ["contactId": contact.id, "channel": r.channel.rawValue, "messageId": message.id])
+            return message
+        }
+        do {
+            if let media = r.media, let phoneNumberId {
+                mediaId = try await withRetries(r.channel, phoneNumberId) {
+                    try await deps.gateway.uploadWhatsAppMedia(phoneNumberId: phoneNumberId, bucket: settings.mediaBucket, key: settings.outgoingPrefix + media.file)
+                }
+                message.mediaId = mediaId
+            }
+            let request = outbound(r, contact: contact, phoneNumberId: phoneNumberId, mediaId: mediaId)
+            message.providerMessageId = try await withRetries(r.channel, phoneNumberId) { try await deps.gateway.send(request) }
+            message.status = .sent
+        } catch {
+            message.status = .failed
+            message.errorDetails = String(describing: error)
+            deps.events.record(.error, "send_failed", ["contactId": contact.id, "channel": r.channel.rawValue, "error": message.errorDetails!])
+        }
+        return message
+    }
+
+    /// One provider call under the rate limit; throttling and 5xx are retried with backoff, at most `retry.maxRetries` times (Req 13.8).
+    private func withRetries<T>(_ channel: Channel, _ phoneNumberId: String?, _ body: () async throws -> T) async throws -> T {
+        var retry = 0
+        while true {
+            try await deps.limiter.acquire(channel: channel, phoneNumberId: phoneNumberId)
+            do {
+                return try await body()
+            } catch let e as ProviderError where e.retryable && retry < deps.retry.maxRetries {
+                let wait = deps.retry.delay(beforeRetry: retry)
+                deps.events.record(.warning, "send_retry", ["channel": channel.rawValue, "error": e.description, "retry": String(retry + 1),
+                                                            "waitMs": String(Int(wait * 1000))])
+                try await deps.retry.sleep(wait)
+                retry += 1
+            }
+        }
+    }
+
     /// Every safety check, in order; the first that fails refuses the message and is logged.
-    func check(_ r: SendRequest) async throws(CoreError) -> Contact {
+    public func check(_ r: SendRequest) async throws(CoreError) -> Contact {
         func refuse(_ reason: SendRefusal, _ text: String, contact: String = r.contactId) -> CoreError {
             deps.events.record(.warning, "send_refused", ["contactId": contact, "channel": r.channel.rawValue, "reason": reason.rawValue, "detail": text])
             return .refused(reason, text)
@@ -155,6 +168,11 @@ public struct SendPipeline: Sendable {
         }
         try checkContent(r, refuse: refuse)
         return contact
+    }
+
+    /// The content checks alone, for a bulk job's content before it has recipients.
+    public func validateContent(_ r: SendRequest) throws(CoreError) {
+        try checkContent(r) { reason, text, _ in .refused(reason, text) }
     }
 
     private func checkContent(_ r: SendRequest, refuse: (SendRefusal, String, String) -> CoreError) throws(CoreError) {

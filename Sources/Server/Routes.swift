@@ -17,6 +17,12 @@ public enum Routes {
         ("DELETE", "/api/contacts/{id}", .writeContacts, "Soft-delete a contact"),
         ("POST", "/api/messages", .sendMessages, "Send a message through the safety pipeline"),
         ("GET", "/api/messages", .readMessages, "A contact's messages, newest first (?contactId=&before=&limit=)"),
+        ("POST", "/api/bulk/jobs", .sendBulk, "Create a bulk job; more recipients than the threshold wait for a confirmation"),
+        ("POST", "/api/bulk/jobs/{id}/confirm", .sendBulk, "Confirm a pending bulk job: its chunks are queued"),
+        ("GET", "/api/bulk/jobs/{id}", .readBulk, "A bulk job with its progress"),
+        ("PUT", "/api/bulk/jobs/{id}", .sendBulk, "Pause, resume or cancel a bulk job ({\"action\": …})"),
+        ("DELETE", "/api/bulk/jobs/{id}", .sendBulk, "Delete a bulk job that is not running"),
+        ("GET", "/api/bulk/jobs/{id}/report", .readBulk, "The job's report (the format stored under the reports prefix)"),
         ("POST", "/webhooks/sns", nil, "SNS deliveries of EUM Social events (signature verified)"),
         ("GET", "/api/dlq", .readDLQ, "Dead-letter entries"),
         ("POST", "/api/dlq/replay", .replayDLQ, "Replay up to 100 dead-letter entries"),
@@ -34,7 +40,7 @@ public enum Routes {
             return JSONBody.response(.ok, ["status": "ok", "environment": settings.environment, "sendMode": settings.sendMode.rawValue])
         }
         router.get("/metrics") { _, _ in
-            let depth = (try? await s.deps.store.dlqEntries(limit: 10_000, now: s.deps.clock.now()).count) ?? 0
+            let depth = (try? await s.deps.store.dlqCount(now: s.deps.clock.now())) ?? 0
             s.metrics.set("wecare_dlq_depth", Double(depth))
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: s.metrics.render())))
         }
@@ -110,6 +116,8 @@ public enum Routes {
             }
         }
 
+        BulkRoutes.add(to: router, s)
+
         router.post("/webhooks/sns") { req, _ in
             await SNSWebhook.handle(req, s)
         }
@@ -131,7 +139,7 @@ public enum Routes {
                 let ids = o["ids"] as? [String]
                 let limit = (o["limit"] as? Int) ?? 100
                 let settings = await s.settings.value
-                let r = try await DLQService(s.deps, settings: settings).replay(ids: ids, limit: limit)
+                let r = try await DLQService(s.deps, settings: settings, bulkQueue: s.bulk?.queue).replay(ids: ids, limit: limit)
                 return (JSONBody.response(.ok, ["replayed": r.replayed, "failed": r.failed, "skippedDuplicates": r.skippedDuplicates, "exhausted": r.exhausted]), nil)
             }
         }

@@ -13,9 +13,12 @@ public struct ServiceContext: Sendable {
     public var allowDevInbound: Bool
     /// Turns a stored media key into a link valid for one hour; nil where there is no object store.
     public var mediaLinks: (any MediaLinkSigner)?
+    /// Bulk jobs' store, queue and report storage; without them the bulk routes answer 503.
+    public var bulk: BulkDependencies?
 
     public init(deps: CoreDependencies, settings: RuntimeSettings, verifier: TokenVerifier, metrics: Metrics = Metrics(),
-                sns: (any SNSDeliveryVerifier)?, allowDevInbound: Bool, mediaLinks: (any MediaLinkSigner)? = nil) {
+                sns: (any SNSDeliveryVerifier)?, allowDevInbound: Bool, mediaLinks: (any MediaLinkSigner)? = nil, bulk: BulkDependencies? = nil) {
+        self.bulk = bulk
         self.mediaLinks = mediaLinks
         self.deps = deps
         self.settings = settings

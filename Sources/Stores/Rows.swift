@@ -30,14 +30,14 @@ struct MessageRow: Codable, FetchableRecord, PersistableRecord {
     var id: String, contactId: String, channel: String, direction: String, status: String, kind: String
     var content: String?, templateName: String?, subject: String?, timestamp: Double
     var providerMessageId: String?, whatsappMessageId: String?, phoneNumberId: String?, mediaId: String?, s3Key: String?
-    var errorDetails: String?, wouldBeRequest: String?, segments: Int?, expiresAt: Int
+    var errorDetails: String?, wouldBeRequest: String?, segments: Int?, expiresAt: Int, idempotencyKey: String?
 
     init(_ m: Message) {
         id = m.id; contactId = m.contactId; channel = m.channel.rawValue; direction = m.direction.rawValue; status = m.status.rawValue
         kind = m.kind; content = m.content; templateName = m.templateName; subject = m.subject; timestamp = m.timestamp.timeIntervalSince1970
         providerMessageId = m.providerMessageId; whatsappMessageId = m.whatsappMessageId; phoneNumberId = m.phoneNumberId
         mediaId = m.mediaId; s3Key = m.s3Key; errorDetails = m.errorDetails; wouldBeRequest = m.wouldBeRequest; segments = m.segments
-        expiresAt = m.expiresAt
+        expiresAt = m.expiresAt; idempotencyKey = m.idempotencyKey
     }
 
     var message: Message {
@@ -45,7 +45,7 @@ struct MessageRow: Codable, FetchableRecord, PersistableRecord {
                 status: MessageStatus(rawValue: status) ?? .failed, kind: kind, content: content, templateName: templateName, subject: subject,
                 timestamp: Date(timeIntervalSince1970: timestamp), providerMessageId: providerMessageId, whatsappMessageId: whatsappMessageId,
                 phoneNumberId: phoneNumberId, mediaId: mediaId, s3Key: s3Key, errorDetails: errorDetails, wouldBeRequest: wouldBeRequest,
-                segments: segments, expiresAt: expiresAt)
+                segments: segments, expiresAt: expiresAt, idempotencyKey: idempotencyKey)
     }
 }
 

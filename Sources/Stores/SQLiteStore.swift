@@ -45,6 +45,24 @@ public final class SQLiteStore: MessagingStore, Sendable {
                 CREATE INDEX audit_time ON audit(timestamp DESC);
                 """)
         }
+        m.registerMigration("v2-bulk") { db in
+            try db.execute(sql: """
+                ALTER TABLE message ADD COLUMN idempotencyKey TEXT;
+                CREATE UNIQUE INDEX message_idempotency ON message(idempotencyKey) WHERE idempotencyKey IS NOT NULL;
+                CREATE INDEX message_channel_time ON message(channel, timestamp);
+                CREATE TABLE bulk_job (id TEXT PRIMARY KEY, channel TEXT NOT NULL, status TEXT NOT NULL, content TEXT NOT NULL,
+                    totalRecipients INTEGER NOT NULL, createdBy TEXT NOT NULL, createdAt DOUBLE NOT NULL, updatedAt DOUBLE NOT NULL,
+                    confirmedAt DOUBLE, pausedAt DOUBLE, resumedAt DOUBLE, cancelledAt DOUBLE, completedAt DOUBLE, reportKey TEXT);
+                CREATE INDEX bulk_job_status ON bulk_job(status);
+                CREATE TABLE bulk_recipient (jobId TEXT NOT NULL, seq INTEGER NOT NULL, contactId TEXT NOT NULL, status TEXT NOT NULL,
+                    messageId TEXT, error TEXT, updatedAt DOUBLE NOT NULL, PRIMARY KEY (jobId, seq)) WITHOUT ROWID;
+                CREATE INDEX bulk_recipient_job_status ON bulk_recipient(jobId, status);
+                CREATE TABLE bulk_queue (id INTEGER PRIMARY KEY, dedupeKey TEXT NOT NULL UNIQUE, jobId TEXT NOT NULL, body TEXT NOT NULL,
+                    visibleAt DOUBLE NOT NULL, receiveCount INTEGER NOT NULL DEFAULT 0, parked BOOLEAN NOT NULL DEFAULT 0);
+                CREATE INDEX bulk_queue_visible ON bulk_queue(parked, visibleAt);
+                CREATE INDEX bulk_queue_job ON bulk_queue(jobId);
+                """)
+        }
         return m
     }
 
@@ -92,6 +110,19 @@ public final class SQLiteStore: MessagingStore, Sendable {
         }
     }
 
+    public func contactIds(matching query: String, optedIn: Channel?, limit: Int) async throws -> [String] {
+        let pattern = "%" + query.lowercased().replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+        let optIn = optedIn.map { " AND " + ["whatsapp": "optInWhatsApp", "sms": "optInSms", "email": "optInEmail"][$0.rawValue]! } ?? ""
+        return try await db.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT id FROM contact WHERE deletedAt IS NULL\(optIn)
+                  AND (?1 = '%%' OR lower(coalesce(name, '')) LIKE ?1 ESCAPE '\\' OR coalesce(phone, '') LIKE ?1 ESCAPE '\\'
+                       OR lower(coalesce(email, '')) LIKE ?1 ESCAPE '\\')
+                ORDER BY createdAt, id LIMIT ?2
+                """, arguments: [pattern, limit])
+        }
+    }
+
     // MARK: Messages
 
     public func insertMessage(_ message: Message) async throws -> Bool {
@@ -116,6 +147,19 @@ public final class SQLiteStore: MessagingStore, Sendable {
 
     public func message(whatsappId: String) async throws -> Message? {
         try await db.read { try MessageRow.fetchOne($0, sql: "SELECT * FROM message WHERE whatsappMessageId = ?", arguments: [whatsappId])?.message }
+    }
+
+    public func message(idempotencyKey: String) async throws -> Message? {
+        try await db.read { try MessageRow.fetchOne($0, sql: "SELECT * FROM message WHERE idempotencyKey = ?", arguments: [idempotencyKey])?.message }
+    }
+
+    public func businessConversations(since: Date) async throws -> Int {
+        try await db.read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT COUNT(DISTINCT contactId) FROM message
+                WHERE channel = 'whatsapp' AND timestamp > ? AND direction = 'outbound' AND kind = 'template' AND status != 'failed'
+                """, arguments: [since.timeIntervalSince1970]) ?? 0
+        }
     }
 
     public func message(providerId: String) async throws -> Message? {
@@ -146,6 +190,10 @@ public final class SQLiteStore: MessagingStore, Sendable {
             try DLQRow.fetchAll(db, sql: "SELECT * FROM dlq WHERE expiresAt > ? ORDER BY lastAttemptAt, id LIMIT ?",
                                 arguments: [Int(now.timeIntervalSince1970), limit]).map(\.entry)
         }
+    }
+
+    public func dlqCount(now: Date) async throws -> Int {
+        try await db.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM dlq WHERE expiresAt > ?", arguments: [Int(now.timeIntervalSince1970)]) ?? 0 }
     }
 
     public func appendAudit(_ entry: AuditEntry) async throws { try await db.write { try AuditRow(entry).insert($0) } }

@@ -72,8 +72,18 @@ struct LambdaDispatch: Sendable {
             return Data("{}".utf8)
         case .bulkWorker:
             guard case .sqs(let records) = event else { throw Unsupported(description: "bulk-worker takes SQS batches") }
-            // Bulk jobs are not implemented yet: every chunk is reported failed, so SQS keeps it and redrives it to the bulk DLQ.
-            return LambdaEvent.batchResponse(failed: records.map(\.messageId))
+            guard let bulk = context.bulk else { throw Unsupported(description: "bulk-worker needs the bulk store") }
+            let worker = BulkWorker(context.deps, settings: await context.settings.value, bulk: bulk)
+            var failed: [String] = []
+            for record in records {
+                // Only a chunk fully handled leaves the queue; a paused job's chunk or a failure goes back to SQS,
+                // which redrives it to the bulk DLQ after its receive limit.
+                guard let chunk = try? BulkChunk(json: record.body), (try? await worker.work(chunk)) == .done else {
+                    failed.append(record.messageId)
+                    continue
+                }
+            }
+            return LambdaEvent.batchResponse(failed: failed)
         case .outboundWhatsapp, .outboundSms, .outboundEmail:
             if case .direct(let payload) = event { return try await send(payload) }
             return try await forward(event)

@@ -23,6 +23,17 @@ struct Serve: AsyncParsableCommand {
         let env = ProcessInfo.processInfo.environment
         let runtime = try await RuntimeEnvironment.make(env: env, dataDir: dataDir)
         let app = Application(router: Routes.router(runtime.context), configuration: .init(address: .hostname(host, port: port)))
+        let bulk = runtime.context.bulk!
+        let settings = await runtime.context.settings.value
+        // Jobs a previous process left running are resumed before the workers start.
+        let recovered = try await BulkService(runtime.context.deps, settings: settings, bulk: bulk).recover()
+        let metrics = runtime.context.metrics
+        let workers = Task {
+            await BulkWorker(runtime.context.deps, settings: settings, bulk: bulk) { m in
+                metrics.increment("wecare_messages_sent_total", ["channel": m.channel.rawValue, "status": m.status.rawValue,
+                                                                 "kind": m.kind == "template" ? "template" : "free_form"])
+            }.run(count: settings.bulk.workers)
+        }
         let purge = Task {
             // TTL in SQLite: DynamoDB deletes expired items itself, the embedded store is purged here.
             while !Task.isCancelled {
@@ -31,9 +42,13 @@ struct Serve: AsyncParsableCommand {
             }
         }
         runtime.log.record(.info, "service_start", ["environment": runtime.environment, "sendMode": await runtime.context.settings.value.sendMode.rawValue,
-                                                    "address": "http://\(host):\(port)", "dataDir": dataDir])
-        // Graceful shutdown: SIGTERM and SIGINT stop accepting and finish in-flight requests.
+                                                    "address": "http://\(host):\(port)", "dataDir": dataDir,
+                                                    "bulkWorkers": String(settings.bulk.workers), "resumedJobs": String(recovered.resumedJobs)])
+        // Graceful shutdown: SIGTERM and SIGINT stop accepting and finish in-flight requests; bulk workers
+        // finish the recipient they are on and hand their chunk back.
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        workers.cancel()
+        await workers.value
         purge.cancel()
     }
 }
@@ -51,15 +66,19 @@ struct RuntimeEnvironment {
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
         let store = try SQLiteStore(path: (dataDir as NSString).appendingPathComponent("wecare.sqlite"))
         let clock = SystemClock(), ids = UUIDSource()
+        // One limiter for the whole process: every worker and request shares the providers' limits.
+        let limiter = SlidingWindowLimiter(RateLimits(perWhatsAppNumber: Messaging.whatsAppRatePerNumber, whatsAppAccount: Messaging.whatsAppAccountRatePerSecond,
+                                                      sms: Messaging.smsRatePerSecond, email: Messaging.emailRatePerSecond))
 
         if name == EnvironmentName.local.rawValue {
             let config = Environments.local
             let settings = coreSettings(environment: "local", sendMode: .dryRun, bucket: config.bucket,
-                                        incoming: config.prefixes.mediaIncoming, outgoing: config.prefixes.mediaOutgoing)
+                                        incoming: config.prefixes.mediaIncoming, outgoing: config.prefixes.mediaOutgoing, reports: config.prefixes.reports)
             let secret = try LocalSigningKey.load(dataDir: dataDir)
-            let deps = CoreDependencies(store: store, gateway: LocalChannelGateway(), clock: clock, ids: ids, events: log)
+            let deps = CoreDependencies(store: store, gateway: LocalChannelGateway(), clock: clock, ids: ids, events: log, limiter: limiter)
+            let objects = DirectoryObjectStore(root: URL(fileURLWithPath: dataDir).appendingPathComponent("objects"))
             let context = ServiceContext(deps: deps, settings: RuntimeSettings(settings), verifier: await TokenVerifier.local(secret: secret),
-                                         sns: nil, allowDevInbound: true)
+                                         sns: nil, allowDevInbound: true, bulk: BulkDependencies(store: store, queue: store, objects: objects))
             return RuntimeEnvironment(environment: "local", context: context, log: log)
         }
 
@@ -78,35 +97,47 @@ struct RuntimeEnvironment {
         guard loaded.sendMode != .live || loaded.environment == .production else {
             throw ValidationError("wecare-service refuses SEND_MODE=LIVE outside production")
         }
-        let (bucket, incoming, outgoing) = prefixes(loaded.environment)
+        let (bucket, incoming, outgoing, reports) = prefixes(loaded.environment)
         let settings = coreSettings(environment: loaded.environment.rawValue, sendMode: loaded.sendMode == .live ? .live : .dryRun,
-                                    bucket: bucket, incoming: incoming, outgoing: outgoing)
-        let client = AWSClient(configuration: AWSClientConfiguration(region: region,
-                                                                     credentialsProvider: CredentialsProviderChain.standard(environment: env)))
+                                    bucket: bucket, incoming: incoming, outgoing: outgoing, reports: reports)
+        let credentials = CredentialsProviderChain.standard(environment: env)
+        let client = AWSClient(configuration: AWSClientConfiguration(region: region, credentialsProvider: credentials))
+        // The sending pipeline retries throttling and 5xx itself, under the rate limit: its client does not.
+        let sendingClient = AWSClient(configuration: AWSClientConfiguration(region: region, credentialsProvider: credentials, retryPolicy: .none))
+        let events = AlertingEvents(log: log, notifier: env["ALERT_TOPIC_ARN"].map { SNSNotifier(sns: SNSClient(client: client), topicArn: $0, environment: loaded.environment.rawValue) })
         let poolId = env["COGNITO_USER_POOL_ID"] ?? ""
         let jwks = try await fetchJWKS(region: region, poolId: poolId)
         let verifier = try await TokenVerifier.cognito(jwksJSON: jwks, region: region, userPoolId: poolId, clientId: env["COGNITO_APP_CLIENT_ID"])
-        let deps = CoreDependencies(store: store, gateway: AWSChannelGateway(client: client), clock: clock, ids: ids, events: log)
+        let deps = CoreDependencies(store: store, gateway: AWSChannelGateway(client: sendingClient), clock: clock, ids: ids, events: events, limiter: limiter)
         let sns = VerifiedSNS(topicArns: [env["WHATSAPP_EVENTS_TOPIC_ARN"] ?? ""])
         let context = ServiceContext(deps: deps, settings: RuntimeSettings(settings), verifier: verifier, sns: sns, allowDevInbound: false,
-                                     mediaLinks: S3MediaLinks(s3: S3Client(client: client)))
+                                     mediaLinks: S3MediaLinks(s3: S3Client(client: client)),
+                                     bulk: BulkDependencies(store: store, queue: store, objects: S3Objects(s3: S3Client(client: client))))
         return RuntimeEnvironment(environment: loaded.environment.rawValue, context: context, log: log)
     }
 
-    static func prefixes(_ name: EnvironmentName) -> (String, String, String) {
+    static func prefixes(_ name: EnvironmentName) -> (String, String, String, String) {
+        func of<Mode>(_ e: EnvironmentConfig<Mode>) -> (String, String, String, String) {
+            (e.bucket, e.prefixes.mediaIncoming, e.prefixes.mediaOutgoing, e.prefixes.reports)
+        }
         switch name {
-        case .production: (Environments.production.bucket, Environments.production.prefixes.mediaIncoming, Environments.production.prefixes.mediaOutgoing)
-        case .staging: (Environments.staging.bucket, Environments.staging.prefixes.mediaIncoming, Environments.staging.prefixes.mediaOutgoing)
-        case .preview: (Environments.preview.bucket, Environments.preview.prefixes.mediaIncoming, Environments.preview.prefixes.mediaOutgoing)
-        case .local: (Environments.local.bucket, Environments.local.prefixes.mediaIncoming, Environments.local.prefixes.mediaOutgoing)
+        case .production: return of(Environments.production)
+        case .staging: return of(Environments.staging)
+        case .preview: return of(Environments.preview)
+        case .local: return of(Environments.local)
         }
     }
 
-    static func coreSettings(environment: String, sendMode: CoreSettings.SendMode, bucket: String, incoming: String, outgoing: String) -> CoreSettings {
+    static func coreSettings(environment: String, sendMode: CoreSettings.SendMode, bucket: String, incoming: String, outgoing: String,
+                             reports: String) -> CoreSettings {
         CoreSettings(environment: environment, sendMode: sendMode, allowlist: Messaging.allowlist, metaApiVersion: Messaging.metaApiVersion,
                      smsPoolId: Messaging.smsPoolId, emailSender: Messaging.emailSender, mediaBucket: bucket, incomingPrefix: incoming,
                      outgoingPrefix: outgoing, smsMaxLength: Messaging.smsMaxLength, messageRetention: Schema.Messages.retention.seconds,
-                     dlqRetention: Schema.DLQMessages.retention.seconds, auditRetention: Schema.AuditLogs.retention.seconds)
+                     dlqRetention: Schema.DLQMessages.retention.seconds, auditRetention: Schema.AuditLogs.retention.seconds,
+                     reportsPrefix: reports,
+                     bulk: BulkSettings(chunkSize: Messaging.bulkChunkSize, confirmationThreshold: Messaging.bulkConfirmationThreshold,
+                                        workers: Messaging.bulkWorkerConcurrency, whatsAppTierLimit: Messaging.whatsAppTierLimit,
+                                        tierAlertPercent: Messaging.whatsAppTierAlertPercent))
     }
 
     static func fetchJWKS(region: String, poolId: String) async throws -> String {
@@ -136,6 +167,43 @@ struct JSONLineLog: EventSink {
         if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
             FileHandle.standardOutput.write(data + Data("\n".utf8))
         }
+    }
+}
+
+/// Critical events also go to the notifier (SNS in AWS when ALERT_TOPIC_ARN is set); everything goes to the log.
+struct AlertingEvents: EventSink {
+    let log: JSONLineLog
+    let notifier: SNSNotifier?
+
+    func record(_ level: EventLevel, _ event: String, _ fields: [String: String]) {
+        log.record(level, event, fields)
+        guard level == .critical, let notifier else { return }
+        Task { await notifier.alert(event, fields) }
+    }
+}
+
+/// Publishes an alert to an SNS topic; a failed publish is logged, never thrown into the request.
+struct SNSNotifier: Sendable {
+    let sns: SNSClient
+    let topicArn: String
+    let environment: String
+
+    func alert(_ event: String, _ fields: [String: String]) async {
+        let body = (try? JSONSerialization.data(withJSONObject: fields.merging(["event": event, "environment": environment]) { a, _ in a },
+                                                options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? event
+        do {
+            _ = try await sns.publish(topicARN: topicArn, message: body, subject: "wecare \(environment): \(event)")
+        } catch {
+            FileHandle.standardError.write(Data("alert \(event) could not be published to \(topicArn): \(error)\n".utf8))
+        }
+    }
+}
+
+/// Bulk reports to S3 (Req 8.8).
+struct S3Objects: ObjectStore {
+    let s3: S3Client
+    func put(bucket: String, key: String, data: Data, contentType: String) async throws {
+        _ = try await s3.putObject(bucket: bucket, key: key, body: data, contentType: contentType)
     }
 }
 

@@ -1,0 +1,68 @@
+import Foundation
+
+/// Where bulk jobs and their recipients live (the BulkJobs and BulkRecipients tables).
+/// Each method is one atomic step of the exactly-once protocol; none may be split by a crash.
+public protocol BulkStore: Sendable {
+    /// Stores the job and its recipients (seq 0, 1, … in the given order, all pending) in one transaction.
+    func insertJob(_ job: BulkJob, contactIds: [String]) async throws
+    func job(id: String) async throws -> BulkJob?
+    func updateJob(_ job: BulkJob) async throws
+    /// Moves the job to `status` only when it is in one of `from`; returns the job as stored after the call.
+    func transitionJob(id: String, from: Set<BulkJobStatus>, to status: BulkJobStatus, at: Date) async throws -> (changed: Bool, job: BulkJob?)
+    /// Deletes the job, its recipients and its queued chunks.
+    func deleteJob(id: String) async throws
+    func jobs(status: BulkJobStatus) async throws -> [BulkJob]
+
+    func progress(jobId: String) async throws -> BulkProgress
+    func recipients(jobId: String, fromSeq: Int, limit: Int) async throws -> [BulkRecipient]
+    /// pending → sending; false when the recipient is not pending (already claimed, finished or cancelled).
+    func claimRecipient(jobId: String, seq: Int, at: Date) async throws -> Bool
+    /// sending → sent | failed, storing the message (keyed by the recipient's idempotency key) in the same transaction.
+    func finishRecipient(jobId: String, seq: Int, status: RecipientStatus, message: Message?, error: String?, at: Date) async throws
+    /// sending → pending: only for a recipient whose send is known not to have happened.
+    func releaseRecipient(jobId: String, seq: Int, at: Date) async throws
+    /// Every recipient still pending becomes cancelled; returns how many.
+    func cancelPending(jobId: String, at: Date) async throws -> Int
+    /// Recipients left in `sending`: a crash interrupted them.
+    func interruptedRecipients() async throws -> [BulkRecipient]
+    /// Chunks (by index) of the job that still have pending recipients.
+    func pendingChunks(jobId: String, size: Int) async throws -> [BulkChunk]
+}
+
+/// A message taken off the bulk queue, invisible to other workers until deleted or released.
+public struct QueuedChunk: Sendable, Equatable {
+    public var receipt: String
+    public var chunk: BulkChunk
+    /// How many times it has been received, this time included.
+    public var receiveCount: Int
+
+    public init(receipt: String, chunk: BulkChunk, receiveCount: Int) {
+        self.receipt = receipt
+        self.chunk = chunk
+        self.receiveCount = receiveCount
+    }
+}
+
+/// The bulk queue (Req 8.3): a durable table in SQLite locally, SQS in AWS.
+public protocol BulkQueue: Sendable {
+    /// Queues chunks; one already queued (same key) is not queued twice.
+    func enqueue(_ chunks: [BulkChunk]) async throws
+    /// Takes the next visible chunk and hides it for `visibility` seconds.
+    func receive(visibility: TimeInterval, now: Date) async throws -> QueuedChunk?
+    func delete(_ chunk: QueuedChunk) async throws
+    /// Makes the chunk visible again at `at`.
+    func retry(_ chunk: QueuedChunk, at: Date) async throws
+    /// Sets the chunk aside while its job is paused; false when the job is no longer paused (keep going).
+    func park(_ chunk: QueuedChunk) async throws -> Bool
+    /// Brings back every chunk of the job that was set aside.
+    func unpark(jobId: String) async throws
+    /// Drops every queued chunk of the job.
+    func deleteAll(jobId: String) async throws
+    /// On start-up: chunks a dead process had taken become visible again.
+    func releaseInFlight() async throws
+}
+
+/// Where reports go (Req 8.8): S3 in AWS, a directory that mirrors bucket/prefix locally.
+public protocol ObjectStore: Sendable {
+    func put(bucket: String, key: String, data: Data, contentType: String) async throws
+}

@@ -1,0 +1,74 @@
+import Foundation
+
+/// Job reports in the format of seed 000, stored as `{reports prefix}{jobId}-complete.json` or
+/// `-partial.json` (cancelled). Recipients are streamed a page at a time, so a report of 100,000
+/// recipients never holds them all as values.
+struct BulkReports: Sendable {
+    let deps: CoreDependencies
+    let settings: CoreSettings
+    let bulk: BulkDependencies
+
+    init(_ deps: CoreDependencies, settings: CoreSettings, bulk: BulkDependencies) {
+        self.deps = deps
+        self.settings = settings
+        self.bulk = bulk
+    }
+
+    /// Marks the job completed once no recipient is pending or sending, and writes its report.
+    func completeIfDone(_ jobId: String) async throws(CoreError) {
+        let progress = try await call { try await bulk.store.progress(jobId: jobId) }
+        guard progress.pending == 0 else { return }
+        let (changed, _) = try await call { try await bulk.store.transitionJob(id: jobId, from: [.inProgress], to: .completed, at: deps.clock.now()) }
+        guard changed else { return }
+        deps.events.record(.info, "bulk_completed", ["jobId": jobId, "sent": String(progress.sent), "failed": String(progress.failed)])
+        try await write(jobId)
+    }
+
+    /// Writes (or rewrites) the report and records its key on the job.
+    func write(_ jobId: String) async throws(CoreError) {
+        guard var job = try await call({ try await bulk.store.job(id: jobId) }) else { return }
+        let key = settings.reportsPrefix + jobId + (job.status == .completed ? "-complete.json" : "-partial.json")
+        let data = try await render(jobId)
+        try await call { try await bulk.objects.put(bucket: settings.mediaBucket, key: key, data: data, contentType: "application/json") }
+        if job.reportKey != key {
+            job.reportKey = key
+            job.updatedAt = deps.clock.now()
+            let updated = job
+            try await call { try await bulk.store.updateJob(updated) }
+        }
+        deps.events.record(.info, "bulk_report", ["jobId": jobId, "key": key])
+    }
+
+    /// The report as JSON: seed 000's fields in its order; a recipient not sent or failed is `pending`.
+    func render(_ jobId: String) async throws(CoreError) -> Data {
+        guard let job = try await call({ try await bulk.store.job(id: jobId) }) else { throw .notFound("no bulk job \(jobId)") }
+        let p = try await call { try await bulk.store.progress(jobId: jobId) }
+        var out = Data()
+        func add(_ s: String) { out.append(contentsOf: s.utf8) }
+        add("{\n  \"jobId\": \(jsonQuote(job.id)),\n  \"channel\": \"\(job.channel.rawValue.uppercased())\",\n")
+        add("  \"totalRecipients\": \(job.totalRecipients),\n  \"sentCount\": \(p.sent),\n  \"failedCount\": \(p.failed),\n")
+        add("  \"cancelledCount\": \(p.cancelled),\n  \"status\": \"\(job.status.rawValue)\",\n")
+        add("  \"createdAt\": \"\(Self.timestamp(job.createdAt))\",\n")
+        let ended = job.completedAt ?? job.cancelledAt
+        add("  \"completedAt\": \(ended.map { "\"\(Self.timestamp($0))\"" } ?? "null"),\n")
+        add("  \"createdBy\": \(jsonQuote(job.createdBy)),\n  \"recipients\": [")
+        var next = 0, first = true
+        while true {
+            let page = try await call { try await bulk.store.recipients(jobId: jobId, fromSeq: next, limit: 1000) }
+            for r in page {
+                let status = r.status == .sent || r.status == .failed ? r.status.rawValue : "pending"
+                let error = r.status == .failed ? ", \"error\": \(jsonQuote(r.error ?? "unknown"))" : ""
+                add((first ? "\n" : ",\n") + "    {\"contactId\": \(jsonQuote(r.contactId)), \"status\": \"\(status)\"\(error)}")
+                first = false
+            }
+            guard page.count == 1000, let last = page.last else { break }
+            next = last.seq + 1
+        }
+        add(first ? "]\n}\n" : "\n  ]\n}\n")
+        return out
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!))
+    }
+}

@@ -1,0 +1,222 @@
+import Foundation
+
+/// What bulk jobs need beyond the core's dependencies.
+public struct BulkDependencies: Sendable {
+    public var store: any BulkStore
+    public var queue: any BulkQueue
+    public var objects: any ObjectStore
+
+    public init(store: any BulkStore, queue: any BulkQueue, objects: any ObjectStore) {
+        self.store = store
+        self.queue = queue
+        self.objects = objects
+    }
+}
+
+/// Bulk jobs (Req 8): create with a confirmation gate, queue in chunks, pause/resume/cancel, reports,
+/// and the start-up recovery that makes every recipient end sent exactly once or failed.
+public struct BulkService: Sendable {
+    let deps: CoreDependencies
+    let settings: CoreSettings
+    let bulk: BulkDependencies
+
+    public init(_ deps: CoreDependencies, settings: CoreSettings, bulk: BulkDependencies) {
+        self.deps = deps
+        self.settings = settings
+        self.bulk = bulk
+    }
+
+    /// Who receives the job: listed contact ids, or every live contact a search matches.
+    public enum Recipients: Sendable {
+        case contacts([String])
+        /// `query` as in contact search (empty: everyone); `optedInOnly` keeps contacts opted in to the job's channel.
+        case filter(query: String, optedInOnly: Bool)
+    }
+
+    public struct JobView: Sendable, Encodable {
+        public var job: BulkJob
+        public var progress: BulkProgress
+        /// True while the job waits for `POST …/confirm`.
+        public var needsConfirmation: Bool
+
+        public func encode(to encoder: any Encoder) throws {
+            try job.encode(to: encoder)
+            var c = encoder.container(keyedBy: Key.self)
+            try c.encode(progress, forKey: .progress)
+            try c.encode(needsConfirmation, forKey: .needsConfirmation)
+        }
+
+        enum Key: String, CodingKey { case progress, needsConfirmation }
+    }
+
+    /// Largest job accepted: the recipients are snapshotted into the store at creation.
+    public static let maxRecipients = 1_000_000
+
+    public func create(channel: Channel, recipients: Recipients, content: BulkContent, createdBy: String) async throws(CoreError) -> JobView {
+        try SendPipeline(deps, settings: settings).validateContent(content.request(channel: channel, contactId: ""))
+        let ids: [String]
+        switch recipients {
+        case .contacts(let list):
+            var seen = Set<String>()
+            ids = list.filter { seen.insert($0).inserted }
+        case .filter(let query, let optedInOnly):
+            ids = try await call { try await deps.store.contactIds(matching: query, optedIn: optedInOnly ? channel : nil, limit: Self.maxRecipients + 1) }
+        }
+        guard !ids.isEmpty else { throw .invalid("the job has no recipients: give contactIds or a filter that matches contacts") }
+        guard ids.count <= Self.maxRecipients else { throw .invalid("a job takes at most \(Self.maxRecipients) recipients; split it") }
+        if channel == .whatsapp, content.isTemplate { try await TierLimit(deps, settings: settings).check(adding: ids.count) }
+
+        let now = deps.clock.now()
+        let gated = ids.count > settings.bulk.confirmationThreshold
+        var job = BulkJob(id: deps.ids.next(), channel: channel, status: gated ? .pending : .inProgress, content: content,
+                          totalRecipients: ids.count, createdBy: createdBy, createdAt: now, updatedAt: now)
+        if !gated { job.confirmedAt = now }
+        let stored = job
+        try await call { try await bulk.store.insertJob(stored, contactIds: ids) }
+        deps.events.record(.info, "bulk_created", ["jobId": job.id, "channel": channel.rawValue, "recipients": String(ids.count),
+                                                   "status": job.status.rawValue])
+        if !gated { try await start(job) }
+        return JobView(job: job, progress: BulkProgress(total: ids.count, pending: ids.count), needsConfirmation: gated)
+    }
+
+    /// The explicit confirmation a job over the threshold needs before anything is queued (Req 8.1).
+    public func confirm(_ id: String) async throws(CoreError) -> JobView {
+        let job = try await existing(id)
+        guard job.status == .pending else { throw .conflict("job \(id) is \(job.status.rawValue); only a pending job can be confirmed") }
+        if job.channel == .whatsapp, job.content.isTemplate { try await TierLimit(deps, settings: settings).check(adding: job.totalRecipients) }
+        let (changed, stored) = try await call { try await bulk.store.transitionJob(id: id, from: [.pending], to: .inProgress, at: deps.clock.now()) }
+        guard changed, var started = stored else { throw .conflict("job \(id) was confirmed or cancelled meanwhile") }
+        started.confirmedAt = deps.clock.now()
+        let confirmed = started
+        try await call { try await bulk.store.updateJob(confirmed) }
+        try await start(started)
+        return try await view(id)
+    }
+
+    /// Queues every chunk; tells the tier alert about the conversations the job will open.
+    private func start(_ job: BulkJob) async throws(CoreError) {
+        if job.channel == .whatsapp, job.content.isTemplate { await TierLimit(deps, settings: settings).alertIfNear(adding: job.totalRecipients) }
+        let chunks = BulkChunk.split(jobId: job.id, total: job.totalRecipients, size: settings.bulk.chunkSize)
+        try await call { try await bulk.queue.enqueue(chunks) }
+        deps.events.record(.info, "bulk_queued", ["jobId": job.id, "chunks": String(chunks.count)])
+    }
+
+    public func view(_ id: String) async throws(CoreError) -> JobView {
+        let job = try await existing(id)
+        let progress = try await call { try await bulk.store.progress(jobId: id) }
+        return JobView(job: job, progress: progress, needsConfirmation: job.status == .pending)
+    }
+
+    public enum Action: String, Sendable, CaseIterable { case pause, resume, cancel }
+
+    /// Pause, resume or cancel; each takes effect before the next recipient of any chunk (Req 8.7).
+    public func control(_ id: String, _ action: Action) async throws(CoreError) -> JobView {
+        let now = deps.clock.now()
+        switch action {
+        case .pause:
+            let (changed, job) = try await call { try await bulk.store.transitionJob(id: id, from: [.inProgress], to: .paused, at: now) }
+            guard changed else { throw try await wrongState(id, job, "only a job in progress can be paused") }
+        case .resume:
+            let (changed, job) = try await call { try await bulk.store.transitionJob(id: id, from: [.paused], to: .inProgress, at: now) }
+            guard changed, let job else { throw try await wrongState(id, job, "only a paused job can be resumed") }
+            try await call {
+                try await bulk.queue.unpark(jobId: id)
+                // A chunk that was being set aside as the job resumed is queued again; the queue drops duplicates.
+                try await bulk.queue.enqueue(try await bulk.store.pendingChunks(jobId: id, size: settings.bulk.chunkSize))
+            }
+            deps.events.record(.info, "bulk_resumed", ["jobId": job.id])
+        case .cancel:
+            let (changed, job) = try await call {
+                try await bulk.store.transitionJob(id: id, from: [.pending, .inProgress, .paused], to: .cancelled, at: now)
+            }
+            guard changed, let job else { throw try await wrongState(id, job, "the job has already ended") }
+            let cancelled = try await call {
+                let n = try await bulk.store.cancelPending(jobId: id, at: now)
+                try await bulk.queue.deleteAll(jobId: id)
+                return n
+            }
+            deps.events.record(.info, "bulk_cancelled", ["jobId": id, "cancelledRecipients": String(cancelled)])
+            try await BulkReports(deps, settings: settings, bulk: bulk).write(job.id)
+        }
+        return try await view(id)
+    }
+
+    /// Deletes a job that is not running (pending, completed or cancelled); its report stays.
+    public func delete(_ id: String) async throws(CoreError) {
+        let job = try await existing(id)
+        guard job.status != .inProgress, job.status != .paused else {
+            throw .conflict("job \(id) is \(job.status.rawValue); cancel it before deleting it")
+        }
+        try await call { try await bulk.store.deleteJob(id: id) }
+    }
+
+    /// The report as it stands now, in the format of the stored one.
+    public func report(_ id: String) async throws(CoreError) -> Data {
+        _ = try await existing(id)
+        return try await BulkReports(deps, settings: settings, bulk: bulk).render(id)
+    }
+
+    /// On start-up: settles recipients a crash left in `sending`, requeues chunks a dead process had
+    /// taken, and finishes jobs whose last recipient ended before their report was written.
+    public func recover() async throws(CoreError) -> RecoveryReport {
+        var report = RecoveryReport()
+        let now = deps.clock.now()
+        try await call { try await bulk.queue.releaseInFlight() }
+        for r in try await call({ try await bulk.store.interruptedRecipients() }) {
+            if let m = try await call({ try await deps.store.message(idempotencyKey: r.idempotencyKey) }) {
+                // Recorded but not marked: the message is the truth.
+                try await call { try await bulk.store.finishRecipient(jobId: r.jobId, seq: r.seq, status: m.status == .failed ? .failed : .sent,
+                                                                      message: nil, error: m.errorDetails, at: now) }
+                report.settled += 1
+            } else if settings.sendMode == .dryRun {
+                // DRY_RUN records the message in the same transaction that marks it sent: nothing went out.
+                try await call { try await bulk.store.releaseRecipient(jobId: r.jobId, seq: r.seq, at: now) }
+                report.requeued += 1
+            } else {
+                // LIVE: the provider may or may not have taken it. Failing it is the only way never to send twice.
+                let error = "INTERRUPTED: the service stopped while this send was with the provider; its outcome is unknown, so it is not retried"
+                try await call { try await bulk.store.finishRecipient(jobId: r.jobId, seq: r.seq, status: .failed, message: nil, error: error, at: now) }
+                deps.events.record(.critical, "bulk_send_interrupted", ["jobId": r.jobId, "contactId": r.contactId])
+                report.failedUnknown += 1
+            }
+        }
+        let reports = BulkReports(deps, settings: settings, bulk: bulk)
+        for job in try await call({ try await bulk.store.jobs(status: .inProgress) }) {
+            let chunks = try await call { try await bulk.store.pendingChunks(jobId: job.id, size: settings.bulk.chunkSize) }
+            if chunks.isEmpty {
+                try await reports.completeIfDone(job.id)
+            } else {
+                try await call { try await bulk.queue.enqueue(chunks) }
+                report.resumedJobs += 1
+            }
+        }
+        for status in [BulkJobStatus.completed, .cancelled] {
+            for job in try await call({ try await bulk.store.jobs(status: status) }) where job.reportKey == nil {
+                try await reports.write(job.id)
+            }
+        }
+        deps.events.record(.info, "bulk_recovered", ["resumedJobs": String(report.resumedJobs), "requeuedRecipients": String(report.requeued),
+                                                     "settledRecipients": String(report.settled), "failedUnknown": String(report.failedUnknown)])
+        return report
+    }
+
+    public struct RecoveryReport: Sendable, Equatable {
+        public var resumedJobs = 0
+        /// Interrupted before anything went out: pending again.
+        public var requeued = 0
+        /// Interrupted after the message was recorded: marked from the record.
+        public var settled = 0
+        /// Interrupted during a LIVE provider call: failed, never sent twice.
+        public var failedUnknown = 0
+    }
+
+    private func existing(_ id: String) async throws(CoreError) -> BulkJob {
+        guard let job = try await call({ try await bulk.store.job(id: id) }) else { throw .notFound("no bulk job \(id)") }
+        return job
+    }
+
+    private func wrongState(_ id: String, _ job: BulkJob?, _ rule: String) async throws(CoreError) -> CoreError {
+        guard let job else { return .notFound("no bulk job \(id)") }
+        return .conflict("job \(id) is \(job.status.rawValue); \(rule)")
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+
+/// Takes chunks off the bulk queue and sends each recipient through the normal pipeline (Req 8.5):
+/// claim (pending → sending), every safety check, the channel, then the message and the outcome in one
+/// store transaction. Job status is read before every recipient, so pause and cancel act within a chunk.
+public struct BulkWorker: Sendable {
+    let deps: CoreDependencies
+    let settings: CoreSettings
+    let bulk: BulkDependencies
+    let onMessage: @Sendable (Message) -> Void
+
+    /// `onMessage` sees every message a recipient produced (for metrics).
+    public init(_ deps: CoreDependencies, settings: CoreSettings, bulk: BulkDependencies, onMessage: @escaping @Sendable (Message) -> Void = { _ in }) {
+        self.deps = deps
+        self.settings = settings
+        self.bulk = bulk
+        self.onMessage = onMessage
+    }
+
+    /// `count` workers (Req 8.4: 2 to 5) until the task is cancelled; an idle worker polls every `idle`.
+    public func run(count: Int, idle: Duration = .milliseconds(50)) async {
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<max(count, 1) {
+                group.addTask {
+                    while !Task.isCancelled {
+                        if await !runOnce() { try? await Task.sleep(for: idle) }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Works one chunk; false when none was visible.
+    @discardableResult
+    public func runOnce() async -> Bool {
+        let taken: QueuedChunk?
+        do {
+            taken = try await bulk.queue.receive(visibility: settings.bulk.visibilityTimeout, now: deps.clock.now())
+        } catch {
+            deps.events.record(.error, "bulk_queue_failed", ["error": String(describing: error)])
+            return false
+        }
+        guard let q = taken else { return false }
+        do {
+            var outcome = try await work(q.chunk)
+            var attempts = 0
+            // Parking checks the job again in the same transaction: if it was resumed meanwhile, keep going.
+            while outcome == .paused, attempts < 20 {
+                if try await call({ try await bulk.queue.park(q) }) { return true }
+                attempts += 1
+                outcome = try await work(q.chunk)
+            }
+            switch outcome {
+            case .done: try await call { try await bulk.queue.delete(q) }
+            case .paused: try await call { try await bulk.queue.retry(q, at: deps.clock.now().addingTimeInterval(1)) }
+            case .later(let seconds): try await call { try await bulk.queue.retry(q, at: deps.clock.now().addingTimeInterval(seconds)) }
+            }
+        } catch {
+            await failed(q, error)
+        }
+        return true
+    }
+
+    /// A chunk that failed as a whole is retried with backoff, then goes to the bulk DLQ (Req 8.9).
+    func failed(_ q: QueuedChunk, _ error: any Error) async {
+        let text = (error as? CoreError)?.message ?? String(describing: error)
+        let now = deps.clock.now()
+        do {
+            if q.receiveCount >= settings.bulk.maxChunkReceives {
+                try await deps.store.insertDLQ(DLQEntry(id: deps.ids.next(), originalMessageId: q.chunk.key, queue: DLQService.bulkQueue,
+                                                        payload: q.chunk.json, error: text, retryCount: 0, lastAttemptAt: now,
+                                                        expiresAt: epoch(now, plus: settings.dlqRetention)))
+                try await bulk.queue.delete(q)
+                deps.events.record(.critical, "bulk_chunk_dead", ["jobId": q.chunk.jobId, "chunk": String(q.chunk.index), "error": text])
+            } else {
+                try await bulk.queue.retry(q, at: now.addingTimeInterval(pow(2, Double(q.receiveCount))))
+                deps.events.record(.error, "bulk_chunk_failed", ["jobId": q.chunk.jobId, "chunk": String(q.chunk.index), "error": text,
+                                                                 "receiveCount": String(q.receiveCount)])
+            }
+        } catch {
+            // The chunk stays hidden until its visibility timeout ends, then comes back: nothing is lost.
+            deps.events.record(.critical, "bulk_chunk_unrecorded", ["jobId": q.chunk.jobId, "error": String(describing: error)])
+        }
+    }
+
+    /// What became of a chunk: done (every recipient handled, or the job ended), its job paused, or to be taken up again later.
+    public enum ChunkOutcome: Sendable, Equatable {
+        case done, paused, later(TimeInterval)
+    }
+
+    /// Works the chunk's recipients; the same for the local queue and for an SQS batch on Lambda.
+    public func work(_ chunk: BulkChunk) async throws(CoreError) -> ChunkOutcome {
+        let recipients = try await call { try await bulk.store.recipients(jobId: chunk.jobId, fromSeq: chunk.firstSeq, limit: chunk.count) }
+        let pipeline = SendPipeline(deps, settings: settings)
+        for r in recipients where r.status == .pending {
+            // Shutting down: hand the chunk back; the next start takes it up where it stopped.
+            if Task.isCancelled { return .later(0) }
+            guard let job = try await call({ try await bulk.store.job(id: chunk.jobId) }) else { return .done }
+            switch job.status {
+            case .inProgress: break
+            case .paused: return .paused
+            case .pending: return .later(1)
+            case .completed: return .done
+            case .cancelled:
+                try await BulkReports(deps, settings: settings, bulk: bulk).write(job.id)
+                return .done
+            }
+            guard try await call({ try await bulk.store.claimRecipient(jobId: r.jobId, seq: r.seq, at: deps.clock.now()) }) else { continue }
+            try await send(r, of: job, pipeline)
+        }
+        try await BulkReports(deps, settings: settings, bulk: bulk).completeIfDone(chunk.jobId)
+        return .done
+    }
+
+    /// One claimed recipient to its end: refused and failed, or delivered and recorded with its message.
+    private func send(_ r: BulkRecipient, of job: BulkJob, _ pipeline: SendPipeline) async throws(CoreError) {
+        let request = job.content.request(channel: job.channel, contactId: r.contactId)
+        let contact: Contact
+        do {
+            contact = try await pipeline.check(request)
+        } catch {
+            if case .refused(let reason, let text) = error {
+                try await call { try await bulk.store.finishRecipient(jobId: r.jobId, seq: r.seq, status: .failed, message: nil,
+                                                                      error: "\(reason.rawValue): \(text)", at: deps.clock.now()) }
+                return
+            }
+            // Nothing was sent: the recipient may be taken again.
+            try? await bulk.store.releaseRecipient(jobId: r.jobId, seq: r.seq, at: deps.clock.now())
+            throw error
+        }
+        let message = await pipeline.deliver(request, to: contact, idempotencyKey: r.idempotencyKey)
+        try await call { try await bulk.store.finishRecipient(jobId: r.jobId, seq: r.seq, status: message.status == .failed ? .failed : .sent,
+                                                              message: message, error: message.errorDetails, at: deps.clock.now()) }
+        onMessage(message)
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Hummingbird
+import MessagingCore
+
+/// `/api/bulk/jobs…`: HTTP to `BulkService` and back (Req 8).
+enum BulkRoutes {
+    static func add(to router: Router<BasicRequestContext>, _ s: ServiceContext) {
+        router.post("/api/bulk/jobs") { req, _ in
+            try await Routes.guarded(s, req, .sendBulk, "bulk-job") { caller in
+                let o = try await JSONBody.object(req)
+                let service = try await service(s)
+                let (channel, recipients, content) = try decodeJob(o)
+                let view = try await service.create(channel: channel, recipients: recipients, content: content, createdBy: caller.userId)
+                return (JSONBody.response(view.needsConfirmation ? .accepted : .created, view), view.job.id)
+            }
+        }
+        router.post("/api/bulk/jobs/:id/confirm") { req, ctx in
+            try await Routes.guarded(s, req, .sendBulk, "bulk-job") { _ in
+                let id = try ctx.parameters.require("id")
+                return (JSONBody.response(.ok, try await service(s).confirm(id)), id)
+            }
+        }
+        router.get("/api/bulk/jobs/:id") { req, ctx in
+            try await Routes.guarded(s, req, .readBulk, "bulk-job") { _ in
+                let id = try ctx.parameters.require("id")
+                return (JSONBody.response(.ok, try await service(s).view(id)), id)
+            }
+        }
+        router.put("/api/bulk/jobs/:id") { req, ctx in
+            try await Routes.guarded(s, req, .sendBulk, "bulk-job") { _ in
+                let id = try ctx.parameters.require("id")
+                let o = try await JSONBody.object(req)
+                guard let raw = try o.string("action"), let action = BulkService.Action(rawValue: raw) else {
+                    throw CoreError.invalid("action must be one of pause, resume, cancel: {\"action\": \"pause\"}")
+                }
+                return (JSONBody.response(.ok, try await service(s).control(id, action)), id)
+            }
+        }
+        router.delete("/api/bulk/jobs/:id") { req, ctx in
+            try await Routes.guarded(s, req, .sendBulk, "bulk-job") { _ in
+                let id = try ctx.parameters.require("id")
+                try await service(s).delete(id)
+                return (Response(status: .noContent), id)
+            }
+        }
+        router.get("/api/bulk/jobs/:id/report") { req, ctx in
+            try await Routes.guarded(s, req, .readBulk, "bulk-job") { _ in
+                let id = try ctx.parameters.require("id")
+                let data = try await service(s).report(id)
+                return (Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data))), id)
+            }
+        }
+    }
+
+    static func service(_ s: ServiceContext) async throws(CoreError) -> BulkService {
+        guard let bulk = s.bulk else { throw .internal("bulk jobs are not configured in this process") }
+        return BulkService(s.deps, settings: await s.settings.value, bulk: bulk)
+    }
+
+    /// `{channel, contactIds | filter: {q, optedInOnly}, text | template | media | subject/html, phoneNumberId?}`.
+    static func decodeJob(_ o: [String: Any]) throws(CoreError) -> (Channel, BulkService.Recipients, BulkContent) {
+        var single = o
+        single["contactId"] = ""
+        let request = try SendRequestDecoding.decode(single)
+        let recipients: BulkService.Recipients
+        switch (o["contactIds"], o["filter"]) {
+        case (let ids?, nil):
+            guard let ids = ids as? [String] else { throw .invalid("contactIds must be a list of contact ids") }
+            recipients = .contacts(ids)
+        case (nil, let filter?):
+            guard let f = filter as? [String: Any] else { throw .invalid("filter must be an object: {\"q\": \"…\", \"optedInOnly\": true}") }
+            recipients = .filter(query: try f.string("q") ?? "", optedInOnly: try f.bool("optedInOnly") ?? true)
+        default:
+            throw .invalid("give exactly one of contactIds (a list) or filter ({\"q\": \"…\", \"optedInOnly\": true})")
+        }
+        return (request.channel, recipients, BulkContent(request))
+    }
+}

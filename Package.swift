@@ -45,6 +45,8 @@ let package = Package(
         // SQLite (WAL, migrations, unique constraints) behind the core's store protocol.
         .target(name: "Stores", dependencies: ["MessagingCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "StoresTests", dependencies: ["Stores", "MessagingCore"]),
+        // Bulk jobs end to end on the SQLite store and queue: gate, chunks, pause/resume/cancel, tier, recovery, DLQ.
+        .testTarget(name: "BulkTests", dependencies: ["MessagingCore", "Stores"]),
         // Live and local channel gateways behind the core's protocol.
         .target(name: "Channels", dependencies: ["MessagingCore", "AWSClient"]),
         .testTarget(name: "ChannelsTests", dependencies: ["Channels", "AWSClient", "MessagingCore", .product(name: "Hummingbird", package: "hummingbird"),
@@ -76,7 +78,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "MessagingCore", .product(name: "HummingbirdTesting", package: "hummingbird"),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "MessagingCore", "Stores", .product(name: "HummingbirdTesting", package: "hummingbird"),
                                                          .product(name: "JWTKit", package: "jwt-kit")]),
         // The typed config `wecare build` generates. Only the runtime side depends on it, never the CLI.
         .target(name: "WecareConfig", path: "generated/swift/WecareConfig"),

@@ -208,6 +208,13 @@ public struct BulkService: Sendable {
         public var settled = 0
         /// Interrupted during a LIVE provider call: failed, never sent twice.
         public var failedUnknown = 0
+
+        public init(resumedJobs: Int = 0, requeued: Int = 0, settled: Int = 0, failedUnknown: Int = 0) {
+            self.resumedJobs = resumedJobs
+            self.requeued = requeued
+            self.settled = settled
+            self.failedUnknown = failedUnknown
+        }
     }
 
     private func existing(_ id: String) async throws(CoreError) -> BulkJob {

@@ -100,7 +100,10 @@ public struct BulkWorker: Sendable {
             case .inProgress: break
             case .paused: return .paused
             case .pending: return .later(1)
-            case .completed: return .done
+            case .completed:
+                // Completed by another worker whose report write failed: write it now.
+                if job.reportKey == nil { try await BulkReports(deps, settings: settings, bulk: bulk).write(job.id) }
+                return .done
             case .cancelled:
                 try await BulkReports(deps, settings: settings, bulk: bulk).write(job.id)
                 return .done

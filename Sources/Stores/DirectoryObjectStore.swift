@@ -16,7 +16,12 @@ public struct DirectoryObjectStore: ObjectStore {
         try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
         let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).\(UUID().uuidString).tmp")
         try data.write(to: temporary)
-        _ = try FileManager.default.replaceItemAt(target, withItemAt: temporary)
+        // rename(2) replaces the target atomically.
+        guard rename(temporary.path, target.path) == 0 else {
+            let code = errno
+            try? FileManager.default.removeItem(at: temporary)
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target.path, NSUnderlyingErrorKey: POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)])
+        }
     }
 
     /// Reads an object back (tests and the local report route).

@@ -1,0 +1,103 @@
+import Foundation
+import MessagingCore
+import Stores
+
+final class TestClock: MessagingCore.Clock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var current = Date(timeIntervalSince1970: 1_795_000_000)
+    func now() -> Date { lock.withLock { current } }
+    func advance(_ seconds: TimeInterval) { lock.withLock { current = current.addingTimeInterval(seconds) } }
+}
+
+final class SequentialIDs: IDSource, @unchecked Sendable {
+    private let lock = NSLock()
+    private var n = 0
+    func next() -> String { lock.withLock { n += 1; return "id-\(n)" } }
+}
+
+final class RecordingEvents: EventSink, @unchecked Sendable {
+    private let lock = NSLock()
+    private var recorded: [(EventLevel, String, [String: String])] = []
+    var events: [(level: EventLevel, name: String, fields: [String: String])] { lock.withLock { recorded.map { ($0.0, $0.1, $0.2) } } }
+    func record(_ level: EventLevel, _ event: String, _ fields: [String: String]) { lock.withLock { recorded.append((level, event, fields)) } }
+}
+
+/// A LIVE provider that records what it is asked, can fail with a script of errors, and can run a hook on a given send.
+final class ScriptedGateway: ChannelGateway, @unchecked Sendable {
+    private let lock = NSLock()
+    private var requests: [OutboundRequest] = []
+    private var script: [ProviderError] = []
+    private var attempts = 0
+    var onSend: (@Sendable (Int) async -> Void)?
+
+    var sent: [OutboundRequest] { lock.withLock { requests } }
+    var attemptCount: Int { lock.withLock { attempts } }
+    func fail(with errors: [ProviderError]) { lock.withLock { script = errors } }
+
+    func send(_ request: OutboundRequest) async throws -> String {
+        let (error, n): (ProviderError?, Int) = lock.withLock {
+            attempts += 1
+            if !script.isEmpty { return (script.removeFirst(), 0) }
+            requests.append(request)
+            return (nil, requests.count)
+        }
+        if let error { throw error }
+        await onSend?(n)
+        return "provider-\(n)"
+    }
+    func uploadWhatsAppMedia(phoneNumberId: String, bucket: String, key: String) async throws -> String { "media-1" }
+    func downloadWhatsAppMedia(mediaId: String, phoneNumberId: String, bucket: String, key: String) async throws -> (mimeType: String, size: Int?) {
+        ("image/jpeg", nil)
+    }
+}
+
+/// One SQLite database in a fresh directory, with the core and bulk wired to it.
+struct BulkWorld {
+    let directory: URL
+    let store: SQLiteStore
+    let objects: DirectoryObjectStore
+    let clock = TestClock()
+    let ids = SequentialIDs()
+    let events = RecordingEvents()
+    let gateway = ScriptedGateway()
+    var settings = CoreSettings(environment: "local", sendMode: .dryRun, allowlist: ["phone-number-id-aaa"], metaApiVersion: "v20.0",
+                                smsPoolId: "pool-1", emailSender: "one@wecare.digital", mediaBucket: "stream.wecare.digital",
+                                incomingPrefix: "in/", outgoingPrefix: "out/", reportsPrefix: "reports/")
+    var retry = SendRetry(sleep: { _ in })
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("wecare-bulk-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        store = try SQLiteStore(path: directory.appendingPathComponent("db.sqlite").path)
+        objects = DirectoryObjectStore(root: directory.appendingPathComponent("objects"))
+    }
+
+    var deps: CoreDependencies { CoreDependencies(store: store, gateway: gateway, clock: clock, ids: ids, events: events, retry: retry) }
+    var bulkDeps: BulkDependencies { BulkDependencies(store: store, queue: store, objects: objects) }
+    var service: BulkService { BulkService(deps, settings: settings, bulk: bulkDeps) }
+    var worker: BulkWorker { BulkWorker(deps, settings: settings, bulk: bulkDeps) }
+
+    /// `n` contacts opted in to every channel, created in order.
+    func contacts(_ n: Int, optedIn: Bool = true) async throws -> [String] {
+        var ids: [String] = []
+        for i in 0..<n {
+            let c = Contact(id: "c-\(String(format: "%05d", i))", name: "Contact \(i)", phone: "+1425555\(String(format: "%04d", i))",
+                            email: "c\(i)@example.com", optInWhatsApp: optedIn, optInSms: optedIn, optInEmail: optedIn,
+                            lastInboundMessageAt: clock.now().addingTimeInterval(-60), createdAt: clock.now().addingTimeInterval(Double(i)),
+                            updatedAt: clock.now())
+            try await store.insertContact(c)
+            ids.append(c.id)
+        }
+        return ids
+    }
+
+    /// Runs one worker until the queue has nothing visible.
+    func drain() async {
+        while await worker.runOnce() {}
+    }
+
+    func report(_ job: BulkJob, _ suffix: String) throws -> [String: Any] {
+        let data = try objects.get(bucket: settings.mediaBucket, key: "reports/\(job.id)-\(suffix).json")
+        return try JSONSerialization.jsonObject(with: data) as! [String: Any]
+    }
+}

@@ -39,31 +39,40 @@ public struct RateLimits: Sendable, Equatable {
     }
 }
 
-/// A sliding-window limiter shared by every worker of the process: a send may go when fewer than
-/// `limit` sends of the same window were granted in the last second (plus a small margin for
-/// scheduling jitter). Unlike a token bucket refilled at the rate, no one-second window can ever hold
-/// more than the limit, and a burst up to the limit still goes at once. Sends that must wait are given
-/// the next free slot in order, so nothing is dropped and nobody starves.
+/// A sliding-window limiter shared by every worker of the process: a send may go at a time `t` only
+/// if no one-second window around `t` (plus a small margin for scheduling jitter) would then hold more
+/// than `limit` sends of the same key. Unlike a token bucket refilled at the rate, no one-second window
+/// can ever exceed the limit, and a burst up to the limit still goes at once. Each caller is given the
+/// earliest slot every key it counts against allows, so nothing is dropped, and a number waiting on its
+/// own limit never holds back another number that shares only the account limit with it.
 public actor SlidingWindowLimiter: RateLimiter {
-    /// The last `limit` grants of one window, oldest first, as a ring.
+    /// Granted slots of one key, sorted; slots older than one span before now are dropped.
     struct Window {
-        var times: [Double]
-        var head = 0
-        var latest = -Double.infinity
+        var slots: [Double] = []
 
-        init(limit: Int) { times = []; times.reserveCapacity(limit) }
-
-        func earliest(limit: Int, span: Double) -> Double {
-            let afterOldest = times.count < limit ? -Double.infinity : times[head] + span
-            return max(afterOldest, latest)
+        /// Index of the first slot ≥ t (or > t when `after`).
+        func index(_ t: Double, after: Bool = false) -> Int {
+            var lo = 0, hi = slots.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if slots[mid] < t || (after && slots[mid] == t) { lo = mid + 1 } else { hi = mid }
+            }
+            return lo
         }
 
-        mutating func grant(_ t: Double, limit: Int) {
-            if times.count < limit { times.append(t) } else {
-                times[head] = t
-                head = (head + 1) % limit
-            }
-            latest = t
+        /// The earliest time ≥ t at which one more slot keeps every window of `span` at or under `limit`.
+        func earliest(from t: Double, limit: Int, span: Double) -> Double {
+            // Fewer than `limit` slots anywhere within a span of t: every window holding t stays under the limit.
+            if index(t + span) - index(t - span, after: true) < limit { return t }
+            // Otherwise go after every slot, where only the last `limit - 1` slots may share a window with it.
+            guard let last = slots.last else { return t }
+            return max(t, last, slots.count >= limit ? slots[slots.count - limit] + span : t)
+        }
+
+        mutating func grant(_ t: Double, prune before: Double) {
+            slots.insert(t, at: index(t, after: true))
+            let old = index(before)
+            if old > 0 { slots.removeFirst(old) }
         }
     }
 
@@ -90,11 +99,21 @@ public actor SlidingWindowLimiter: RateLimiter {
 
     /// The earliest time every window allows, granted in all of them at once.
     func reserve(_ keys: [(key: String, limit: Int)]) -> Double {
-        var slot = now()
-        for (key, limit) in keys {
-            slot = max(slot, windows[key, default: Window(limit: limit)].earliest(limit: limit, span: span))
+        let current = now()
+        var slot = current
+        // Moving later for one key can only keep or move later the others' answers: repeat until all agree.
+        var settled = false
+        while !settled {
+            settled = true
+            for (key, limit) in keys {
+                let t = windows[key, default: Window()].earliest(from: slot, limit: limit, span: span)
+                if t > slot {
+                    slot = t
+                    settled = false
+                }
+            }
         }
-        for (key, limit) in keys { windows[key, default: Window(limit: limit)].grant(slot, limit: limit) }
+        for (key, _) in keys { windows[key, default: Window()].grant(slot, prune: current - span) }
         return slot
     }
 }

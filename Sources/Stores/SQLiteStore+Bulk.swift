@@ -130,15 +130,17 @@ extension SQLiteStore: BulkStore {
 extension SQLiteStore: BulkQueue {
     public func enqueue(_ chunks: [BulkChunk]) async throws {
         try await db.write { db in
-            let insert = try db.makeStatement(sql: "INSERT OR IGNORE INTO bulk_queue (dedupeKey, jobId, body, visibleAt) VALUES (?, ?, ?, 0)")
-            for chunk in chunks { try insert.execute(arguments: [chunk.key, chunk.jobId, chunk.json]) }
+            let insert = try db.makeStatement(sql: "INSERT OR IGNORE INTO bulk_queue (dedupeKey, jobId, chunkIndex, body, visibleAt) VALUES (?, ?, ?, ?, 0)")
+            for chunk in chunks { try insert.execute(arguments: [chunk.key, chunk.jobId, chunk.index, chunk.json]) }
         }
     }
 
+    /// Jobs running together share the workers: the lowest chunk index of any job goes first, so a
+    /// large job queued earlier does not hold back a later one until it ends.
     public func receive(visibility: TimeInterval, now: Date) async throws -> QueuedChunk? {
         let taken: (Int64, String, Int)? = try await db.write { db in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT id, body, receiveCount FROM bulk_queue WHERE parked = 0 AND visibleAt <= ? ORDER BY visibleAt, id LIMIT 1
+                SELECT id, body, receiveCount FROM bulk_queue WHERE parked = 0 AND visibleAt <= ? ORDER BY chunkIndex, id LIMIT 1
                 """, arguments: [now.timeIntervalSince1970]) else { return nil }
             let id: Int64 = row["id"], count: Int = row["receiveCount"]
             try db.execute(sql: "UPDATE bulk_queue SET visibleAt = ?, receiveCount = ? WHERE id = ?",

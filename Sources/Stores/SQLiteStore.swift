@@ -57,9 +57,9 @@ public final class SQLiteStore: MessagingStore, Sendable {
                 CREATE TABLE bulk_recipient (jobId TEXT NOT NULL, seq INTEGER NOT NULL, contactId TEXT NOT NULL, status TEXT NOT NULL,
                     messageId TEXT, error TEXT, updatedAt DOUBLE NOT NULL, PRIMARY KEY (jobId, seq)) WITHOUT ROWID;
                 CREATE INDEX bulk_recipient_job_status ON bulk_recipient(jobId, status);
-                CREATE TABLE bulk_queue (id INTEGER PRIMARY KEY, dedupeKey TEXT NOT NULL UNIQUE, jobId TEXT NOT NULL, body TEXT NOT NULL,
-                    visibleAt DOUBLE NOT NULL, receiveCount INTEGER NOT NULL DEFAULT 0, parked BOOLEAN NOT NULL DEFAULT 0);
-                CREATE INDEX bulk_queue_visible ON bulk_queue(parked, visibleAt);
+                CREATE TABLE bulk_queue (id INTEGER PRIMARY KEY, dedupeKey TEXT NOT NULL UNIQUE, jobId TEXT NOT NULL, chunkIndex INTEGER NOT NULL,
+                    body TEXT NOT NULL, visibleAt DOUBLE NOT NULL, receiveCount INTEGER NOT NULL DEFAULT 0, parked BOOLEAN NOT NULL DEFAULT 0);
+                CREATE INDEX bulk_queue_order ON bulk_queue(parked, chunkIndex, id);
                 CREATE INDEX bulk_queue_job ON bulk_queue(jobId);
                 """)
         }

@@ -54,6 +54,17 @@ final class RateLimiterTests: XCTestCase {
         XCTAssertLessThanOrEqual(largestWindow(a), 80)
     }
 
+    func testANumberWaitingOnItsLimitDoesNotHoldBackAnother() async throws {
+        let time = VirtualTime()
+        let l = limiter(RateLimits(perWhatsAppNumber: ["a": 5, "b": 5], whatsAppAccount: 1000), time)
+        var a: [Double] = []
+        for _ in 0..<20 { a.append(await l.reserve(RateLimits(perWhatsAppNumber: ["a": 5]).windows(channel: .whatsapp, phoneNumberId: "a"))) }
+        XCTAssertGreaterThan(a.last!, 3, "number a is booked seconds ahead")
+        let b = await l.reserve(RateLimits(perWhatsAppNumber: ["b": 5]).windows(channel: .whatsapp, phoneNumberId: "b"))
+        XCTAssertEqual(b, 0, "number b goes now: the account window has room")
+        XCTAssertEqual(largestWindow(a), 5)
+    }
+
     func testConcurrentCallersGetSlotsFromOneWindow() async throws {
         let time = VirtualTime()
         let l = limiter(RateLimits(sms: 5), time)

@@ -44,6 +44,8 @@ struct BulkReports: Sendable {
         guard let job = try await call({ try await bulk.store.job(id: jobId) }) else { throw .notFound("no bulk job \(jobId)") }
         let p = try await call { try await bulk.store.progress(jobId: jobId) }
         var out = Data()
+        // About 75 bytes a recipient: one allocation instead of doubling through a 100,000-line report.
+        out.reserveCapacity(400 + 75 * job.totalRecipients)
         func add(_ s: String) { out.append(contentsOf: s.utf8) }
         add("{\n  \"jobId\": \(jsonQuote(job.id)),\n  \"channel\": \"\(job.channel.rawValue.uppercased())\",\n")
         add("  \"totalRecipients\": \(job.totalRecipients),\n  \"sentCount\": \(p.sent),\n  \"failedCount\": \(p.failed),\n")

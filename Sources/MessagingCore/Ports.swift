@@ -118,6 +118,12 @@ public protocol EventSink: Sendable {
 
 public enum EventLevel: String, Sendable { case debug, info, warning, error, critical }
 
+/// The request an event belongs to, so that every log line of one request carries its id.
+/// Set by the front door (HTTP or Lambda) for the work it starts; nil in background work.
+public enum RequestScope {
+    @TaskLocal public static var id: String?
+}
+
 func jsonQuote(_ s: String) -> String {
     var out = "\""
     for scalar in s.unicodeScalars {

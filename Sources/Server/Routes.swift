@@ -10,6 +10,7 @@ public enum Routes {
         ("GET", "/healthz", nil, "Liveness and the environment's SEND_MODE"),
         ("GET", "/metrics", nil, "Prometheus metrics"),
         ("GET", "/openapi.json", nil, "This API as OpenAPI 3.1"),
+        ("GET", "/api/me", .readSelf, "Who the token belongs to and the role it carries"),
         ("POST", "/api/contacts", .writeContacts, "Create a contact (opt-ins false unless given)"),
         ("GET", "/api/contacts", .readContacts, "Search contacts by name, phone or email (?q=)"),
         ("GET", "/api/contacts/{id}", .readContacts, "Read a contact"),
@@ -33,7 +34,7 @@ public enum Routes {
 
     public static func router(_ s: ServiceContext) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
-        router.add(middleware: MetricsMiddleware(metrics: s.metrics))
+        router.add(middleware: MetricsMiddleware(metrics: s.metrics, events: s.deps.events, ids: s.deps.ids))
 
         router.get("/healthz") { _, _ in
             let settings = await s.settings.value
@@ -48,6 +49,11 @@ public enum Routes {
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json())))
         }
 
+        router.get("/api/me") { req, _ in
+            try await guarded(s, req, .readSelf, "user") { caller in
+                (JSONBody.response(.ok, ["userId": caller.userId, "role": caller.role.rawValue]), nil)
+            }
+        }
         router.post("/api/contacts") { req, _ in
             try await guarded(s, req, .writeContacts, "contact") { _ in
                 let o = try await JSONBody.object(req)
@@ -238,15 +244,28 @@ struct ConfigView: Encodable {
     }
 }
 
-/// Records the latency and status of every request.
+/// Gives every request an id (the caller's `X-Request-Id` when it sends a sane one), returns it in the
+/// response, scopes every event of the request to it, logs one line per request, and records the
+/// latency and status.
 struct MetricsMiddleware: RouterMiddleware {
     let metrics: Metrics
+    let events: any EventSink
+    let ids: any IDSource
+
     func handle(_ request: Request, context: BasicRequestContext, next: (Request, BasicRequestContext) async throws -> Response) async throws -> Response {
+        let given = request.headers[.init("X-Request-Id")!].flatMap { $0.count <= 128 && $0.allSatisfy { $0.isLetter || $0.isNumber || "-_.:".contains($0) } ? $0 : nil }
+        let id = given ?? ids.next()
         let start = ContinuousClock.now
-        let response = try await next(request, context)
+        var response = try await RequestScope.$id.withValue(id) { try await next(request, context) }
         let elapsed = ContinuousClock.now - start
-        metrics.observeLatency(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        response.headers[.init("X-Request-Id")!] = id
+        metrics.observeLatency(seconds)
         metrics.increment("wecare_http_requests_total", ["method": request.method.rawValue, "status": String(response.status.code)])
+        RequestScope.$id.withValue(id) {
+            events.record(.debug, "request", ["method": request.method.rawValue, "path": request.uri.path, "status": String(response.status.code),
+                                              "ms": String(format: "%.2f", seconds * 1000)])
+        }
         return response
     }
 }

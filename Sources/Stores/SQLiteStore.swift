@@ -12,6 +12,8 @@ public final class SQLiteStore: MessagingStore, Sendable {
     public init(path: String) throws {
         var config = Configuration()
         config.busyMode = .timeout(5)
+        // Every reader connection keeps its own page cache: a few readers serve a 2-core service as well as many, in less memory.
+        config.maximumReaderCount = 3
         // WAL with synchronous=NORMAL: a commit survives a process crash (what the crash tests kill),
         // and only a power loss can drop the last commits; fsync on every commit would cap ingestion.
         config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }

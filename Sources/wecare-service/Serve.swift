@@ -2,6 +2,10 @@ import AWSClient
 import ArgumentParser
 import Channels
 import Foundation
+#if canImport(Glibc)
+/// glibc's `mallopt` (declared in malloc.h, which the Glibc module does not export).
+@_silgen_name("mallopt") func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+#endif
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -20,6 +24,11 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Where the SQLite database and the local signing key live (created on first start).") var dataDir = ".wecare"
 
     func run() async throws {
+        #if canImport(Glibc)
+        // glibc gives each thread that allocates its own arena and keeps freed memory in each; the event
+        // loops, the concurrency pool and SQLite's queues would hold many. Two arenas keep RSS flat.
+        _ = glibcMallopt(-8 /* M_ARENA_MAX */, 2)
+        #endif
         let env = ProcessInfo.processInfo.environment
         let runtime = try await RuntimeEnvironment.make(env: env, dataDir: dataDir)
         let app = Application(router: Routes.router(runtime.context), configuration: .init(address: .hostname(host, port: port)))
@@ -161,6 +170,7 @@ struct JSONLineLog: EventSink {
         let rank = level == .debug ? 0 : level == .info ? 1 : level == .warning ? 2 : 3
         guard rank >= minimum else { return }
         var object = fields
+        if let request = RequestScope.id { object["requestId"] = request }
         object["level"] = level.rawValue
         object["event"] = event
         object["time"] = Date().formatted(.iso8601)

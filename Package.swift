@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "BulkTests", dependencies: ["MessagingCore", "Stores"]),
         // Live and local channel gateways behind the core's protocol.
         .target(name: "Channels", dependencies: ["MessagingCore", "AWSClient"]),
-        .testTarget(name: "ChannelsTests", dependencies: ["Channels", "AWSClient", "MessagingCore", .product(name: "Hummingbird", package: "hummingbird"),
+        .testTarget(name: "ChannelsTests", dependencies: ["Channels", "AWSClient", "MessagingCore", "Stores", "TestSupport", .product(name: "Hummingbird", package: "hummingbird"),
                                                            .product(name: "HummingbirdTesting", package: "hummingbird"),
                                                            .product(name: "HTTPTypes", package: "swift-http-types")]),
         // SNS HTTP delivery signatures (v1 SHA1withRSA, v2 SHA256withRSA), certificate URL policy and cache.

@@ -119,9 +119,11 @@ struct RuntimeEnvironment {
         let verifier = try await TokenVerifier.cognito(jwksJSON: jwks, region: region, userPoolId: poolId, clientId: env["COGNITO_APP_CLIENT_ID"])
         let deps = CoreDependencies(store: store, gateway: AWSChannelGateway(client: sendingClient), clock: clock, ids: ids, events: events, limiter: limiter)
         let sns = VerifiedSNS(topicArns: [env["WHATSAPP_EVENTS_TOPIC_ARN"] ?? ""])
+        // BULK_QUEUE_URL (given to the bulk functions) puts chunks on SQS; without it they queue in SQLite.
+        let bulkQueue: any BulkQueue = env["BULK_QUEUE_URL"].map { SQSBulkQueue(sqs: SQSClient(client: client), queueURL: $0) } ?? store
         let context = ServiceContext(deps: deps, settings: RuntimeSettings(settings), verifier: verifier, sns: sns, allowDevInbound: false,
                                      mediaLinks: S3MediaLinks(s3: S3Client(client: client)),
-                                     bulk: BulkDependencies(store: store, queue: store, objects: S3Objects(s3: S3Client(client: client))))
+                                     bulk: BulkDependencies(store: store, queue: bulkQueue, objects: S3ObjectStore(s3: S3Client(client: client))))
         return RuntimeEnvironment(environment: loaded.environment.rawValue, context: context, log: log)
     }
 
@@ -206,14 +208,6 @@ struct SNSNotifier: Sendable {
         } catch {
             FileHandle.standardError.write(Data("alert \(event) could not be published to \(topicArn): \(error)\n".utf8))
         }
-    }
-}
-
-/// Bulk reports to S3 (Req 8.8).
-struct S3Objects: ObjectStore {
-    let s3: S3Client
-    func put(bucket: String, key: String, data: Data, contentType: String) async throws {
-        _ = try await s3.putObject(bucket: bucket, key: key, body: data, contentType: contentType)
     }
 }
 

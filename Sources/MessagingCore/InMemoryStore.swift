@@ -54,6 +54,16 @@ public actor InMemoryStore: MessagingStore {
         return true
     }
 
+    public func recordInbound(_ message: Message, updatedAt: Date) -> Bool {
+        guard insertMessage(message) else { return false }
+        if var c = contacts[message.contactId], c.lastInboundMessageAt.map({ $0 < message.timestamp }) ?? true {
+            c.lastInboundMessageAt = message.timestamp
+            c.updatedAt = updatedAt
+            contacts[c.id] = c
+        }
+        return true
+    }
+
     public func updateMessage(_ message: Message) throws {
         guard messages[message.id] != nil else { throw StoreError.notFound(message.id) }
         messages[message.id] = message

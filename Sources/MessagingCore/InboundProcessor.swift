@@ -62,17 +62,12 @@ public struct InboundProcessor: Sendable {
                 try await deps.store.insertMedia(MediaRecord(fileId: deps.ids.next(), messageId: message.id, s3Key: key,
                                                              contentType: m.mimeType ?? info.mimeType, size: info.size, whatsappMediaId: mediaId, uploadedAt: now))
             }
-            guard try await deps.store.insertMessage(message) else {
+            // The message and the window it opens are one write: a crash cannot keep one without the other.
+            guard try await deps.store.recordInbound(message, updatedAt: now) else {
                 outcome.duplicates.append(m.whatsappId)
                 continue
             }
             outcome.stored.append(m.whatsappId)
-            var fresh = try await deps.store.contact(id: contact.id) ?? contact
-            if fresh.lastInboundMessageAt.map({ $0 < m.timestamp }) ?? true {
-                fresh.lastInboundMessageAt = m.timestamp
-                fresh.updatedAt = now
-                try await deps.store.updateContact(fresh)
-            }
             try await acknowledge(m, phoneNumberId: event.phoneNumberId)
         }
         for s in event.statuses {

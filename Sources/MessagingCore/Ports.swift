@@ -15,6 +15,9 @@ public protocol MessagingStore: Sendable {
     /// Inserts a message; returns false (and stores nothing) when its WhatsApp id or idempotency key is already stored.
     func insertMessage(_ message: Message) async throws -> Bool
     func updateMessage(_ message: Message) async throws
+    /// Inbound: inserts the message and, in the same transaction, moves the sender's
+    /// `lastInboundMessageAt` forward to the message's time (never back); false when its WhatsApp id is stored.
+    func recordInbound(_ message: Message, updatedAt: Date) async throws -> Bool
     func message(id: String) async throws -> Message?
     func message(whatsappId: String) async throws -> Message?
     func message(providerId: String) async throws -> Message?

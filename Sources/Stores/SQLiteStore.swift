@@ -98,7 +98,9 @@ public final class SQLiteStore: MessagingStore, Sendable {
     }
 
     public func contact(phone: String) async throws -> Contact? {
-        try await db.read { try ContactRow.fetchOne($0, sql: "SELECT * FROM contact WHERE phone = ? AND deletedAt IS NULL", arguments: [phone])?.contact }
+        try await db.read { db in
+            try ContactRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM contact WHERE phone = ? AND deletedAt IS NULL"), arguments: [phone])?.contact
+        }
     }
 
     public func searchContacts(_ query: String, limit: Int) async throws -> [Contact] {
@@ -130,6 +132,23 @@ public final class SQLiteStore: MessagingStore, Sendable {
     public func insertMessage(_ message: Message) async throws -> Bool {
         do {
             try await db.write { try MessageRow(message).insert($0) }
+            return true
+        } catch where Self.isUniqueViolation(error) {
+            return false
+        }
+    }
+
+    public func recordInbound(_ message: Message, updatedAt: Date) async throws -> Bool {
+        do {
+            try await db.write { db in
+                try MessageRow(message).insert(db)
+                let t = message.timestamp.timeIntervalSince1970
+                // Cached: compiling the statement for every event cost more than running it.
+                try db.cachedStatement(sql: """
+                    UPDATE contact SET lastInboundMessageAt = ?, updatedAt = ?
+                    WHERE id = ? AND (lastInboundMessageAt IS NULL OR lastInboundMessageAt < ?)
+                    """).execute(arguments: [t, updatedAt.timeIntervalSince1970, message.contactId, t])
+            }
             return true
         } catch where Self.isUniqueViolation(error) {
             return false

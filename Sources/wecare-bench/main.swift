@@ -119,9 +119,53 @@ func run(_ scenario: Scenario, seconds: Int, workers defaultWorkers: Int) async 
                                100 * rate / Double(scenario.limit), window, calls.count) + verdict)
 }
 
+/// `wecare-bench ingest [events] [concurrency]`: inbound events straight into the core and the SQLite
+/// store, without HTTP: what the store and the core cost per event.
+func ingest(events: Int, concurrency: Int) async throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wecare-bench-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let store = try SQLiteStore(path: directory.appendingPathComponent("bench.sqlite").path)
+    let deps = CoreDependencies(store: store, gateway: TimingGateway(), clock: SystemClock(), ids: UUIDSource(), events: Silent())
+    let settings = CoreSettings(environment: "bench", sendMode: .dryRun, allowlist: [], metaApiVersion: "v20.0", smsPoolId: "pool",
+                                emailSender: "bench@example.com", mediaBucket: "bench", incomingPrefix: "in/", outgoingPrefix: "out/")
+    let processor = InboundProcessor(deps, settings: settings)
+    func event(_ i: Int) -> String {
+        let sender = String(format: "9198%08d", i % 500)
+        let entry = #"{"id":"1347766229904230","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"919330994400","phone_number_id":"831049713436137"},"contacts":[{"profile":{"name":"Sender"},"wa_id":"\#(sender)"}],"messages":[{"from":"\#(sender)","id":"wamid.BENCH\#(i)","timestamp":"\#(1795000000 + i)","type":"text","text":{"body":"hello \#(i)"}}]}}]}"#
+        let quoted = String(data: try! JSONSerialization.data(withJSONObject: [entry], options: []), encoding: .utf8)!.dropFirst().dropLast()
+        return #"{"whatsAppWebhookEntry":\#(quoted),"aws_account_id":"809904170947","message_timestamp":"2026-11-22T00:00:00.000000000Z"}"#
+    }
+    let start = ContinuousClock.now
+    let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+        for lane in 0..<concurrency {
+            group.addTask {
+                var mine: [Double] = []
+                for i in stride(from: lane, to: events, by: concurrency) {
+                    let t0 = ContinuousClock.now
+                    _ = try await processor.process(event(i), eventID: "bench-\(i)")
+                    let d = ContinuousClock.now - t0
+                    mine.append(Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
+                }
+                return mine
+            }
+        }
+        return try await group.reduce(into: []) { $0 += $1 }
+    }.sorted()
+    let elapsed = ContinuousClock.now - start
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    let p = { (q: Double) in latencies[min(latencies.count - 1, Int(q * Double(latencies.count)))] * 1000 }
+    print(String(format: "core + SQLite, no HTTP: %8.0f events/s  p50 %6.2f ms  p99 %6.2f ms   (%d events, %d at a time)",
+                 Double(events) / seconds, p(0.5), p(0.99), events, concurrency))
+}
+
 let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "ingest" {
+    try await ingest(events: arguments.count > 1 ? Int(arguments[1]) ?? 20_000 : 20_000, concurrency: arguments.count > 2 ? Int(arguments[2]) ?? 8 : 8)
+    exit(0)
+}
 guard arguments.first == "rate" else {
-    FileHandle.standardError.write(Data("usage: wecare-bench rate [seconds=20] [workers=\(Messaging.bulkWorkerConcurrency)]\n".utf8))
+    FileHandle.standardError.write(Data("usage: wecare-bench rate [seconds=20] [workers=\(Messaging.bulkWorkerConcurrency)] | ingest [events=20000] [concurrency=8]\n".utf8))
     exit(2)
 }
 let seconds = arguments.count > 1 ? Int(arguments[1]) ?? 20 : 20

@@ -101,6 +101,14 @@ final class InboundTests: XCTestCase {
     func testNanosecondTimestamps() {
         let d = EUMEvent.parseRFC3339("2025-01-08T23:30:43.271279391Z")!
         XCTAssertEqual(d.timeIntervalSince1970, 1_736_379_043.271279, accuracy: 0.000001)
+        // The hand parser agrees with the formatter on whole seconds, offsets and leap days, and refuses what RFC 3339 does.
+        let formatter = ISO8601DateFormatter()
+        for text in ["1970-01-01T00:00:00Z", "2024-02-29T12:34:56Z", "2000-03-01T00:00:00+05:30", "1999-12-31T23:59:59-08:00", "2026-11-22T05:03:09z"] {
+            XCTAssertEqual(EUMEvent.parseRFC3339(text), formatter.date(from: text.uppercased()), text)
+        }
+        for bad in ["", "2025-01-08", "2025-13-01T00:00:00Z", "2025-01-08T23:30:43", "2025-01-08T23:30:43.Z", "2025-01-08T23:30:43Zjunk"] {
+            XCTAssertNil(EUMEvent.parseRFC3339(bad), bad)
+        }
     }
 
     func testAcknowledgeObeysSendMode() async throws {

@@ -138,6 +138,11 @@ extension SQLiteStore: BulkQueue {
     /// Jobs running together share the workers: the lowest chunk index of any job goes first, so a
     /// large job queued earlier does not hold back a later one until it ends.
     public func receive(visibility: TimeInterval, now: Date) async throws -> QueuedChunk? {
+        // Idle workers poll: a read answers "nothing" without taking the writer.
+        let any = try await db.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM bulk_queue WHERE parked = 0 AND visibleAt <= ?)", arguments: [now.timeIntervalSince1970]) ?? false
+        }
+        guard any else { return nil }
         let taken: (Int64, String, Int)? = try await db.write { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT id, body, receiveCount FROM bulk_queue WHERE parked = 0 AND visibleAt <= ? ORDER BY chunkIndex, id LIMIT 1

@@ -7,6 +7,7 @@ import MessagingCore
 /// store a message twice.
 public final class SQLiteStore: MessagingStore, Sendable {
     let db: DatabasePool
+    let inbound: GroupCommit
 
     /// Opens (creating if needed) the database at `path` and migrates it.
     public init(path: String) throws {
@@ -19,6 +20,7 @@ public final class SQLiteStore: MessagingStore, Sendable {
         config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         db = try DatabasePool(path: path, configuration: config)
         try Self.migrator.migrate(db)
+        inbound = GroupCommit(db: db)
     }
 
     static var migrator: DatabaseMigrator {
@@ -139,20 +141,7 @@ public final class SQLiteStore: MessagingStore, Sendable {
     }
 
     public func recordInbound(_ message: Message, updatedAt: Date) async throws -> Bool {
-        do {
-            try await db.write { db in
-                try MessageRow(message).insert(db)
-                let t = message.timestamp.timeIntervalSince1970
-                // Cached: compiling the statement for every event cost more than running it.
-                try db.cachedStatement(sql: """
-                    UPDATE contact SET lastInboundMessageAt = ?, updatedAt = ?
-                    WHERE id = ? AND (lastInboundMessageAt IS NULL OR lastInboundMessageAt < ?)
-                    """).execute(arguments: [t, updatedAt.timeIntervalSince1970, message.contactId, t])
-            }
-            return true
-        } catch where Self.isUniqueViolation(error) {
-            return false
-        }
+        try await inbound.recordInbound(message, updatedAt: updatedAt)
     }
 
     public func updateMessage(_ message: Message) async throws {

@@ -66,6 +66,25 @@ final class SQLiteStoreTests: XCTestCase {
         XCTAssertEqual(all.count, 1)
     }
 
+    func testInboundRecordsCommittedTogetherStillLandOnceEach() async throws {
+        // Many concurrent records share transactions (group commit); duplicates among them fail alone.
+        let s = try store()
+        try await s.insertContact(contact("a", phone: "+14255550150"))
+        let t0 = self.t0
+        let records = (0..<200).map { message("m\($0)", contact: "a", wamid: "wamid.\($0 % 50)", at: Double($0 % 50)) }
+        let results = await withTaskGroup(of: (Int, Bool).self) { group in
+            for (i, m) in records.enumerated() {
+                group.addTask { (i, (try? await s.recordInbound(m, updatedAt: t0)) ?? false) }
+            }
+            return await group.reduce(into: [Int: Bool]()) { $0[$1.0] = $1.1 }
+        }
+        XCTAssertEqual(results.values.filter { $0 }.count, 50, "one message per WhatsApp id")
+        let stored = try await s.messages(contactId: "a", before: nil, limit: 500, now: t0)
+        XCTAssertEqual(stored.count, 50)
+        let a = try await s.contact(id: "a")
+        XCTAssertEqual(a?.lastInboundMessageAt, t0.addingTimeInterval(49), "the window moves to the newest message, never back")
+    }
+
     func testMessagesNewestFirstPagedAndExpiredExcluded() async throws {
         let s = try store()
         for i in 0..<5 { _ = try await s.insertMessage(message("m\(i)", contact: "a", wamid: "w\(i)", at: Double(i))) }

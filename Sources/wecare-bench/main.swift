@@ -119,6 +119,28 @@ func run(_ scenario: Scenario, seconds: Int, workers defaultWorkers: Int) async 
                                100 * rate / Double(scenario.limit), window, calls.count) + verdict)
 }
 
+/// A distinct EUM Social event: one text message from one of 500 senders.
+func event(_ i: Int) -> String {
+    let sender = String(format: "9198%08d", i % 500)
+    let entry = #"{"id":"1347766229904230","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"919330994400","phone_number_id":"831049713436137"},"contacts":[{"profile":{"name":"Sender"},"wa_id":"\#(sender)"}],"messages":[{"from":"\#(sender)","id":"wamid.BENCH\#(i)","timestamp":"\#(1795000000 + i)","type":"text","text":{"body":"hello \#(i)"}}]}}]}"#
+    let quoted = String(data: try! JSONSerialization.data(withJSONObject: [entry], options: []), encoding: .utf8)!.dropFirst().dropLast()
+    return #"{"whatsAppWebhookEntry":\#(quoted),"aws_account_id":"809904170947","message_timestamp":"2026-11-22T00:00:00.000000000Z"}"#
+}
+
+/// `wecare-bench http-ingest PORT`: the events through a running service's `/dev/inbound`, as fast as 8
+/// connections go, then paced at 1,000 requests/s.
+func httpIngest(port: UInt16) throws {
+    let load = HTTPLoad(port: port, path: "/dev/inbound")
+    func report(_ label: String, _ r: HTTPLoad.Result) {
+        let p = { (q: Double) in r.latencies.isEmpty ? 0 : r.latencies[min(r.latencies.count - 1, Int(q * Double(r.latencies.count)))] * 1000 }
+        print(String(format: "%@ %8.0f events/s  p50 %6.2f ms  p99 %6.2f ms   (%d events%@)", label, Double(r.requests) / r.seconds, p(0.5), p(0.99),
+                     r.requests, r.failures > 0 ? ", \(r.failures) FAILED" : ""))
+    }
+    let events = (0..<30_000).map { Array(event($0).utf8) }
+    report("max throughput :", try load.run(Array(events[0..<20_000]), connections: 8))
+    report("at 1,000 req/s :", try load.run(Array(events[20_000...]), connections: 8, rate: 1000))
+}
+
 /// `wecare-bench ingest [events] [concurrency]`: inbound events straight into the core and the SQLite
 /// store, without HTTP: what the store and the core cost per event.
 func ingest(events: Int, concurrency: Int) async throws {
@@ -130,12 +152,6 @@ func ingest(events: Int, concurrency: Int) async throws {
     let settings = CoreSettings(environment: "bench", sendMode: .dryRun, allowlist: [], metaApiVersion: "v20.0", smsPoolId: "pool",
                                 emailSender: "bench@example.com", mediaBucket: "bench", incomingPrefix: "in/", outgoingPrefix: "out/")
     let processor = InboundProcessor(deps, settings: settings)
-    func event(_ i: Int) -> String {
-        let sender = String(format: "9198%08d", i % 500)
-        let entry = #"{"id":"1347766229904230","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"919330994400","phone_number_id":"831049713436137"},"contacts":[{"profile":{"name":"Sender"},"wa_id":"\#(sender)"}],"messages":[{"from":"\#(sender)","id":"wamid.BENCH\#(i)","timestamp":"\#(1795000000 + i)","type":"text","text":{"body":"hello \#(i)"}}]}}]}"#
-        let quoted = String(data: try! JSONSerialization.data(withJSONObject: [entry], options: []), encoding: .utf8)!.dropFirst().dropLast()
-        return #"{"whatsAppWebhookEntry":\#(quoted),"aws_account_id":"809904170947","message_timestamp":"2026-11-22T00:00:00.000000000Z"}"#
-    }
     let start = ContinuousClock.now
     let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
         for lane in 0..<concurrency {
@@ -160,6 +176,10 @@ func ingest(events: Int, concurrency: Int) async throws {
 }
 
 let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "http-ingest", arguments.count > 1, let port = UInt16(arguments[1]) {
+    try httpIngest(port: port)
+    exit(0)
+}
 if arguments.first == "ingest" {
     try await ingest(events: arguments.count > 1 ? Int(arguments[1]) ?? 20_000 : 20_000, concurrency: arguments.count > 2 ? Int(arguments[2]) ?? 8 : 8)
     exit(0)

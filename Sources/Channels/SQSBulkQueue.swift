@@ -7,7 +7,10 @@ import MessagingCore
 /// workers here: a paused job's chunk is hidden for `parkSeconds` and looked at again when it comes back
 /// (still paused: hidden again), a cancelled job's chunks are deleted by the worker that takes them, and a
 /// dead worker's chunks come back when their visibility timeout ends. A standard queue may deliver a
-/// chunk twice; the recipients' state machine makes the second delivery send nobody again.
+/// chunk twice; the recipients' state machine makes the second delivery send nobody again. SQS counts
+/// every return of a parked chunk as a receive: a job paused longer than the redrive policy's receive
+/// limit times `parkSeconds` sees its chunks moved to the bulk DLQ, and resume queues its pending chunks
+/// again (the DLQ copies then replay as no-ops).
 public struct SQSBulkQueue: BulkQueue {
     let sqs: SQSClient
     let queueURL: String

@@ -78,7 +78,9 @@ public enum OutboundRequest: Sendable, Equatable {
 public struct ProviderError: Error, Sendable, Equatable, CustomStringConvertible {
     public var code: String
     public var message: String
-    /// Throttling or a 5xx: the provider did not take the message and a later attempt may succeed.
+    /// Throttling or a 5xx: a later attempt may succeed. Throttling means the provider did not take the
+    /// message; a 5xx almost always means the same, but not certainly, so retrying one (as Req 13.8 asks)
+    /// accepts a small risk of a duplicate that only the provider could rule out.
     public var retryable: Bool
     public init(code: String, message: String, retryable: Bool = false) {
         self.code = code

@@ -31,7 +31,9 @@ extension SQLiteStore: BulkStore {
             guard from.contains(job.status) else { return (false, job) }
             switch status {
             case .paused: job.pausedAt = at
-            case .inProgress: if job.status == .paused { job.resumedAt = at }
+            case .inProgress:
+                if job.status == .paused { job.resumedAt = at }
+                if job.status == .pending { job.confirmedAt = at }
             case .cancelled: job.cancelledAt = at
             case .completed: job.completedAt = at
             case .pending: break
@@ -117,6 +119,16 @@ extension SQLiteStore: BulkStore {
         try await db.read { try BulkRecipientRow.fetchAll($0, sql: "SELECT * FROM bulk_recipient WHERE status = 'sending'").map(\.recipient) }
     }
 
+    public func unsentTemplateRecipients() async throws -> Int {
+        try await db.read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM bulk_recipient r JOIN bulk_job j ON j.id = r.jobId
+                WHERE j.status IN ('in_progress', 'paused') AND j.channel = 'whatsapp'
+                  AND json_extract(j.content, '$.templateName') IS NOT NULL AND r.status IN ('pending', 'sending')
+                """) ?? 0
+        }
+    }
+
     public func pendingChunks(jobId: String, size: Int) async throws -> [BulkChunk] {
         try await db.read { db in
             guard let total = try Int.fetchOne(db, sql: "SELECT totalRecipients FROM bulk_job WHERE id = ?", arguments: [jobId]) else { return [] }
@@ -181,7 +193,7 @@ extension SQLiteStore: BulkQueue {
     }
 
     public func unpark(jobId: String) async throws {
-        try await db.write { try $0.execute(sql: "UPDATE bulk_queue SET parked = 0, visibleAt = 0 WHERE jobId = ? AND parked = 1", arguments: [jobId]) }
+        try await db.write { try $0.execute(sql: "UPDATE bulk_queue SET parked = 0, visibleAt = 0, receiveCount = 0 WHERE jobId = ? AND parked = 1", arguments: [jobId]) }
     }
 
     public func deleteAll(jobId: String) async throws {
@@ -189,7 +201,8 @@ extension SQLiteStore: BulkQueue {
     }
 
     public func releaseInFlight() async throws {
-        try await db.write { try $0.execute(sql: "UPDATE bulk_queue SET visibleAt = 0 WHERE parked = 0") }
+        // A delivery a dead process held is not a failure of the chunk: the count starts again.
+        try await db.write { try $0.execute(sql: "UPDATE bulk_queue SET visibleAt = 0, receiveCount = 0 WHERE parked = 0") }
     }
 
     static func receipt(_ chunk: QueuedChunk) throws -> (Int64, Int) {

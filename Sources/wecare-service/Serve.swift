@@ -37,11 +37,19 @@ struct Serve: AsyncParsableCommand {
         // Jobs a previous process left running are resumed before the workers start.
         let recovered = try await BulkService(runtime.context.deps, settings: settings, bulk: bulk).recover()
         let metrics = runtime.context.metrics
+        let stop = BulkWorker.Stop()
         let workers = Task {
             await BulkWorker(runtime.context.deps, settings: settings, bulk: bulk) { m in
                 metrics.increment("wecare_messages_sent_total", ["channel": m.channel.rawValue, "status": m.status.rawValue,
                                                                  "kind": m.kind == "template" ? "template" : "free_form"])
-            }.run(count: settings.bulk.workers)
+            }.run(count: settings.bulk.workers, idle: .milliseconds(100), stop: stop)
+        }
+        let reconcile = Task {
+            // The safety net for an error between two steps of a job (a failed enqueue or report write).
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(60))
+                _ = try? await BulkService(runtime.context.deps, settings: settings, bulk: bulk).reconcile()
+            }
         }
         let purge = Task {
             // TTL in SQLite: DynamoDB deletes expired items itself, the embedded store is purged here.
@@ -56,8 +64,9 @@ struct Serve: AsyncParsableCommand {
         // Graceful shutdown: SIGTERM and SIGINT stop accepting and finish in-flight requests; bulk workers
         // finish the recipient they are on and hand their chunk back.
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
-        workers.cancel()
+        stop.request()
         await workers.value
+        reconcile.cancel()
         purge.cancel()
     }
 }

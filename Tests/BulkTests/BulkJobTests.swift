@@ -290,4 +290,5 @@ struct FailingRecipients: BulkStore {
     func cancelPending(jobId: String, at: Date) async throws -> Int { try await base.cancelPending(jobId: jobId, at: at) }
     func interruptedRecipients() async throws -> [BulkRecipient] { try await base.interruptedRecipients() }
     func pendingChunks(jobId: String, size: Int) async throws -> [BulkChunk] { try await base.pendingChunks(jobId: jobId, size: size) }
+    func unsentTemplateRecipients() async throws -> Int { try await base.unsentTemplateRecipients() }
 }

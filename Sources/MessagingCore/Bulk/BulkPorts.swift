@@ -7,7 +7,8 @@ public protocol BulkStore: Sendable {
     func insertJob(_ job: BulkJob, contactIds: [String]) async throws
     func job(id: String) async throws -> BulkJob?
     func updateJob(_ job: BulkJob) async throws
-    /// Moves the job to `status` only when it is in one of `from`; returns the job as stored after the call.
+    /// Moves the job to `status` only when it is in one of `from`, stamping the matching time (confirmedAt
+    /// when a pending job starts); returns the job as stored after the call.
     func transitionJob(id: String, from: Set<BulkJobStatus>, to status: BulkJobStatus, at: Date) async throws -> (changed: Bool, job: BulkJob?)
     /// Deletes the job, its recipients and its queued chunks.
     func deleteJob(id: String) async throws
@@ -25,6 +26,8 @@ public protocol BulkStore: Sendable {
     func cancelPending(jobId: String, at: Date) async throws -> Int
     /// Recipients left in `sending`: a crash interrupted them.
     func interruptedRecipients() async throws -> [BulkRecipient]
+    /// Recipients not sent yet (pending or sending) of WhatsApp template jobs that are running or paused.
+    func unsentTemplateRecipients() async throws -> Int
     /// Chunks (by index) of the job that still have pending recipients.
     func pendingChunks(jobId: String, size: Int) async throws -> [BulkChunk]
 }
@@ -45,7 +48,8 @@ public struct QueuedChunk: Sendable, Equatable {
 
 /// The bulk queue (Req 8.3): a durable table in SQLite locally, SQS in AWS.
 public protocol BulkQueue: Sendable {
-    /// Queues chunks; one already queued (same key) is not queued twice.
+    /// Queues chunks. A queue that can (SQLite) drops a chunk already queued under the same key; one that
+    /// cannot (SQS) may hold it twice, which the recipients' claim makes harmless.
     func enqueue(_ chunks: [BulkChunk]) async throws
     /// Takes the next visible chunk and hides it for `visibility` seconds.
     func receive(visibility: TimeInterval, now: Date) async throws -> QueuedChunk?

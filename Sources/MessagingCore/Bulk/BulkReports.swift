@@ -14,14 +14,26 @@ struct BulkReports: Sendable {
         self.bulk = bulk
     }
 
-    /// Marks the job completed once no recipient is pending or sending, and writes its report.
+    /// After a chunk: marks the job completed once no recipient is pending or sending and writes its
+    /// report; rewrites a cancelled job's partial report (the recipient in flight at the cancel has
+    /// ended); writes a completed job's report that a failed write left missing.
     func completeIfDone(_ jobId: String) async throws(CoreError) {
-        let progress = try await call { try await bulk.store.progress(jobId: jobId) }
-        guard progress.pending == 0 else { return }
-        let (changed, _) = try await call { try await bulk.store.transitionJob(id: jobId, from: [.inProgress], to: .completed, at: deps.clock.now()) }
-        guard changed else { return }
-        deps.events.record(.info, "bulk_completed", ["jobId": jobId, "sent": String(progress.sent), "failed": String(progress.failed)])
-        try await write(jobId)
+        guard let job = try await call({ try await bulk.store.job(id: jobId) }) else { return }
+        switch job.status {
+        case .cancelled:
+            try await write(jobId)
+        case .completed:
+            if job.reportKey == nil { try await write(jobId) }
+        case .inProgress:
+            let progress = try await call { try await bulk.store.progress(jobId: jobId) }
+            guard progress.pending == 0 else { return }
+            let (changed, _) = try await call { try await bulk.store.transitionJob(id: jobId, from: [.inProgress], to: .completed, at: deps.clock.now()) }
+            guard changed else { return }
+            deps.events.record(.info, "bulk_completed", ["jobId": jobId, "sent": String(progress.sent), "failed": String(progress.failed)])
+            try await write(jobId)
+        case .pending, .paused:
+            return
+        }
     }
 
     /// Writes (or rewrites) the report and records its key on the job.

@@ -64,7 +64,7 @@ public struct BulkService: Sendable {
         }
         guard !ids.isEmpty else { throw .invalid("the job has no recipients: give contactIds or a filter that matches contacts") }
         guard ids.count <= Self.maxRecipients else { throw .invalid("a job takes at most \(Self.maxRecipients) recipients; split it") }
-        if channel == .whatsapp, content.isTemplate { try await TierLimit(deps, settings: settings).check(adding: ids.count) }
+        if channel == .whatsapp, content.isTemplate { try await tier.check(adding: ids.count, queued: try await queuedConversations()) }
 
         let now = deps.clock.now()
         let gated = ids.count > settings.bulk.confirmationThreshold
@@ -83,19 +83,24 @@ public struct BulkService: Sendable {
     public func confirm(_ id: String) async throws(CoreError) -> JobView {
         let job = try await existing(id)
         guard job.status == .pending else { throw .conflict("job \(id) is \(job.status.rawValue); only a pending job can be confirmed") }
-        if job.channel == .whatsapp, job.content.isTemplate { try await TierLimit(deps, settings: settings).check(adding: job.totalRecipients) }
+        if job.channel == .whatsapp, job.content.isTemplate { try await tier.check(adding: job.totalRecipients, queued: try await queuedConversations()) }
+        // The transition records confirmedAt itself: a cancel or pause landing meanwhile is never overwritten.
         let (changed, stored) = try await call { try await bulk.store.transitionJob(id: id, from: [.pending], to: .inProgress, at: deps.clock.now()) }
-        guard changed, var started = stored else { throw .conflict("job \(id) was confirmed or cancelled meanwhile") }
-        started.confirmedAt = deps.clock.now()
-        let confirmed = started
-        try await call { try await bulk.store.updateJob(confirmed) }
+        guard changed, let started = stored else { throw .conflict("job \(id) was confirmed or cancelled meanwhile") }
         try await start(started)
         return try await view(id)
     }
 
+    var tier: TierLimit { TierLimit(deps, settings: settings) }
+
+    /// Template recipients of running WhatsApp jobs not sent yet: conversations already promised.
+    private func queuedConversations() async throws(CoreError) -> Int {
+        try await call { try await bulk.store.unsentTemplateRecipients() }
+    }
+
     /// Queues every chunk; tells the tier alert about the conversations the job will open.
     private func start(_ job: BulkJob) async throws(CoreError) {
-        if job.channel == .whatsapp, job.content.isTemplate { await TierLimit(deps, settings: settings).alertIfNear(adding: job.totalRecipients) }
+        if job.channel == .whatsapp, job.content.isTemplate { await tier.alertIfNear(adding: job.totalRecipients) }
         let chunks = BulkChunk.split(jobId: job.id, total: job.totalRecipients, size: settings.bulk.chunkSize)
         try await call { try await bulk.queue.enqueue(chunks) }
         deps.events.record(.info, "bulk_queued", ["jobId": job.id, "chunks": String(chunks.count)])
@@ -119,17 +124,24 @@ public struct BulkService: Sendable {
         case .resume:
             let (changed, job) = try await call { try await bulk.store.transitionJob(id: id, from: [.paused], to: .inProgress, at: now) }
             guard changed, let job else { throw try await wrongState(id, job, "only a paused job can be resumed") }
-            try await call {
+            let chunks = try await call {
                 try await bulk.queue.unpark(jobId: id)
-                // A chunk that was being set aside as the job resumed is queued again; the queue drops duplicates.
-                try await bulk.queue.enqueue(try await bulk.store.pendingChunks(jobId: id, size: settings.bulk.chunkSize))
+                return try await bulk.store.pendingChunks(jobId: id, size: settings.bulk.chunkSize)
+            }
+            // A chunk that was being set aside as the job resumed is queued again (the claim makes a duplicate
+            // harmless); with nothing left, the recipient in flight at the pause was the last one.
+            if chunks.isEmpty {
+                try await BulkReports(deps, settings: settings, bulk: bulk).completeIfDone(id)
+            } else {
+                try await call { try await bulk.queue.enqueue(chunks) }
             }
             deps.events.record(.info, "bulk_resumed", ["jobId": job.id])
         case .cancel:
             let (changed, job) = try await call {
                 try await bulk.store.transitionJob(id: id, from: [.pending, .inProgress, .paused], to: .cancelled, at: now)
             }
-            guard changed, let job else { throw try await wrongState(id, job, "the job has already ended") }
+            // Cancelling a cancelled job again finishes what an interrupted cancel left undone.
+            guard changed || job?.status == .cancelled, let job else { throw try await wrongState(id, job, "the job has already ended") }
             let cancelled = try await call {
                 let n = try await bulk.store.cancelPending(jobId: id, at: now)
                 try await bulk.queue.deleteAll(jobId: id)
@@ -180,14 +192,31 @@ public struct BulkService: Sendable {
                 report.failedUnknown += 1
             }
         }
+        report.resumedJobs = try await reconcile()
+        deps.events.record(.info, "bulk_recovered", ["resumedJobs": String(report.resumedJobs), "requeuedRecipients": String(report.requeued),
+                                                     "settledRecipients": String(report.settled), "failedUnknown": String(report.failedUnknown)])
+        return report
+    }
+
+    /// Brings every job's queue and report in line with its recipients: queues the pending chunks of
+    /// running jobs (the queue or the claim drops duplicates; chunks kept in the bulk DLQ wait for their
+    /// replay), completes jobs with nothing left, and writes reports that a failed write left missing.
+    /// Run at start-up and periodically, it heals what an error between two steps left behind.
+    /// Returns how many running jobs had chunks to queue.
+    @discardableResult
+    public func reconcile() async throws(CoreError) -> Int {
         let reports = BulkReports(deps, settings: settings, bulk: bulk)
+        let dead = Set(try await call { try await deps.store.dlqEntries(limit: 1000, now: deps.clock.now()) }
+            .filter { $0.queue == DLQService.bulkQueue }.map(\.originalMessageId))
+        var resumed = 0
         for job in try await call({ try await bulk.store.jobs(status: .inProgress) }) {
             let chunks = try await call { try await bulk.store.pendingChunks(jobId: job.id, size: settings.bulk.chunkSize) }
+            let live = chunks.filter { !dead.contains($0.key) }
             if chunks.isEmpty {
                 try await reports.completeIfDone(job.id)
-            } else {
-                try await call { try await bulk.queue.enqueue(chunks) }
-                report.resumedJobs += 1
+            } else if !live.isEmpty {
+                try await call { try await bulk.queue.enqueue(live) }
+                resumed += 1
             }
         }
         for status in [BulkJobStatus.completed, .cancelled] {
@@ -195,9 +224,7 @@ public struct BulkService: Sendable {
                 try await reports.write(job.id)
             }
         }
-        deps.events.record(.info, "bulk_recovered", ["resumedJobs": String(report.resumedJobs), "requeuedRecipients": String(report.requeued),
-                                                     "settledRecipients": String(report.settled), "failedUnknown": String(report.failedUnknown)])
-        return report
+        return resumed
     }
 
     public struct RecoveryReport: Sendable, Equatable {

@@ -17,13 +17,25 @@ public struct BulkWorker: Sendable {
         self.onMessage = onMessage
     }
 
-    /// `count` workers (Req 8.4: 2 to 5) until the task is cancelled; an idle worker polls every `idle`.
-    public func run(count: Int, idle: Duration = .milliseconds(50)) async {
+    /// Asks running workers to stop after the recipient each is on. Stopping by task cancellation
+    /// instead would interrupt a send half-way (the store refuses work from a cancelled task), and a
+    /// LIVE recipient interrupted there can only be failed on the next start.
+    public final class Stop: @unchecked Sendable {
+        private let lock = NSLock()
+        private var requested = false
+        public init() {}
+        public func request() { lock.withLock { requested = true } }
+        public var isRequested: Bool { lock.withLock { requested } }
+    }
+
+    /// `count` workers (Req 8.4: 2 to 5) until `stop` is requested or the task is cancelled; an idle worker
+    /// polls every `idle`. A stopping worker hands its chunk back for the next start.
+    public func run(count: Int, idle: Duration = .milliseconds(50), stop: Stop = Stop()) async {
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<max(count, 1) {
                 group.addTask {
-                    while !Task.isCancelled {
-                        if await !runOnce() { try? await Task.sleep(for: idle) }
+                    while !Task.isCancelled, !stop.isRequested {
+                        if await !runOnce(stop: stop) { try? await Task.sleep(for: idle) }
                     }
                 }
             }
@@ -32,7 +44,7 @@ public struct BulkWorker: Sendable {
 
     /// Works one chunk; false when none was visible.
     @discardableResult
-    public func runOnce() async -> Bool {
+    public func runOnce(stop: Stop? = nil) async -> Bool {
         let taken: QueuedChunk?
         do {
             taken = try await bulk.queue.receive(visibility: settings.bulk.visibilityTimeout, now: deps.clock.now())
@@ -42,13 +54,13 @@ public struct BulkWorker: Sendable {
         }
         guard let q = taken else { return false }
         do {
-            var outcome = try await work(q.chunk)
+            var outcome = try await work(q.chunk, stop: stop)
             var attempts = 0
             // Parking checks the job again in the same transaction: if it was resumed meanwhile, keep going.
             while outcome == .paused, attempts < 20 {
                 if try await call({ try await bulk.queue.park(q) }) { return true }
                 attempts += 1
-                outcome = try await work(q.chunk)
+                outcome = try await work(q.chunk, stop: stop)
             }
             switch outcome {
             case .done: try await call { try await bulk.queue.delete(q) }
@@ -89,12 +101,12 @@ public struct BulkWorker: Sendable {
     }
 
     /// Works the chunk's recipients; the same for the local queue and for an SQS batch on Lambda.
-    public func work(_ chunk: BulkChunk) async throws(CoreError) -> ChunkOutcome {
+    public func work(_ chunk: BulkChunk, stop: Stop? = nil) async throws(CoreError) -> ChunkOutcome {
         let recipients = try await call { try await bulk.store.recipients(jobId: chunk.jobId, fromSeq: chunk.firstSeq, limit: chunk.count) }
         let pipeline = SendPipeline(deps, settings: settings)
         for r in recipients where r.status == .pending {
             // Shutting down: hand the chunk back; the next start takes it up where it stopped.
-            if Task.isCancelled { return .later(0) }
+            if Task.isCancelled || stop?.isRequested == true { return .later(0) }
             guard let job = try await call({ try await bulk.store.job(id: chunk.jobId) }) else { return .done }
             switch job.status {
             case .inProgress: break

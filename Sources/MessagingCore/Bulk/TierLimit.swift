@@ -16,12 +16,13 @@ struct TierLimit: Sendable {
         return try await call { try await deps.store.businessConversations(since: since) }
     }
 
-    /// Refuses `adding` new conversations that would pass the tier, with the numbers.
-    func check(adding: Int) async throws(CoreError) {
-        let used = try await used()
+    /// Refuses `adding` new conversations that would pass the tier, with the numbers. `queued` counts
+    /// conversations running jobs will still open.
+    func check(adding: Int, queued: Int = 0) async throws(CoreError) {
+        let used = try await used() + queued
         let tier = settings.bulk.whatsAppTierLimit
         guard used + adding <= tier else {
-            let text = "this job needs \(adding) business-initiated WhatsApp conversations; \(used) of the tier's \(tier) per 24 hours are used, "
+            let text = "this job needs \(adding) business-initiated WhatsApp conversations; \(used) of the tier's \(tier) per 24 hours are used or queued, "
                 + "so \(max(tier - used, 0)) are left (Req 13.2). Send to fewer recipients or wait for the rolling window."
             deps.events.record(.warning, "tier_refused", ["needed": String(adding), "used": String(used), "tier": String(tier)])
             throw .refused(.tierLimitExceeded, text)

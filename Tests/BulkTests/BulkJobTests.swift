@@ -240,6 +240,21 @@ final class BulkJobTests: XCTestCase {
         XCTAssertEqual(dlqCount, 0)
     }
 
+    func testRecordingAnOutcomeIsRetriedSoTheRecipientDoesNotStaySending() async throws {
+        var w = try BulkWorld()
+        w.settings.sendMode = .live
+        let ids = try await w.contacts(2)
+        let view = try await w.service.create(channel: .sms, recipients: .contacts(ids), content: BulkContent(text: "hi"), createdBy: "u1")
+        let flaky = FailingRecipients(base: w.store, failReads: false, finishFailures: .init(2))
+        let worker = BulkWorker(w.deps, settings: w.settings, bulk: BulkDependencies(store: flaky, queue: w.store, objects: w.objects))
+        while await worker.runOnce() {}
+        let done = try await w.service.view(view.job.id)
+        XCTAssertEqual(done.progress.sent, 2)
+        XCTAssertEqual(w.gateway.sent.count, 2, "each sent once")
+        let interrupted = try await w.store.interruptedRecipients()
+        XCTAssertTrue(interrupted.isEmpty)
+    }
+
     func testSeveralWorkersSendEveryRecipientOnce() async throws {
         let w = try BulkWorld()
         let ids = try await w.contacts(1000)
@@ -268,9 +283,18 @@ func failure(_ body: () async throws(CoreError) -> Void) async -> CoreError? {
     }
 }
 
-/// A bulk store whose recipient reads fail: a chunk that fails as a whole.
+/// A bulk store whose recipient reads fail (a chunk that fails as a whole), or whose first `finishFailures`
+/// recordings of an outcome fail.
 struct FailingRecipients: BulkStore {
     let base: SQLiteStore
+    var failReads = true
+    var finishFailures: Counter? = nil
+    final class Counter: @unchecked Sendable {
+        let lock = NSLock()
+        var left: Int
+        init(_ n: Int) { left = n }
+        func take() -> Bool { lock.withLock { left > 0 ? { left -= 1; return true }() : false } }
+    }
     struct DiskOnFire: Error, CustomStringConvertible { var description: String { "disk on fire" } }
     func insertJob(_ job: BulkJob, contactIds: [String]) async throws { try await base.insertJob(job, contactIds: contactIds) }
     func job(id: String) async throws -> BulkJob? { try await base.job(id: id) }
@@ -281,9 +305,13 @@ struct FailingRecipients: BulkStore {
     func deleteJob(id: String) async throws { try await base.deleteJob(id: id) }
     func jobs(status: BulkJobStatus) async throws -> [BulkJob] { try await base.jobs(status: status) }
     func progress(jobId: String) async throws -> BulkProgress { try await base.progress(jobId: jobId) }
-    func recipients(jobId: String, fromSeq: Int, limit: Int) async throws -> [BulkRecipient] { throw DiskOnFire() }
+    func recipients(jobId: String, fromSeq: Int, limit: Int) async throws -> [BulkRecipient] {
+        if failReads { throw DiskOnFire() }
+        return try await base.recipients(jobId: jobId, fromSeq: fromSeq, limit: limit)
+    }
     func claimRecipient(jobId: String, seq: Int, at: Date) async throws -> Bool { try await base.claimRecipient(jobId: jobId, seq: seq, at: at) }
     func finishRecipient(jobId: String, seq: Int, status: RecipientStatus, message: Message?, error: String?, at: Date) async throws {
+        if finishFailures?.take() == true { throw DiskOnFire() }
         try await base.finishRecipient(jobId: jobId, seq: seq, status: status, message: message, error: error, at: at)
     }
     func releaseRecipient(jobId: String, seq: Int, at: Date) async throws { try await base.releaseRecipient(jobId: jobId, seq: seq, at: at) }

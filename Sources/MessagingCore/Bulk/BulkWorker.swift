@@ -144,8 +144,22 @@ public struct BulkWorker: Sendable {
             throw error
         }
         let message = await pipeline.deliver(request, to: contact, idempotencyKey: r.idempotencyKey)
-        try await call { try await bulk.store.finishRecipient(jobId: r.jobId, seq: r.seq, status: message.status == .failed ? .failed : .sent,
-                                                              message: message, error: message.errorDetails, at: deps.clock.now()) }
+        // The provider has answered: recording it is worth a few tries, since a recipient left `sending`
+        // can only be failed on the next start (LIVE cannot know it went out).
+        var attempt = 0
+        while true {
+            do {
+                try await bulk.store.finishRecipient(jobId: r.jobId, seq: r.seq, status: message.status == .failed ? .failed : .sent,
+                                                     message: message, error: message.errorDetails, at: deps.clock.now())
+                break
+            } catch {
+                attempt += 1
+                deps.events.record(attempt < 3 ? .error : .critical, "bulk_record_failed",
+                                   ["jobId": r.jobId, "seq": String(r.seq), "attempt": String(attempt), "error": String(describing: error)])
+                guard attempt < 3 else { throw .internal("store: \(error)") }
+                try? await Task.sleep(for: .milliseconds(100 * attempt))
+            }
+        }
         onMessage(message)
     }
 }

@@ -41,12 +41,13 @@ let package = Package(
         ]),
         // The messaging core: contacts, sending, inbound, DLQ. Protocols only; no HTTP, SQLite or AWS.
         .target(name: "MessagingCore"),
-        .testTarget(name: "MessagingCoreTests", dependencies: ["MessagingCore"]),
+        .testTarget(name: "MessagingCoreTests", dependencies: ["MessagingCore", "CoreTestSupport"]),
+        .target(name: "CoreTestSupport", dependencies: ["MessagingCore"], path: "Tests/CoreTestSupport"),
         // SQLite (WAL, migrations, unique constraints) behind the core's store protocol.
         .target(name: "Stores", dependencies: ["MessagingCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "StoresTests", dependencies: ["Stores", "MessagingCore"]),
         // Bulk jobs end to end on the SQLite store and queue: gate, chunks, pause/resume/cancel, tier, recovery, DLQ.
-        .testTarget(name: "BulkTests", dependencies: ["MessagingCore", "Stores"]),
+        .testTarget(name: "BulkTests", dependencies: ["MessagingCore", "Stores", "CoreTestSupport"]),
         // Live and local channel gateways behind the core's protocol.
         .target(name: "Channels", dependencies: ["MessagingCore", "AWSClient"]),
         .testTarget(name: "ChannelsTests", dependencies: ["Channels", "AWSClient", "MessagingCore", "Stores", "TestSupport", .product(name: "Hummingbird", package: "hummingbird"),

@@ -258,7 +258,7 @@ struct MetricsMiddleware: RouterMiddleware {
         let start = ContinuousClock.now
         var response = try await RequestScope.$id.withValue(id) { try await next(request, context) }
         let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.seconds
         response.headers[.init("X-Request-Id")!] = id
         metrics.observeLatency(seconds)
         metrics.increment("wecare_http_requests_total", ["method": request.method.rawValue, "status": String(response.status.code)])

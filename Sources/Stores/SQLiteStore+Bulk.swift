@@ -67,6 +67,13 @@ extension SQLiteStore: BulkStore {
         }
     }
 
+    public func isSettled(jobId: String) async throws -> Bool {
+        try await db.read { db in
+            try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM bulk_recipient WHERE jobId = ? AND status IN ('pending', 'sending'))",
+                              arguments: [jobId]) ?? false
+        }
+    }
+
     public func recipients(jobId: String, fromSeq: Int, limit: Int) async throws -> [BulkRecipient] {
         try await db.read { db in
             try BulkRecipientRow.fetchAll(db, sql: "SELECT * FROM bulk_recipient WHERE jobId = ? AND seq >= ? ORDER BY seq LIMIT ?",

@@ -16,8 +16,7 @@ final class TimingGateway: ChannelGateway, @unchecked Sendable {
     private let start = ContinuousClock.now
 
     func send(_ request: OutboundRequest) async throws -> String {
-        let t = ContinuousClock.now - start
-        let seconds = Double(t.components.seconds) + Double(t.components.attoseconds) / 1e18
+        let seconds = (ContinuousClock.now - start).seconds
         let key: String
         switch request {
         case .whatsapp(let number, _, _): key = "whatsapp:" + number
@@ -160,16 +159,14 @@ func ingest(events: Int, concurrency: Int) async throws {
                 for i in stride(from: lane, to: events, by: concurrency) {
                     let t0 = ContinuousClock.now
                     _ = try await processor.process(event(i), eventID: "bench-\(i)")
-                    let d = ContinuousClock.now - t0
-                    mine.append(Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
+                    mine.append((ContinuousClock.now - t0).seconds)
                 }
                 return mine
             }
         }
         return try await group.reduce(into: []) { $0 += $1 }
     }.sorted()
-    let elapsed = ContinuousClock.now - start
-    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    let seconds = (ContinuousClock.now - start).seconds
     let p = { (q: Double) in latencies[min(latencies.count - 1, Int(q * Double(latencies.count)))] * 1000 }
     print(String(format: "core + SQLite, no HTTP: %8.0f events/s  p50 %6.2f ms  p99 %6.2f ms   (%d events, %d at a time)",
                  Double(events) / seconds, p(0.5), p(0.99), events, concurrency))

@@ -167,10 +167,6 @@ struct RuntimeEnvironment {
     }
 }
 
-extension Duration {
-    var seconds: TimeInterval { TimeInterval(components.seconds) + TimeInterval(components.attoseconds) / 1e18 }
-}
-
 /// JSON log lines on standard output, one per event.
 struct JSONLineLog: EventSink {
     let minimum: Int

@@ -1,3 +1,4 @@
+import CoreTestSupport
 import Foundation
 import MessagingCore
 import Stores
@@ -305,6 +306,7 @@ struct FailingRecipients: BulkStore {
     func deleteJob(id: String) async throws { try await base.deleteJob(id: id) }
     func jobs(status: BulkJobStatus) async throws -> [BulkJob] { try await base.jobs(status: status) }
     func progress(jobId: String) async throws -> BulkProgress { try await base.progress(jobId: jobId) }
+    func isSettled(jobId: String) async throws -> Bool { try await base.isSettled(jobId: jobId) }
     func recipients(jobId: String, fromSeq: Int, limit: Int) async throws -> [BulkRecipient] {
         if failReads { throw DiskOnFire() }
         return try await base.recipients(jobId: jobId, fromSeq: fromSeq, limit: limit)

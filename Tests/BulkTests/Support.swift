@@ -1,26 +1,7 @@
+import CoreTestSupport
 import Foundation
 import MessagingCore
 import Stores
-
-final class TestClock: MessagingCore.Clock, @unchecked Sendable {
-    private let lock = NSLock()
-    private var current = Date(timeIntervalSince1970: 1_795_000_000)
-    func now() -> Date { lock.withLock { current } }
-    func advance(_ seconds: TimeInterval) { lock.withLock { current = current.addingTimeInterval(seconds) } }
-}
-
-final class SequentialIDs: IDSource, @unchecked Sendable {
-    private let lock = NSLock()
-    private var n = 0
-    func next() -> String { lock.withLock { n += 1; return "id-\(n)" } }
-}
-
-final class RecordingEvents: EventSink, @unchecked Sendable {
-    private let lock = NSLock()
-    private var recorded: [(EventLevel, String, [String: String])] = []
-    var events: [(level: EventLevel, name: String, fields: [String: String])] { lock.withLock { recorded.map { ($0.0, $0.1, $0.2) } } }
-    func record(_ level: EventLevel, _ event: String, _ fields: [String: String]) { lock.withLock { recorded.append((level, event, fields)) } }
-}
 
 /// A LIVE provider that records what it is asked, can fail with a script of errors, and can run a hook on a given send.
 final class ScriptedGateway: ChannelGateway, @unchecked Sendable {

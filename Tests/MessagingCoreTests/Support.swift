@@ -1,26 +1,6 @@
 import Foundation
+import CoreTestSupport
 @testable import MessagingCore
-
-final class TestClock: Clock, @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: Date
-    init(_ start: Date = Date(timeIntervalSince1970: 1_795_000_000)) { current = start }
-    func now() -> Date { lock.withLock { current } }
-    func advance(_ seconds: TimeInterval) { lock.withLock { current = current.addingTimeInterval(seconds) } }
-}
-
-final class SequentialIDs: IDSource, @unchecked Sendable {
-    private let lock = NSLock()
-    private var n = 0
-    func next() -> String { lock.withLock { n += 1; return "id-\(n)" } }
-}
-
-final class RecordingEvents: EventSink, @unchecked Sendable {
-    private let lock = NSLock()
-    private var _events: [(EventLevel, String, [String: String])] = []
-    var events: [(EventLevel, String, [String: String])] { lock.withLock { _events } }
-    func record(_ level: EventLevel, _ event: String, _ fields: [String: String]) { lock.withLock { _events.append((level, event, fields)) } }
-}
 
 final class RecordingGateway: ChannelGateway, @unchecked Sendable {
     private let lock = NSLock()

@@ -15,6 +15,8 @@ public protocol BulkStore: Sendable {
     func jobs(status: BulkJobStatus) async throws -> [BulkJob]
 
     func progress(jobId: String) async throws -> BulkProgress
+    /// True when no recipient of the job is pending or sending (cheaper than counting them all).
+    func isSettled(jobId: String) async throws -> Bool
     func recipients(jobId: String, fromSeq: Int, limit: Int) async throws -> [BulkRecipient]
     /// pending → sending; false when the recipient is not pending (already claimed, finished or cancelled).
     func claimRecipient(jobId: String, seq: Int, at: Date) async throws -> Bool

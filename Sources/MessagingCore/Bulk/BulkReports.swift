@@ -25,10 +25,11 @@ struct BulkReports: Sendable {
         case .completed:
             if job.reportKey == nil { try await write(jobId) }
         case .inProgress:
-            let progress = try await call { try await bulk.store.progress(jobId: jobId) }
-            guard progress.pending == 0 else { return }
+            // Runs after every chunk: an indexed existence check, not a count over every recipient of the job.
+            guard try await call({ try await bulk.store.isSettled(jobId: jobId) }) else { return }
             let (changed, _) = try await call { try await bulk.store.transitionJob(id: jobId, from: [.inProgress], to: .completed, at: deps.clock.now()) }
             guard changed else { return }
+            let progress = try await call { try await bulk.store.progress(jobId: jobId) }
             deps.events.record(.info, "bulk_completed", ["jobId": jobId, "sent": String(progress.sent), "failed": String(progress.failed)])
             try await write(jobId)
         case .pending, .paused:

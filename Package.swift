@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         .target(name: "SpecModel", swiftSettings: optimized),
@@ -41,7 +42,7 @@ let package = Package(
         ]),
         // The messaging core: contacts, sending, inbound, DLQ. Protocols only; no HTTP, SQLite or AWS.
         .target(name: "MessagingCore"),
-        .testTarget(name: "MessagingCoreTests", dependencies: ["MessagingCore", "CoreTestSupport"]),
+        .testTarget(name: "MessagingCoreTests", dependencies: ["MessagingCore", "CoreTestSupport", "TestSupport"]),
         .target(name: "CoreTestSupport", dependencies: ["MessagingCore"], path: "Tests/CoreTestSupport"),
         // SQLite (WAL, migrations, unique constraints) behind the core's store protocol.
         .target(name: "Stores", dependencies: ["MessagingCore", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -78,6 +79,8 @@ let package = Package(
             "WecareConfig", "MessagingCore", "Stores", "Channels", "Server", "AWSClient", "LambdaRuntime",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         // Benchmarks that need the core in-process (LIVE against a recording provider): `scripts/bench-rate`.
         .executableTarget(name: "wecare-bench", dependencies: ["MessagingCore", "Stores", "WecareConfig"]),
@@ -92,6 +95,6 @@ let package = Package(
         .testTarget(name: "DeployTests", dependencies: ["Deploy", "Pipeline", "AWSClient", "SpecLoading", "TestSupport"]),
         .testTarget(name: "SpecDiffTests", dependencies: ["SpecDiff", "Pipeline", "SpecModel", "SpecLoading", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "SpecLoadingTests", dependencies: ["SpecLoading", "SpecCheck"]),
-        .testTarget(name: "SpecCheckTests", dependencies: ["SpecLoading", "SpecCheck", "Pipeline"], exclude: ["Golden"]),
+        .testTarget(name: "SpecCheckTests", dependencies: ["SpecLoading", "SpecCheck", "Pipeline", "TestSupport"], exclude: ["Golden"]),
     ]
 )

@@ -41,39 +41,37 @@ public struct EUMEvent: Sendable {
     }
 
     public static func decode(_ text: String) throws(DecodeError) -> EUMEvent {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else { throw .notJSON }
-        guard let entryText = object["whatsAppWebhookEntry"] as? String else { throw .notAnEUMEvent("no whatsAppWebhookEntry") }
-        guard let entry = (try? JSONSerialization.jsonObject(with: Data(entryText.utf8))) as? [String: Any] else {
+        guard let object = try? JSONReader.parse(text), object.isObject else { throw .notJSON }
+        guard let entryText = object["whatsAppWebhookEntry"]?.string else { throw .notAnEUMEvent("no whatsAppWebhookEntry") }
+        guard let entry = try? JSONReader.parse(entryText), entry.isObject else {
             throw .notAnEUMEvent("whatsAppWebhookEntry is not a JSON string")
         }
-        let context = object["context"] as? [String: Any]
-        let arn = ((context?["MetaPhoneNumberIds"] as? [[String: Any]])?.first?["arn"] as? String)
+        let arn = object["context"]?["MetaPhoneNumberIds"]?.array?.first?["arn"]?.string
         let phoneNumberId = arn.flatMap { a in a.split(separator: ":").last.map { $0.replacingOccurrences(of: "/", with: "-") } }
-        var event = EUMEvent(phoneNumberId: phoneNumberId, messageId: object["messageId"] as? String,
-                             messageTimestamp: (object["message_timestamp"] as? String).flatMap(parseRFC3339), messages: [], statuses: [])
-        for change in entry["changes"] as? [[String: Any]] ?? [] {
-            guard let value = change["value"] as? [String: Any] else { continue }
-            let names = Dictionary((value["contacts"] as? [[String: Any]] ?? []).compactMap { c -> (String, String)? in
-                guard let id = c["wa_id"] as? String, let name = (c["profile"] as? [String: Any])?["name"] as? String else { return nil }
+        var event = EUMEvent(phoneNumberId: phoneNumberId, messageId: object["messageId"]?.string,
+                             messageTimestamp: object["message_timestamp"]?.string.flatMap(parseRFC3339), messages: [], statuses: [])
+        for change in entry["changes"]?.array ?? [] {
+            guard let value = change["value"], value.isObject else { continue }
+            let names = Dictionary((value["contacts"]?.array ?? []).compactMap { c -> (String, String)? in
+                guard let id = c["wa_id"]?.string, let name = c["profile"]?["name"]?.string else { return nil }
                 return (id, name)
             }, uniquingKeysWith: { a, _ in a })
-            for m in value["messages"] as? [[String: Any]] ?? [] {
-                guard let from = m["from"] as? String, let id = m["id"] as? String, let type = m["type"] as? String else {
+            for m in value["messages"]?.array ?? [] {
+                guard let from = m["from"]?.string, let id = m["id"]?.string, let type = m["type"]?.string else {
                     throw .notAnEUMEvent("a message lacks from, id or type")
                 }
-                let body = m[type] as? [String: Any]
-                let text = type == "text" ? body?["body"] as? String : body?["caption"] as? String
-                let mediaTypes = ["image", "video", "audio", "document", "sticker"]
+                let body = m[type]
+                let text = type == "text" ? body?["body"]?.string : body?["caption"]?.string
                 event.messages.append(InboundMessage(
                     from: from, senderName: names[from], whatsappId: id, timestamp: epochDate(m["timestamp"]) ?? event.messageTimestamp ?? Date(timeIntervalSince1970: 0),
-                    type: type, text: text, mediaId: mediaTypes.contains(type) ? body?["id"] as? String : nil,
-                    mimeType: body?["mime_type"] as? String))
+                    type: type, text: text, mediaId: mediaTypes.contains(type) ? body?["id"]?.string : nil,
+                    mimeType: body?["mime_type"]?.string))
             }
-            for s in value["statuses"] as? [[String: Any]] ?? [] {
-                guard let id = s["id"] as? String, let status = s["status"] as? String else { throw .notAnEUMEvent("a status lacks id or status") }
-                let error = (s["errors"] as? [[String: Any]])?.first.map { e -> String in
-                    let details = (e["error_data"] as? [String: Any])?["details"] as? String
-                    return "\(e["code"].map { "\($0)" } ?? "?") \(e["title"] as? String ?? ""): \(details ?? e["message"] as? String ?? "")"
+            for s in value["statuses"]?.array ?? [] {
+                guard let id = s["id"]?.string, let status = s["status"]?.string else { throw .notAnEUMEvent("a status lacks id or status") }
+                let error = s["errors"]?.array?.first.map { e -> String in
+                    let details = e["error_data"]?["details"]?.string
+                    return "\(e["code"].map(display) ?? "?") \(e["title"]?.string ?? ""): \(details ?? e["message"]?.string ?? "")"
                 }
                 event.statuses.append(StatusUpdate(whatsappId: id, status: status, timestamp: epochDate(s["timestamp"]) ?? Date(timeIntervalSince1970: 0), error: error))
             }
@@ -81,9 +79,21 @@ public struct EUMEvent: Sendable {
         return event
     }
 
-    static func epochDate(_ value: Any?) -> Date? {
-        if let s = value as? String, let n = Double(s) { return Date(timeIntervalSince1970: n) }
-        if let n = value as? Double { return Date(timeIntervalSince1970: n) }
+    static let mediaTypes: Set = ["image", "video", "audio", "document", "sticker"]
+
+    /// A scalar as text (an error code is a number in Meta's payloads, a string in some samples).
+    static func display(_ value: JSONNode) -> String {
+        switch value {
+        case .string(let s): s
+        case .number(let n): n == n.rounded() && abs(n) < 1e15 ? String(Int(n)) : String(n)
+        case .bool(let b): String(b)
+        default: "?"
+        }
+    }
+
+    static func epochDate(_ value: JSONNode?) -> Date? {
+        if let s = value?.string, let n = Double(s) { return Date(timeIntervalSince1970: n) }
+        if let n = value?.number { return Date(timeIntervalSince1970: n) }
         return nil
     }
 

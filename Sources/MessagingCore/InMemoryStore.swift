@@ -54,14 +54,24 @@ public actor InMemoryStore: MessagingStore {
         return true
     }
 
-    public func recordInbound(_ message: Message, updatedAt: Date) -> Bool {
-        guard insertMessage(message) else { return false }
-        if var c = contacts[message.contactId], c.lastInboundMessageAt.map({ $0 < message.timestamp }) ?? true {
+    public func recordInbound(_ message: Message, sender: Contact, updatedAt: Date) -> InboundRecord {
+        var created = false
+        let contactId: String
+        if let phone = sender.phone, let existing = contact(phone: phone) {
+            contactId = existing.id
+        } else {
+            contacts[sender.id] = sender
+            (contactId, created) = (sender.id, true)
+        }
+        var message = message
+        message.contactId = contactId
+        guard insertMessage(message) else { return InboundRecord(stored: false, contactId: contactId, createdContact: created) }
+        if var c = contacts[contactId], c.lastInboundMessageAt.map({ $0 < message.timestamp }) ?? true {
             c.lastInboundMessageAt = message.timestamp
             c.updatedAt = updatedAt
             contacts[c.id] = c
         }
-        return true
+        return InboundRecord(stored: true, contactId: contactId, createdContact: created)
     }
 
     public func updateMessage(_ message: Message) throws {

@@ -44,10 +44,11 @@ public struct InboundProcessor: Sendable {
     func handle(_ event: EUMEvent) async throws -> Outcome {
         var outcome = Outcome()
         for m in event.messages {
-            let (contact, created) = try await sender(m)
-            if created { outcome.createdContacts.append(contact.id) }
             let now = deps.clock.now()
-            var message = Message(id: deps.ids.next(), contactId: contact.id, channel: .whatsapp, direction: .inbound, status: .received,
+            // An unknown sender becomes a contact with every opt-in false, in the transaction that stores
+            // the message: concurrent deliveries from a new number create it once.
+            let sender = Contact(id: deps.ids.next(), name: m.senderName, phone: try PhoneNumber.normalize(m.from), email: nil, createdAt: now, updatedAt: now)
+            var message = Message(id: deps.ids.next(), contactId: sender.id, channel: .whatsapp, direction: .inbound, status: .received,
                                   kind: m.type, content: m.text, timestamp: m.timestamp, providerMessageId: event.messageId,
                                   whatsappMessageId: m.whatsappId, phoneNumberId: event.phoneNumberId, mediaId: m.mediaId,
                                   expiresAt: epoch(now, plus: settings.messageRetention))
@@ -62,8 +63,10 @@ public struct InboundProcessor: Sendable {
                 try await deps.store.insertMedia(MediaRecord(fileId: deps.ids.next(), messageId: message.id, s3Key: key,
                                                              contentType: m.mimeType ?? info.mimeType, size: info.size, whatsappMediaId: mediaId, uploadedAt: now))
             }
-            // The message and the window it opens are one write: a crash cannot keep one without the other.
-            guard try await deps.store.recordInbound(message, updatedAt: now) else {
+            // The sender, the message and the window it opens are one write: a crash cannot keep one without the others.
+            let record = try await deps.store.recordInbound(message, sender: sender, updatedAt: now)
+            if record.createdContact { outcome.createdContacts.append(record.contactId) }
+            guard record.stored else {
                 outcome.duplicates.append(m.whatsappId)
                 continue
             }
@@ -89,21 +92,6 @@ public struct InboundProcessor: Sendable {
             outcome.statusesApplied += 1
         }
         return outcome
-    }
-
-    /// The sender's contact, created with every opt-in false when unknown (also under concurrent deliveries).
-    func sender(_ m: EUMEvent.InboundMessage) async throws -> (Contact, Bool) {
-        let phone = try PhoneNumber.normalize(m.from)
-        if let existing = try await deps.store.contact(phone: phone) { return (existing, false) }
-        let now = deps.clock.now()
-        let contact = Contact(id: deps.ids.next(), name: m.senderName, phone: phone, email: nil, createdAt: now, updatedAt: now)
-        do {
-            try await deps.store.insertContact(contact)
-            return (contact, true)
-        } catch StoreError.duplicate {
-            guard let winner = try await deps.store.contact(phone: phone) else { throw StoreError.notFound(phone) }
-            return (winner, false)
-        }
     }
 
     /// Read receipt and thumbs-up reaction (seed 000), behind a flag and obeying SEND_MODE.

@@ -1,5 +1,20 @@
 import Foundation
 
+/// What recording an inbound message did.
+public struct InboundRecord: Sendable, Equatable {
+    /// False when the message's WhatsApp id was already stored (a duplicate delivery).
+    public var stored: Bool
+    /// The sender's contact, found by phone or created.
+    public var contactId: String
+    public var createdContact: Bool
+
+    public init(stored: Bool, contactId: String, createdContact: Bool) {
+        self.stored = stored
+        self.contactId = contactId
+        self.createdContact = createdContact
+    }
+}
+
 /// Where the core keeps its records. SQLite locally; DynamoDB behind the same protocol later.
 public protocol MessagingStore: Sendable {
     /// Inserts a contact; throws `StoreError.duplicate` when another live contact has the phone.
@@ -15,9 +30,10 @@ public protocol MessagingStore: Sendable {
     /// Inserts a message; returns false (and stores nothing) when its WhatsApp id or idempotency key is already stored.
     func insertMessage(_ message: Message) async throws -> Bool
     func updateMessage(_ message: Message) async throws
-    /// Inbound: inserts the message and, in the same transaction, moves the sender's
-    /// `lastInboundMessageAt` forward to the message's time (never back); false when its WhatsApp id is stored.
-    func recordInbound(_ message: Message, updatedAt: Date) async throws -> Bool
+    /// Inbound, in one transaction: finds the live contact with `sender`'s phone or inserts `sender`,
+    /// inserts the message under that contact, and moves the contact's `lastInboundMessageAt` forward to
+    /// the message's time (never back). Nothing of the message is stored when its WhatsApp id already is.
+    func recordInbound(_ message: Message, sender: Contact, updatedAt: Date) async throws -> InboundRecord
     func message(id: String) async throws -> Message?
     func message(whatsappId: String) async throws -> Message?
     func message(providerId: String) async throws -> Message?
@@ -113,12 +129,43 @@ public protocol IDSource: Sendable { func next() -> String }
 
 public struct UUIDSource: IDSource {
     public init() {}
-    public func next() -> String { UUID().uuidString.lowercased() }
+
+    /// A random (version 4) UUID in lowercase, written straight into the string. Every inbound event
+    /// takes two: Foundation's `UUID()` opened /dev/urandom for each, and `uuidString.lowercased()` built
+    /// two strings; the system generator is one getrandom call.
+    public func next() -> String {
+        var generator = SystemRandomNumberGenerator()
+        var bits = (generator.next() as UInt64, generator.next() as UInt64)
+        let digits: StaticString = "0123456789abcdef"
+        return withUnsafeMutableBytes(of: &bits) { raw in
+            raw[6] = raw[6] & 0x0F | 0x40  // version 4
+            raw[8] = raw[8] & 0x3F | 0x80  // RFC 4122 variant
+            return String(unsafeUninitializedCapacity: 36) { out in
+                var i = 0
+                for (n, byte) in raw.enumerated() {
+                    if n == 4 || n == 6 || n == 8 || n == 10 {
+                        out[i] = UInt8(ascii: "-")
+                        i += 1
+                    }
+                    out[i] = digits.utf8Start[Int(byte >> 4)]
+                    out[i + 1] = digits.utf8Start[Int(byte & 0x0F)]
+                    i += 2
+                }
+                return i
+            }
+        }
+    }
 }
 
 /// Structured events the core reports: refusals, warnings, critical errors.
 public protocol EventSink: Sendable {
     func record(_ level: EventLevel, _ event: String, _ fields: [String: String])
+    /// Whether events of `level` are kept: a caller can skip building fields nobody reads.
+    func keeps(_ level: EventLevel) -> Bool
+}
+
+extension EventSink {
+    public func keeps(_ level: EventLevel) -> Bool { true }
 }
 
 public enum EventLevel: String, Sendable { case debug, info, warning, error, critical }
@@ -129,7 +176,8 @@ public enum RequestScope {
     @TaskLocal public static var id: String?
 }
 
-func jsonQuote(_ s: String) -> String {
+/// `s` as a JSON string literal.
+public func jsonQuote(_ s: String) -> String {
     var out = "\""
     for scalar in s.unicodeScalars {
         switch scalar {

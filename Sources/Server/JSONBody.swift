@@ -16,6 +16,11 @@ enum JSONBody {
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
+    /// A body already written as JSON.
+    static func response(_ status: HTTPResponse.Status = .ok, json: String) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: json)))
+    }
+
     static func error(_ status: HTTPResponse.Status, _ code: String, _ message: String) -> Response {
         response(status, ["error": ["code": code, "message": message]])
     }

@@ -262,9 +262,11 @@ struct MetricsMiddleware: RouterMiddleware {
         response.headers[.init("X-Request-Id")!] = id
         metrics.observeLatency(seconds)
         metrics.increment("wecare_http_requests_total", ["method": request.method.rawValue, "status": String(response.status.code)])
-        RequestScope.$id.withValue(id) {
-            events.record(.debug, "request", ["method": request.method.rawValue, "path": request.uri.path, "status": String(response.status.code),
-                                              "ms": String(format: "%.2f", seconds * 1000)])
+        if events.keeps(.debug) {
+            RequestScope.$id.withValue(id) {
+                events.record(.debug, "request", ["method": request.method.rawValue, "path": request.uri.path, "status": String(response.status.code),
+                                                  "ms": String(format: "%.2f", seconds * 1000)])
+            }
         }
         return response
     }

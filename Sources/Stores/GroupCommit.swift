@@ -6,64 +6,101 @@ import MessagingCore
 /// so SQLite's single writer commits once for many events instead of once each. Each caller still
 /// returns only after the transaction holding its record has committed, so an acknowledged event is
 /// never lost. An idle store writes a lone record at once: batching only happens under load.
-final class GroupCommit: @unchecked Sendable {
-    private struct Pending {
-        var message: Message
-        var updatedAt: Date
-        var continuation: CheckedContinuation<Bool, any Error>
+///
+/// The writes run on one thread of their own, synchronously: handing each batch to GRDB's asynchronous
+/// API and back cost more thread switches than the transaction cost time.
+final class GroupCommit: Sendable {
+    private let queue: PendingRecords
+
+    init(db: DatabasePool) {
+        queue = PendingRecords()
+        let thread = Thread { [queue] in
+            while let batch = queue.next() { Self.commit(batch, db) }
+        }
+        thread.name = "wecare-inbound-writer"
+        thread.start()
     }
 
-    private let db: DatabasePool
-    private let lock = NSLock()
-    private var pending: [Pending] = []
-    private var draining = false
+    // The thread ends once the records handed in before are written.
+    deinit { queue.close() }
 
-    init(db: DatabasePool) { self.db = db }
-
-    /// Inserts the message and moves its contact's window forward; false when the WhatsApp id is stored.
-    func recordInbound(_ message: Message, updatedAt: Date) async throws -> Bool {
+    func recordInbound(_ message: Message, sender: Contact, updatedAt: Date) async throws -> InboundRecord {
         try await withCheckedThrowingContinuation { continuation in
-            let start = lock.withLock {
-                pending.append(Pending(message: message, updatedAt: updatedAt, continuation: continuation))
-                defer { draining = true }
-                return !draining
-            }
-            if start { Task { await self.drain() } }
+            queue.add(PendingRecords.Record(message: message, sender: sender, updatedAt: updatedAt, continuation: continuation))
         }
     }
 
-    private func drain() async {
-        while true {
-            let batch: [Pending] = lock.withLock {
-                let taken = pending
-                pending = []
-                if taken.isEmpty { draining = false }
-                return taken
-            }
-            if batch.isEmpty { return }
-            do {
-                let stored = try await db.write { db in try batch.map { try Self.write($0.message, updatedAt: $0.updatedAt, db) } }
-                for (item, result) in zip(batch, stored) { item.continuation.resume(returning: result) }
-            } catch {
-                for item in batch { item.continuation.resume(throwing: error) }
-            }
+    private static func commit(_ batch: [PendingRecords.Record], _ db: DatabasePool) {
+        do {
+            let results = try db.write { db in try batch.map { try write($0, db) } }
+            for (record, result) in zip(batch, results) { record.continuation.resume(returning: result) }
+        } catch {
+            for record in batch { record.continuation.resume(throwing: error) }
         }
     }
 
     /// One record inside the batch's transaction. A duplicate fails only its own statement in SQLite,
-    /// not the transaction, so the other records of the batch stand.
-    private static func write(_ message: Message, updatedAt: Date, _ db: Database) throws -> Bool {
+    /// not the transaction, so the other records of the batch stand. Statements are cached: compiling
+    /// them for every event cost more than running them.
+    private static func write(_ record: PendingRecords.Record, _ db: Database) throws -> InboundRecord {
+        var (message, sender) = (record.message, record.sender)
+        var created = false
+        if let phone = sender.phone,
+           let id = try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM contact WHERE phone = ? AND deletedAt IS NULL"), arguments: [phone]) {
+            message.contactId = id
+        } else {
+            try ContactRow(sender).insert(db)
+            message.contactId = sender.id
+            created = true
+        }
         do {
-            try MessageRow(message).insert(db)
+            try MessageRow(message).insertCached(db)
         } catch where SQLiteStore.isUniqueViolation(error) {
-            return false
+            return InboundRecord(stored: false, contactId: message.contactId, createdContact: created)
         }
         let t = message.timestamp.timeIntervalSince1970
-        // Cached: compiling the statement for every event cost more than running it.
         try db.cachedStatement(sql: """
             UPDATE contact SET lastInboundMessageAt = ?, updatedAt = ?
             WHERE id = ? AND (lastInboundMessageAt IS NULL OR lastInboundMessageAt < ?)
-            """).execute(arguments: [t, updatedAt.timeIntervalSince1970, message.contactId, t])
-        return true
+            """).execute(arguments: [t, record.updatedAt.timeIntervalSince1970, message.contactId, t])
+        return InboundRecord(stored: true, contactId: message.contactId, createdContact: created)
+    }
+}
+
+/// The records waiting for the writer thread, and its wake-up.
+private final class PendingRecords: @unchecked Sendable {
+    struct Record {
+        var message: Message
+        var sender: Contact
+        var updatedAt: Date
+        var continuation: CheckedContinuation<InboundRecord, any Error>
+    }
+
+    private let condition = NSCondition()
+    private var records: [Record] = []
+    private var closed = false
+
+    func add(_ record: Record) {
+        condition.lock()
+        records.append(record)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Everything waiting, once there is something; nil once closed and drained.
+    func next() -> [Record]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while records.isEmpty && !closed { condition.wait() }
+        if records.isEmpty { return nil }
+        defer { records = [] }
+        return records
+    }
+
+    func close() {
+        condition.lock()
+        closed = true
+        condition.signal()
+        condition.unlock()
     }
 }

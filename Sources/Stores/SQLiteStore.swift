@@ -8,6 +8,11 @@ import MessagingCore
 public final class SQLiteStore: MessagingStore, Sendable {
     let db: DatabasePool
     let inbound: GroupCommit
+    let checkpointer: Checkpointer
+
+    /// The writer's own automatic checkpoint, far out (about 64 MB of WAL): only reached if the
+    /// checkpointer thread cannot keep up.
+    static let walSafetyPages = 16_384
 
     /// Opens (creating if needed) the database at `path` and migrates it.
     public init(path: String) throws {
@@ -17,10 +22,12 @@ public final class SQLiteStore: MessagingStore, Sendable {
         config.maximumReaderCount = 3
         // WAL with synchronous=NORMAL: a commit survives a process crash (what the crash tests kill),
         // and only a power loss can drop the last commits; fsync on every commit would cap ingestion.
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        // Checkpoints run on a thread of their own (Checkpointer), not inside a commit.
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = \(Self.walSafetyPages)") }
         db = try DatabasePool(path: path, configuration: config)
         try Self.migrator.migrate(db)
         inbound = GroupCommit(db: db)
+        checkpointer = try Checkpointer(path: path)
     }
 
     static var migrator: DatabaseMigrator {
@@ -133,15 +140,15 @@ public final class SQLiteStore: MessagingStore, Sendable {
 
     public func insertMessage(_ message: Message) async throws -> Bool {
         do {
-            try await db.write { try MessageRow(message).insert($0) }
+            try await db.write { try MessageRow(message).insertCached($0) }
             return true
         } catch where Self.isUniqueViolation(error) {
             return false
         }
     }
 
-    public func recordInbound(_ message: Message, updatedAt: Date) async throws -> Bool {
-        try await inbound.recordInbound(message, updatedAt: updatedAt)
+    public func recordInbound(_ message: Message, sender: Contact, updatedAt: Date) async throws -> InboundRecord {
+        try await inbound.recordInbound(message, sender: sender, updatedAt: updatedAt)
     }
 
     public func updateMessage(_ message: Message) async throws {

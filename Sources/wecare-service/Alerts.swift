@@ -7,6 +7,8 @@ struct AlertingEvents: EventSink {
     let log: JSONLineLog
     let notifier: SNSNotifier?
 
+    func keeps(_ level: EventLevel) -> Bool { level == .critical || log.keeps(level) }
+
     func record(_ level: EventLevel, _ event: String, _ fields: [String: String]) {
         log.record(level, event, fields)
         guard level == .critical, let notifier else { return }

@@ -173,9 +173,12 @@ struct JSONLineLog: EventSink {
     init(level: String) {
         minimum = ["DEBUG": 0, "INFO": 1, "WARN": 2, "ERROR": 3][level] ?? 1
     }
+    func keeps(_ level: EventLevel) -> Bool {
+        (level == .debug ? 0 : level == .info ? 1 : level == .warning ? 2 : 3) >= minimum
+    }
+
     func record(_ level: EventLevel, _ event: String, _ fields: [String: String]) {
-        let rank = level == .debug ? 0 : level == .info ? 1 : level == .warning ? 2 : 3
-        guard rank >= minimum else { return }
+        guard keeps(level) else { return }
         var object = fields
         if let request = RequestScope.id { object["requestId"] = request }
         object["level"] = level.rawValue

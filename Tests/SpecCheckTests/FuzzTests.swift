@@ -1,22 +1,12 @@
 import Pipeline
 import SpecLoading
 import SpecModel
+import TestSupport
 import XCTest
 
 /// Mutates the shipped specs at random, thousands of times: the checker must never crash,
 /// only report diagnostics. The generator is seeded, so a failure is reproducible.
 final class FuzzTests: XCTestCase {
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let replacements = ["[1, 2]", "{ a: b }", "42", "\"\"", "true", "~", "-5", "999999999999999999999", "{ table: Nope }",
                                "\"*\"", "[]", "{}", "LIVE", "0s", "x: y: z", "\"unterminated", "- item", "&anchor value", "*alias"]
 
@@ -45,7 +35,7 @@ final class FuzzTests: XCTestCase {
 
     func testRandomMutationsNeverCrash() throws {
         let original = try shippedSpecs()
-        var rng = SplitMix(state: 0x5EED)
+        var rng = SplitMix(seed: 0x5EED)
         let iterations = 2_000
         let environments = ["local", "preview", "production", "staging", nil]
         var withErrors = 0

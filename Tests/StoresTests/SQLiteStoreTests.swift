@@ -71,18 +71,63 @@ final class SQLiteStoreTests: XCTestCase {
         let s = try store()
         try await s.insertContact(contact("a", phone: "+14255550150"))
         let t0 = self.t0
-        let records = (0..<200).map { message("m\($0)", contact: "a", wamid: "wamid.\($0 % 50)", at: Double($0 % 50)) }
-        let results = await withTaskGroup(of: (Int, Bool).self) { group in
+        let sender = contact("unused", phone: "+14255550150")
+        let records = (0..<200).map { message("m\($0)", contact: "?", wamid: "wamid.\($0 % 50)", at: Double($0 % 50)) }
+        let results = await withTaskGroup(of: (Int, InboundRecord?).self) { group in
             for (i, m) in records.enumerated() {
-                group.addTask { (i, (try? await s.recordInbound(m, updatedAt: t0)) ?? false) }
+                group.addTask { (i, try? await s.recordInbound(m, sender: sender, updatedAt: t0)) }
             }
-            return await group.reduce(into: [Int: Bool]()) { $0[$1.0] = $1.1 }
+            return await group.reduce(into: [Int: InboundRecord?]()) { $0[$1.0] = $1.1 }
         }
-        XCTAssertEqual(results.values.filter { $0 }.count, 50, "one message per WhatsApp id")
+        XCTAssertEqual(results.values.filter { $0?.stored == true }.count, 50, "one message per WhatsApp id")
+        XCTAssertTrue(results.values.allSatisfy { $0?.contactId == "a" && $0?.createdContact == false }, "the known sender's contact")
         let stored = try await s.messages(contactId: "a", before: nil, limit: 500, now: t0)
         XCTAssertEqual(stored.count, 50)
         let a = try await s.contact(id: "a")
         XCTAssertEqual(a?.lastInboundMessageAt, t0.addingTimeInterval(49), "the window moves to the newest message, never back")
+    }
+
+    func testInboundFromNewSendersCreatesOneContactPerPhoneUnderConcurrency() async throws {
+        // Ten numbers, each delivering twenty distinct messages at once: each number becomes one contact,
+        // created with every opt-in false, and all its messages land under it.
+        let s = try store()
+        let t0 = self.t0
+        let work = (0..<200).map { i in
+            (message("m\(i)", contact: "?", wamid: "wamid.\(i)", at: Double(i)), contact("c\(i)", phone: "+1425555\(String(format: "%04d", i % 10))"))
+        }
+        let records = await withTaskGroup(of: InboundRecord?.self) { group in
+            for (m, sender) in work { group.addTask { try? await s.recordInbound(m, sender: sender, updatedAt: t0) } }
+            return await group.reduce(into: [InboundRecord]()) { if let r = $1 { $0.append(r) } }
+        }
+        XCTAssertEqual(records.count, 200)
+        XCTAssertTrue(records.allSatisfy(\.stored))
+        XCTAssertEqual(records.filter(\.createdContact).count, 10, "one contact created per number")
+        XCTAssertEqual(Set(records.map(\.contactId)).count, 10)
+        for n in 0..<10 {
+            let c = try await s.contact(phone: "+1425555\(String(format: "%04d", n))")
+            XCTAssertNotNil(c)
+            XCTAssertEqual(c.map { [$0.optInWhatsApp, $0.optInSms, $0.optInEmail] }, [false, false, false])
+            XCTAssertEqual(c?.lastInboundMessageAt, t0.addingTimeInterval(Double(190 + n)), "the newest of its messages")
+            let mine = try await s.messages(contactId: c!.id, before: nil, limit: 100, now: t0)
+            XCTAssertEqual(mine.count, 20)
+        }
+    }
+
+    func testCheckpointsMoveTheLogIntoTheDatabaseWithoutACommitWaiting() async throws {
+        // Commits never checkpoint (the writer's threshold is far out); the checkpointer thread copies
+        // the WAL into the database file within a fraction of a second.
+        let s = try store()
+        let file = dir.appendingPathComponent("wecare.sqlite").path
+        let before = try FileManager.default.attributesOfItem(atPath: file)[.size] as! Int
+        for i in 0..<300 {
+            _ = try await s.recordInbound(message("m\(i)", contact: "?", wamid: "wamid.\(i)", at: Double(i)), sender: contact("c", phone: "+14255550100"), updatedAt: t0)
+        }
+        var after = before
+        for _ in 0..<50 where after <= before {
+            try await Task.sleep(for: .milliseconds(100))
+            after = try FileManager.default.attributesOfItem(atPath: file)[.size] as! Int
+        }
+        XCTAssertGreaterThan(after, before, "the checkpointer copied the new pages into the database file")
     }
 
     func testMessagesNewestFirstPagedAndExpiredExcluded() async throws {

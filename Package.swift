@@ -44,9 +44,9 @@ let package = Package(
         .target(name: "MessagingCore"),
         .testTarget(name: "MessagingCoreTests", dependencies: ["MessagingCore", "CoreTestSupport", "TestSupport"]),
         .target(name: "CoreTestSupport", dependencies: ["MessagingCore"], path: "Tests/CoreTestSupport"),
-        // SQLite (WAL, migrations, unique constraints) behind the core's store protocol.
-        .target(name: "Stores", dependencies: ["MessagingCore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "StoresTests", dependencies: ["Stores", "MessagingCore"]),
+        // The core's store protocol on SQLite (WAL, migrations, unique constraints) and on DynamoDB (AWS environments).
+        .target(name: "Stores", dependencies: ["MessagingCore", "AWSClient", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "StoresTests", dependencies: ["Stores", "MessagingCore", "AWSClient", "TestSupport"]),
         // Bulk jobs end to end on the SQLite store and queue: gate, chunks, pause/resume/cancel, tier, recovery, DLQ.
         .testTarget(name: "BulkTests", dependencies: ["MessagingCore", "Stores", "CoreTestSupport"]),
         // Live and local channel gateways behind the core's protocol.

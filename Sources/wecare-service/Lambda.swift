@@ -66,8 +66,15 @@ struct LambdaDispatch: Sendable {
             guard case .sns(let records) = event else { throw Unsupported(description: "inbound-whatsapp-handler takes SNS events") }
             let settings = await context.settings.value
             for record in records {
-                // A failing event is kept in the DLQ by the core; the invocation still succeeds so SNS does not redeliver it.
-                _ = try? await InboundProcessor(context.deps, settings: settings).process(record.message, eventID: record.messageId)
+                do {
+                    _ = try await InboundProcessor(context.deps, settings: settings).process(record.message, eventID: record.messageId)
+                } catch .invalid {
+                    // Kept in the DLQ table by the core: the invocation succeeds, so SNS does not redeliver it.
+                } catch {
+                    // The DLQ write itself failed (or this function was not given the table): failing the
+                    // invocation lets Lambda retry it and then keep it on the function's dead-letter queue.
+                    throw error
+                }
             }
             return Data("{}".utf8)
         case .bulkWorker:

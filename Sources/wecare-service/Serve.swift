@@ -126,7 +126,11 @@ struct RuntimeEnvironment {
         let poolId = env["COGNITO_USER_POOL_ID"] ?? ""
         let jwks = try await fetchJWKS(region: region, poolId: poolId)
         let verifier = try await TokenVerifier.cognito(jwksJSON: jwks, region: region, userPoolId: poolId, clientId: env["COGNITO_APP_CLIENT_ID"])
-        let deps = CoreDependencies(store: store, gateway: AWSChannelGateway(client: sendingClient), clock: clock, ids: ids, events: events, limiter: limiter)
+        // The platform's DynamoDB tables when the function is given them (each Lambda function is its own
+        // process: only a shared store keeps one truth); the local SQLite file otherwise.
+        let tables = DynamoDBStore.Tables(environment: env)
+        let messagingStore: any MessagingStore = tables.any ? DynamoDBStore(client: DynamoDBClient(client: client), tables: tables) : store
+        let deps = CoreDependencies(store: messagingStore, gateway: AWSChannelGateway(client: sendingClient), clock: clock, ids: ids, events: events, limiter: limiter)
         let sns = VerifiedSNS(topicArns: [env["WHATSAPP_EVENTS_TOPIC_ARN"] ?? ""])
         // BULK_QUEUE_URL (given to the bulk functions) puts chunks on SQS; without it they queue in SQLite.
         let bulkQueue: any BulkQueue = env["BULK_QUEUE_URL"].map { SQSBulkQueue(sqs: SQSClient(client: client), queueURL: $0) } ?? store

@@ -4,7 +4,7 @@ import Stores
 import XCTest
 
 /// The SQLite store honours the same contract as the in-memory one, and keeps it under concurrency.
-final class SQLiteStoreTests: XCTestCase {
+final class SQLiteStoreTests: XCTestCase, StoreFixtures {
     var dir: URL!
 
     override func setUpWithError() throws {
@@ -16,16 +16,6 @@ final class SQLiteStoreTests: XCTestCase {
 
     func store() throws -> SQLiteStore { try SQLiteStore(path: dir.appendingPathComponent("wecare.sqlite").path) }
 
-    let t0 = Date(timeIntervalSince1970: 1_795_000_000)
-
-    func contact(_ id: String, phone: String?, name: String? = nil, email: String? = nil) -> Contact {
-        Contact(id: id, name: name, phone: phone, email: email, createdAt: t0, updatedAt: t0)
-    }
-
-    func message(_ id: String, contact: String, wamid: String?, at offset: TimeInterval = 0, expires: Int = 1_900_000_000) -> Message {
-        Message(id: id, contactId: contact, channel: .whatsapp, direction: .inbound, status: .received, kind: "text", content: "hi",
-                timestamp: t0.addingTimeInterval(offset), whatsappMessageId: wamid, expiresAt: expires)
-    }
 
     func testContactsRoundTripSearchAndUniquePhone() async throws {
         let s = try store()

@@ -1,0 +1,375 @@
+import AWSClient
+import Foundation
+import MessagingCore
+
+/// The messaging store on the platform's DynamoDB tables (specs/tables.yaml), for the AWS environments,
+/// where each Lambda function is its own process and only a shared store keeps one truth.
+///
+/// DynamoDB has no unique indexes, so uniqueness is kept by marker items written in the same transaction
+/// as the record: `phone#<E.164>` in the contacts table while a live contact holds the number,
+/// `wamid#<id>` and `idem#<key>` in the messages table for a message's WhatsApp id and idempotency key.
+/// Markers carry no index attributes, so the indexes never see them. Lookups by phone, WhatsApp id and
+/// idempotency key read the marker and then the record, both strongly consistent.
+///
+/// A function is given only the tables it may use (its environment); an operation on a table it was not
+/// given fails with the variable it lacks. Listings without a key (contact search, the DLQ, the audit
+/// log, the business-conversation count, a status by provider id) scan their table: fine at this
+/// platform's size, and said here so that nobody is surprised. Expired rows are excluded from reads;
+/// DynamoDB's TTL deletes them, so `purgeExpired` has nothing to do.
+public final class DynamoDBStore: MessagingStore, Sendable {
+    /// The table names, from the function's environment (`CONTACTS_TABLE`, …).
+    public struct Tables: Sendable, Equatable {
+        public var contacts: String?
+        public var messages: String?
+        public var mediaFiles: String?
+        public var dlq: String?
+        public var audit: String?
+
+        public init(contacts: String? = nil, messages: String? = nil, mediaFiles: String? = nil, dlq: String? = nil, audit: String? = nil) {
+            (self.contacts, self.messages, self.mediaFiles, self.dlq, self.audit) = (contacts, messages, mediaFiles, dlq, audit)
+        }
+
+        public init(environment env: [String: String]) {
+            self.init(contacts: env["CONTACTS_TABLE"], messages: env["MESSAGES_TABLE"], mediaFiles: env["MEDIA_FILES_TABLE"],
+                      dlq: env["DLQ_MESSAGES_TABLE"], audit: env["AUDIT_TABLE"])
+        }
+
+        /// True when the environment names any of the store's tables.
+        public var any: Bool { [contacts, messages, mediaFiles, dlq, audit].contains { $0 != nil } }
+    }
+
+    /// An operation needs a table this function was not given.
+    public struct TableNotConfigured: Error, CustomStringConvertible {
+        public var variable: String
+        public var description: String { "\(variable) is not set: this function was not given that table (specs/functions.yaml)" }
+    }
+
+    let db: DynamoDBClient
+    let tables: Tables
+
+    public init(client: DynamoDBClient, tables: Tables) {
+        db = client
+        self.tables = tables
+    }
+
+    private func table(_ name: String?, _ variable: String) throws -> String {
+        guard let name else { throw TableNotConfigured(variable: variable) }
+        return name
+    }
+
+    private var contactsTable: String { get throws { try table(tables.contacts, "CONTACTS_TABLE") } }
+    private var messagesTable: String { get throws { try table(tables.messages, "MESSAGES_TABLE") } }
+
+    static func phoneMarker(_ phone: String) -> DynamoItem { ["contactId": .s("phone#" + phone)] }
+    static func whatsappMarker(_ id: String) -> DynamoItem { ["messageId": .s("wamid#" + id)] }
+    static func idempotencyMarker(_ key: String) -> DynamoItem { ["messageId": .s("idem#" + key)] }
+
+    /// True when the transaction was cancelled by a failed condition (a marker already there).
+    static func conditionFailed(_ error: Error) -> Bool {
+        guard let e = error as? AWSError else { return false }
+        return e.code == "ConditionalCheckFailedException" || DynamoDBClient.cancellationReasons(e).contains("ConditionalCheckFailed")
+    }
+
+    // MARK: Contacts
+
+    public func insertContact(_ contact: Contact) async throws {
+        let table = try contactsTable
+        var writes: [DynamoDBClient.TransactWrite] = []
+        if let phone = contact.phone, contact.deletedAt == nil {
+            writes.append(.put(table: table, item: Self.phoneMarker(phone).merging(["owner": .s(contact.id)]) { a, _ in a },
+                               condition: "attribute_not_exists(contactId)"))
+        }
+        writes.append(.put(table: table, item: ContactItem.item(contact), condition: "attribute_not_exists(contactId)"))
+        do {
+            try await db.transactWriteItems(writes)
+        } catch where Self.conditionFailed(error) {
+            throw StoreError.duplicate(contact.phone ?? contact.id)
+        }
+    }
+
+    public func updateContact(_ contact: Contact) async throws {
+        let table = try contactsTable
+        guard let old = try await self.contact(id: contact.id) else { throw StoreError.notFound(contact.id) }
+        let oldPhone = old.deletedAt == nil ? old.phone : nil
+        let newPhone = contact.deletedAt == nil ? contact.phone : nil
+        var writes: [DynamoDBClient.TransactWrite] = []
+        if oldPhone != newPhone {
+            if let oldPhone { writes.append(.delete(table: table, key: Self.phoneMarker(oldPhone))) }
+            if let newPhone {
+                writes.append(.put(table: table, item: Self.phoneMarker(newPhone).merging(["owner": .s(contact.id)]) { a, _ in a },
+                                   condition: "attribute_not_exists(contactId)"))
+            }
+        }
+        writes.append(.put(table: table, item: ContactItem.item(contact), condition: "attribute_exists(contactId)"))
+        do {
+            try await db.transactWriteItems(writes)
+        } catch where Self.conditionFailed(error) {
+            throw StoreError.duplicate(contact.phone ?? contact.id)
+        }
+    }
+
+    public func contact(id: String) async throws -> Contact? {
+        try await db.getItem(table: contactsTable, key: ["contactId": .s(id)]).flatMap(ContactItem.contact)
+    }
+
+    public func contact(phone: String) async throws -> Contact? {
+        guard let owner = try await db.getItem(table: contactsTable, key: Self.phoneMarker(phone))?["owner"]?.string else { return nil }
+        return try await contact(id: owner).flatMap { $0.deletedAt == nil ? $0 : nil }
+    }
+
+    private func liveContacts() async throws -> [Contact] {
+        try await scanAll(contactsTable).compactMap(ContactItem.contact).filter { $0.deletedAt == nil }
+    }
+
+    private static func matches(_ c: Contact, _ query: String) -> Bool {
+        query.isEmpty || [c.name, c.phone, c.email].contains { $0?.lowercased().contains(query) ?? false }
+    }
+
+    public func searchContacts(_ query: String, limit: Int) async throws -> [Contact] {
+        let q = query.lowercased()
+        return Array(try await liveContacts().filter { Self.matches($0, q) }.sorted { ($0.name ?? "", $0.id) < ($1.name ?? "", $1.id) }.prefix(limit))
+    }
+
+    public func contactIds(matching query: String, optedIn: Channel?, limit: Int) async throws -> [String] {
+        let q = query.lowercased()
+        return Array(try await liveContacts().filter { Self.matches($0, q) && (optedIn.map($0.optedIn) ?? true) }
+            .sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }.prefix(limit).map(\.id))
+    }
+
+    // MARK: Messages
+
+    public func insertMessage(_ message: Message) async throws -> Bool {
+        let table = try messagesTable
+        var writes: [DynamoDBClient.TransactWrite] = []
+        let target: DynamoItem = ["target": .s(message.id), "expiresAt": .number(message.expiresAt)]
+        if let w = message.whatsappMessageId {
+            writes.append(.put(table: table, item: Self.whatsappMarker(w).merging(target) { a, _ in a }, condition: "attribute_not_exists(messageId)"))
+        }
+        if let k = message.idempotencyKey {
+            writes.append(.put(table: table, item: Self.idempotencyMarker(k).merging(target) { a, _ in a }, condition: "attribute_not_exists(messageId)"))
+        }
+        writes.append(.put(table: table, item: MessageItem.item(message), condition: "attribute_not_exists(messageId)"))
+        do {
+            try await db.transactWriteItems(writes)
+            return true
+        } catch where Self.conditionFailed(error) {
+            return false
+        }
+    }
+
+    public func recordInbound(_ message: Message, sender: Contact, updatedAt: Date) async throws -> InboundRecord {
+        var created = false
+        var contactId: String
+        if let phone = sender.phone, let existing = try await contact(phone: phone) {
+            contactId = existing.id
+        } else {
+            do {
+                try await insertContact(sender)
+                (contactId, created) = (sender.id, true)
+            } catch StoreError.duplicate {
+                // Another delivery from the same new number created it first.
+                guard let phone = sender.phone, let winner = try await contact(phone: phone) else { throw StoreError.notFound(sender.phone ?? sender.id) }
+                contactId = winner.id
+            }
+        }
+        var message = message
+        message.contactId = contactId
+        guard try await insertMessage(message) else { return InboundRecord(stored: false, contactId: contactId, createdContact: created) }
+        // The window only moves forward; a later message already recorded fails the condition, which is fine.
+        let t = message.timestamp.timeIntervalSince1970
+        do {
+            try await db.updateItem(table: contactsTable, key: ["contactId": .s(contactId)],
+                                    set: "SET lastInboundMessageAt = :t, updatedAt = :u",
+                                    condition: "attribute_exists(contactId) AND (attribute_not_exists(lastInboundMessageAt) OR lastInboundMessageAt < :t)",
+                                    values: [":t": .number(t), ":u": .number(updatedAt.timeIntervalSince1970)])
+        } catch where Self.conditionFailed(error) {}
+        return InboundRecord(stored: true, contactId: contactId, createdContact: created)
+    }
+
+    public func updateMessage(_ message: Message) async throws {
+        let table = try messagesTable
+        guard let old = try await self.message(id: message.id) else { throw StoreError.notFound(message.id) }
+        var writes: [DynamoDBClient.TransactWrite] = []
+        if old.whatsappMessageId == nil, let w = message.whatsappMessageId {
+            // A status update taught us the WhatsApp id: later updates find the message by it.
+            writes.append(.put(table: table, item: Self.whatsappMarker(w).merging(["target": .s(message.id), "expiresAt": .number(message.expiresAt)]) { a, _ in a },
+                               condition: "attribute_not_exists(messageId)"))
+        }
+        writes.append(.put(table: table, item: MessageItem.item(message), condition: "attribute_exists(messageId)"))
+        do {
+            try await db.transactWriteItems(writes)
+        } catch where Self.conditionFailed(error) {
+            throw StoreError.duplicate(message.whatsappMessageId ?? message.id)
+        }
+    }
+
+    public func message(id: String) async throws -> Message? {
+        try await db.getItem(table: messagesTable, key: ["messageId": .s(id)]).flatMap(MessageItem.message)
+    }
+
+    private func message(marker: DynamoItem) async throws -> Message? {
+        guard let target = try await db.getItem(table: messagesTable, key: marker)?["target"]?.string else { return nil }
+        return try await message(id: target)
+    }
+
+    public func message(whatsappId: String) async throws -> Message? { try await message(marker: Self.whatsappMarker(whatsappId)) }
+    public func message(idempotencyKey: String) async throws -> Message? { try await message(marker: Self.idempotencyMarker(idempotencyKey)) }
+
+    public func message(providerId: String) async throws -> Message? {
+        try await scanAll(messagesTable, filter: "providerMessageId = :p", values: [":p": .s(providerId)]).compactMap(MessageItem.message).first
+    }
+
+    public func messages(contactId: String, before: Date?, limit: Int, now: Date) async throws -> [Message] {
+        var out: [Message] = []
+        var start: DynamoItem?
+        repeat {
+            let page = try await db.query(table: messagesTable, index: "byContact", keyCondition: "contactId = :c AND #ts < :before",
+                                          values: [":c": .s(contactId), ":before": .number((before ?? .distantFuture).timeIntervalSince1970),
+                                                   ":now": .number(Int(now.timeIntervalSince1970))],
+                                          names: ["#ts": "timestamp"], filter: "expiresAt > :now", forward: false, limit: max(limit, 25), startKey: start)
+            out += page.items.compactMap(MessageItem.message)
+            start = page.lastEvaluatedKey
+        } while start != nil && out.count < limit
+        // The index orders by time only; ties are broken by id as in SQLite.
+        return Array(out.sorted { ($0.timestamp, $0.id) > ($1.timestamp, $1.id) }.prefix(limit))
+    }
+
+    public func businessConversations(since: Date) async throws -> Int {
+        let items = try await scanAll(messagesTable, filter: "channel = :w AND direction = :o AND kind = :t AND #st <> :f AND #ts > :since",
+                                      values: [":w": .s("whatsapp"), ":o": .s("outbound"), ":t": .s("template"), ":f": .s("failed"),
+                                               ":since": .number(since.timeIntervalSince1970)],
+                                      names: ["#st": "status", "#ts": "timestamp"])
+        return Set(items.compactMap { $0["contactId"]?.string }).count
+    }
+
+    public func insertMedia(_ media: MediaRecord) async throws {
+        var item: DynamoItem = ["fileId": .s(media.fileId), "messageId": .s(media.messageId), "s3Key": .s(media.s3Key),
+                                "contentType": .s(media.contentType), "whatsappMediaId": .s(media.whatsappMediaId),
+                                "uploadedAt": .number(media.uploadedAt.timeIntervalSince1970)]
+        item["size"] = media.size.map { .number($0) }
+        try await db.putItem(table: table(tables.mediaFiles, "MEDIA_FILES_TABLE"), item: item)
+    }
+
+    // MARK: DLQ and audit
+
+    private var dlqTable: String { get throws { try table(tables.dlq, "DLQ_MESSAGES_TABLE") } }
+    private var auditTable: String { get throws { try table(tables.audit, "AUDIT_TABLE") } }
+
+    public func insertDLQ(_ entry: DLQEntry) async throws { try await db.putItem(table: dlqTable, item: DLQItem.item(entry)) }
+    public func updateDLQ(_ entry: DLQEntry) async throws { try await db.putItem(table: dlqTable, item: DLQItem.item(entry)) }
+    public func deleteDLQ(id: String) async throws { try await db.deleteItem(table: dlqTable, key: ["dlqMessageId": .s(id)]) }
+
+    public func dlqEntries(limit: Int, now: Date) async throws -> [DLQEntry] {
+        Array(try await liveDLQ(now).sorted { ($0.lastAttemptAt, $0.id) < ($1.lastAttemptAt, $1.id) }.prefix(limit))
+    }
+
+    public func dlqCount(now: Date) async throws -> Int { try await liveDLQ(now).count }
+
+    private func liveDLQ(_ now: Date) async throws -> [DLQEntry] {
+        try await scanAll(dlqTable, filter: "expiresAt > :now", values: [":now": .number(Int(now.timeIntervalSince1970))]).compactMap(DLQItem.entry)
+    }
+
+    public func appendAudit(_ entry: AuditEntry) async throws {
+        var item: DynamoItem = ["logId": .s(entry.id), "userId": .s(entry.userId), "action": .s(entry.action), "resourceType": .s(entry.resourceType),
+                                "outcome": .s(entry.outcome), "timestamp": .number(entry.timestamp.timeIntervalSince1970), "expiresAt": .number(entry.expiresAt)]
+        item["resourceId"] = entry.resourceId.map(DynamoValue.s)
+        item["details"] = entry.details.map(DynamoValue.s)
+        try await db.putItem(table: auditTable, item: item)
+    }
+
+    public func audit(limit: Int, now: Date) async throws -> [AuditEntry] {
+        let items = try await scanAll(auditTable, filter: "expiresAt > :now", values: [":now": .number(Int(now.timeIntervalSince1970))])
+        let entries = items.compactMap { i -> AuditEntry? in
+            guard let id = i["logId"]?.string, let user = i["userId"]?.string, let action = i["action"]?.string, let type = i["resourceType"]?.string,
+                  let outcome = i["outcome"]?.string, let t = i["timestamp"]?.double, let expires = i["expiresAt"]?.int else { return nil }
+            return AuditEntry(id: id, userId: user, action: action, resourceType: type, resourceId: i["resourceId"]?.string, outcome: outcome,
+                              details: i["details"]?.string, timestamp: Date(timeIntervalSince1970: t), expiresAt: expires)
+        }
+        return Array(entries.sorted { ($0.timestamp, $0.id) > ($1.timestamp, $1.id) }.prefix(limit))
+    }
+
+    /// DynamoDB's TTL deletes expired items itself (`expiresAt`); reads already leave them out.
+    public func purgeExpired(now: Date) async throws -> Int { 0 }
+
+    private func scanAll(_ table: String, filter: String? = nil, values: DynamoItem? = nil, names: [String: String]? = nil) async throws -> [DynamoItem] {
+        var items: [DynamoItem] = []
+        var start: DynamoItem?
+        repeat {
+            let page = try await db.scan(table: table, filter: filter, values: values, names: names, startKey: start)
+            items += page.items
+            start = page.lastEvaluatedKey
+        } while start != nil
+        return items
+    }
+}
+
+// Item mappings: the core's values as DynamoDB attributes (dates as epoch seconds, absent values left out,
+// since an index key attribute may not be NULL).
+
+enum ContactItem {
+    static func item(_ c: Contact) -> DynamoItem {
+        var item: DynamoItem = ["contactId": .s(c.id), "optInWhatsApp": .bool(c.optInWhatsApp), "optInSms": .bool(c.optInSms),
+                                "optInEmail": .bool(c.optInEmail), "createdAt": .number(c.createdAt.timeIntervalSince1970),
+                                "updatedAt": .number(c.updatedAt.timeIntervalSince1970)]
+        item["name"] = c.name.map(DynamoValue.s)
+        item["phone"] = c.phone.map(DynamoValue.s)
+        item["email"] = c.email.map(DynamoValue.s)
+        item["lastInboundMessageAt"] = c.lastInboundMessageAt.map { .number($0.timeIntervalSince1970) }
+        item["deletedAt"] = c.deletedAt.map { .number($0.timeIntervalSince1970) }
+        return item
+    }
+
+    /// Nil for marker items, which have no `createdAt`.
+    static func contact(_ i: DynamoItem) -> Contact? {
+        guard let id = i["contactId"]?.string, let created = i["createdAt"]?.double, let updated = i["updatedAt"]?.double else { return nil }
+        return Contact(id: id, name: i["name"]?.string, phone: i["phone"]?.string, email: i["email"]?.string,
+                       optInWhatsApp: i["optInWhatsApp"]?.bool ?? false, optInSms: i["optInSms"]?.bool ?? false, optInEmail: i["optInEmail"]?.bool ?? false,
+                       lastInboundMessageAt: i["lastInboundMessageAt"]?.double.map(Date.init(timeIntervalSince1970:)),
+                       createdAt: Date(timeIntervalSince1970: created), updatedAt: Date(timeIntervalSince1970: updated),
+                       deletedAt: i["deletedAt"]?.double.map(Date.init(timeIntervalSince1970:)))
+    }
+}
+
+enum MessageItem {
+    static func item(_ m: Message) -> DynamoItem {
+        var item: DynamoItem = ["messageId": .s(m.id), "contactId": .s(m.contactId), "channel": .s(m.channel.rawValue),
+                                "direction": .s(m.direction.rawValue), "status": .s(m.status.rawValue), "kind": .s(m.kind),
+                                "timestamp": .number(m.timestamp.timeIntervalSince1970), "expiresAt": .number(m.expiresAt)]
+        let optional: [(String, String?)] = [("content", m.content), ("templateName", m.templateName), ("subject", m.subject),
+                                             ("providerMessageId", m.providerMessageId), ("whatsappMessageId", m.whatsappMessageId),
+                                             ("phoneNumberId", m.phoneNumberId), ("mediaId", m.mediaId), ("s3Key", m.s3Key),
+                                             ("errorDetails", m.errorDetails), ("wouldBeRequest", m.wouldBeRequest), ("idempotencyKey", m.idempotencyKey)]
+        for (name, value) in optional { item[name] = value.map(DynamoValue.s) }
+        item["segments"] = m.segments.map { .number($0) }
+        return item
+    }
+
+    /// Nil for marker items, which have no `contactId`.
+    static func message(_ i: DynamoItem) -> Message? {
+        guard let id = i["messageId"]?.string, let contactId = i["contactId"]?.string, let channel = i["channel"]?.string.flatMap(Channel.init),
+              let direction = i["direction"]?.string.flatMap(Direction.init), let status = i["status"]?.string.flatMap(MessageStatus.init),
+              let kind = i["kind"]?.string, let t = i["timestamp"]?.double, let expires = i["expiresAt"]?.int else { return nil }
+        return Message(id: id, contactId: contactId, channel: channel, direction: direction, status: status, kind: kind,
+                       content: i["content"]?.string, templateName: i["templateName"]?.string, subject: i["subject"]?.string,
+                       timestamp: Date(timeIntervalSince1970: t), providerMessageId: i["providerMessageId"]?.string,
+                       whatsappMessageId: i["whatsappMessageId"]?.string, phoneNumberId: i["phoneNumberId"]?.string, mediaId: i["mediaId"]?.string,
+                       s3Key: i["s3Key"]?.string, errorDetails: i["errorDetails"]?.string, wouldBeRequest: i["wouldBeRequest"]?.string,
+                       segments: i["segments"]?.int, expiresAt: expires, idempotencyKey: i["idempotencyKey"]?.string)
+    }
+}
+
+enum DLQItem {
+    static func item(_ e: DLQEntry) -> DynamoItem {
+        ["dlqMessageId": .s(e.id), "originalMessageId": .s(e.originalMessageId), "queueName": .s(e.queue), "payload": .s(e.payload),
+         "error": .s(e.error), "retryCount": .number(e.retryCount), "lastAttemptAt": .number(e.lastAttemptAt.timeIntervalSince1970),
+         "expiresAt": .number(e.expiresAt)]
+    }
+
+    static func entry(_ i: DynamoItem) -> DLQEntry? {
+        guard let id = i["dlqMessageId"]?.string, let original = i["originalMessageId"]?.string, let queue = i["queueName"]?.string,
+              let payload = i["payload"]?.string, let retries = i["retryCount"]?.int, let last = i["lastAttemptAt"]?.double,
+              let expires = i["expiresAt"]?.int else { return nil }
+        return DLQEntry(id: id, originalMessageId: original, queue: queue, payload: payload, error: i["error"]?.string ?? "", retryCount: retries,
+                        lastAttemptAt: Date(timeIntervalSince1970: last), expiresAt: expires)
+    }
+}

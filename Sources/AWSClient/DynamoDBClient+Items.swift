@@ -56,7 +56,7 @@ extension DynamoDBClient {
     /// A write with an optional condition, one element of `transactWriteItems`.
     public enum TransactWrite: Sendable, Equatable {
         case put(table: String, item: DynamoItem, condition: String? = nil)
-        case update(table: String, key: DynamoItem, set: String, condition: String? = nil, values: DynamoItem = [:])
+        case update(table: String, key: DynamoItem, set: String, condition: String? = nil, values: DynamoItem = [:], names: [String: String]? = nil)
         case delete(table: String, key: DynamoItem)
     }
 
@@ -74,10 +74,11 @@ extension DynamoDBClient {
 
     /// Puts `item`; with a `condition` (e.g. `attribute_not_exists(id)`) a failed check throws
     /// `AWSError` with code `ConditionalCheckFailedException`.
-    public func putItem(table: String, item: DynamoItem, condition: String? = nil, values: DynamoItem? = nil) async throws {
+    public func putItem(table: String, item: DynamoItem, condition: String? = nil, values: DynamoItem? = nil, names: [String: String]? = nil) async throws {
         let _: EmptyShape = try await client.json(
             .dynamoDB, operation: "PutItem",
-            input: PutItemInput(TableName: table, Item: item, ConditionExpression: condition, ExpressionAttributeValues: values))
+            input: PutItemInput(TableName: table, Item: item, ConditionExpression: condition, ExpressionAttributeValues: values,
+                                ExpressionAttributeNames: names))
     }
 
     /// `set` is an update expression (`SET a = :a, b = :b`), its values named in `values`.
@@ -114,6 +115,37 @@ extension DynamoDBClient {
         return Page(items: output.Items ?? [], lastEvaluatedKey: output.LastEvaluatedKey)
     }
 
+    /// Puts and deletes in batches of 25 (BatchWriteItem), sending again what DynamoDB left unprocessed
+    /// (with a growing pause) until every write is done. Not atomic: each item is written on its own.
+    public func batchWrite(table: String, puts: [DynamoItem] = [], deleteKeys: [DynamoItem] = []) async throws {
+        let requests = puts.map { BatchRequest(PutRequest: .init(Item: $0)) } + deleteKeys.map { BatchRequest(DeleteRequest: .init(Key: $0)) }
+        for start in stride(from: 0, to: requests.count, by: 25) {
+            var pending = [table: Array(requests[start..<min(start + 25, requests.count)])]
+            var attempt = 0
+            while !pending.isEmpty {
+                if attempt > 0 { try await Task.sleep(for: .milliseconds(min(50 << attempt, 2_000))) }
+                let output: BatchWriteOutput = try await client.json(.dynamoDB, operation: "BatchWriteItem", input: BatchWriteInput(RequestItems: pending))
+                pending = (output.UnprocessedItems ?? [:]).filter { !$0.value.isEmpty }
+                attempt += 1
+            }
+        }
+    }
+
+    /// How many items of a query match, without returning them (`Select: COUNT`), over every page.
+    public func count(table: String, index: String? = nil, keyCondition: String, values: DynamoItem, names: [String: String]? = nil) async throws -> Int {
+        var total = 0
+        var start: DynamoItem?
+        repeat {
+            let output: CountOutput = try await client.json(
+                .dynamoDB, operation: "Query",
+                input: CountInput(TableName: table, IndexName: index, KeyConditionExpression: keyCondition, ExpressionAttributeValues: values,
+                                  ExpressionAttributeNames: names, ExclusiveStartKey: start))
+            total += output.Count
+            start = output.LastEvaluatedKey
+        } while start != nil
+        return total
+    }
+
     /// All of the writes or none. A failed condition throws `AWSError` with code
     /// `TransactionCanceledException`; `cancellationReasons(_:)` reads which element failed.
     public func transactWriteItems(_ writes: [TransactWrite]) async throws {
@@ -142,6 +174,7 @@ extension DynamoDBClient {
         var Item: DynamoItem
         var ConditionExpression: String?
         var ExpressionAttributeValues: DynamoItem?
+        var ExpressionAttributeNames: [String: String]?
     }
 
     private struct UpdateItemInput: Encodable {
@@ -194,6 +227,7 @@ extension DynamoDBClient {
             var UpdateExpression: String
             var ConditionExpression: String?
             var ExpressionAttributeValues: DynamoItem?
+            var ExpressionAttributeNames: [String: String]?
         }
         struct DeleteShape: Encodable {
             var TableName: String
@@ -207,13 +241,43 @@ extension DynamoDBClient {
             switch write {
             case .put(let table, let item, let condition):
                 Put = PutShape(TableName: table, Item: item, ConditionExpression: condition)
-            case .update(let table, let key, let set, let condition, let values):
+            case .update(let table, let key, let set, let condition, let values, let names):
                 Update = UpdateShape(TableName: table, Key: key, UpdateExpression: set, ConditionExpression: condition,
-                               ExpressionAttributeValues: values.isEmpty ? nil : values)
+                                     ExpressionAttributeValues: values.isEmpty ? nil : values, ExpressionAttributeNames: names)
             case .delete(let table, let key):
                 Delete = DeleteShape(TableName: table, Key: key)
             }
         }
+    }
+
+    private struct BatchRequest: Codable {
+        struct Put: Codable { var Item: DynamoItem }
+        struct Delete: Codable { var Key: DynamoItem }
+        var PutRequest: Put?
+        var DeleteRequest: Delete?
+    }
+
+    private struct BatchWriteInput: Encodable {
+        var RequestItems: [String: [BatchRequest]]
+    }
+
+    private struct BatchWriteOutput: Decodable {
+        var UnprocessedItems: [String: [BatchRequest]]?
+    }
+
+    private struct CountInput: Encodable {
+        var TableName: String
+        var IndexName: String?
+        var KeyConditionExpression: String
+        var ExpressionAttributeValues: DynamoItem
+        var ExpressionAttributeNames: [String: String]?
+        var ExclusiveStartKey: DynamoItem?
+        var Select = "COUNT"
+    }
+
+    private struct CountOutput: Decodable {
+        var Count: Int
+        var LastEvaluatedKey: DynamoItem?
     }
 
     private struct ItemOutput: Decodable {

@@ -138,19 +138,26 @@ public final class DynamoDBStore: MessagingStore, Sendable {
 
     // MARK: Messages
 
-    public func insertMessage(_ message: Message) async throws -> Bool {
-        let table = try messagesTable
+    var messagesTableName: String { get throws { try messagesTable } }
+
+    /// The writes that insert a message with its markers; any of them failing its condition means the
+    /// message (or its WhatsApp id, or its idempotency key) is already stored.
+    static func insertWrites(_ message: Message, table: String) -> [DynamoDBClient.TransactWrite] {
         var writes: [DynamoDBClient.TransactWrite] = []
         let target: DynamoItem = ["target": .s(message.id), "expiresAt": .number(message.expiresAt)]
         if let w = message.whatsappMessageId {
-            writes.append(.put(table: table, item: Self.whatsappMarker(w).merging(target) { a, _ in a }, condition: "attribute_not_exists(messageId)"))
+            writes.append(.put(table: table, item: whatsappMarker(w).merging(target) { a, _ in a }, condition: "attribute_not_exists(messageId)"))
         }
         if let k = message.idempotencyKey {
-            writes.append(.put(table: table, item: Self.idempotencyMarker(k).merging(target) { a, _ in a }, condition: "attribute_not_exists(messageId)"))
+            writes.append(.put(table: table, item: idempotencyMarker(k).merging(target) { a, _ in a }, condition: "attribute_not_exists(messageId)"))
         }
         writes.append(.put(table: table, item: MessageItem.item(message), condition: "attribute_not_exists(messageId)"))
+        return writes
+    }
+
+    public func insertMessage(_ message: Message) async throws -> Bool {
         do {
-            try await db.transactWriteItems(writes)
+            try await db.transactWriteItems(Self.insertWrites(message, table: try messagesTable))
             return true
         } catch where Self.conditionFailed(error) {
             return false

@@ -129,14 +129,16 @@ struct RuntimeEnvironment {
         // The platform's DynamoDB tables when the function is given them (each Lambda function is its own
         // process: only a shared store keeps one truth); the local SQLite file otherwise.
         let tables = DynamoDBStore.Tables(environment: env)
-        let messagingStore: any MessagingStore = tables.any ? DynamoDBStore(client: DynamoDBClient(client: client), tables: tables) : store
+        let dynamo = tables.any ? DynamoDBStore(client: DynamoDBClient(client: client), tables: tables) : nil
+        let messagingStore: any MessagingStore = dynamo ?? store
+        let bulkStore: any BulkStore = dynamo.flatMap { DynamoDBBulkStore(client: DynamoDBClient(client: client), environment: env, messages: $0) } ?? store
         let deps = CoreDependencies(store: messagingStore, gateway: AWSChannelGateway(client: sendingClient), clock: clock, ids: ids, events: events, limiter: limiter)
         let sns = VerifiedSNS(topicArns: [env["WHATSAPP_EVENTS_TOPIC_ARN"] ?? ""])
         // BULK_QUEUE_URL (given to the bulk functions) puts chunks on SQS; without it they queue in SQLite.
         let bulkQueue: any BulkQueue = env["BULK_QUEUE_URL"].map { SQSBulkQueue(sqs: SQSClient(client: client), queueURL: $0) } ?? store
         let context = ServiceContext(deps: deps, settings: RuntimeSettings(settings), verifier: verifier, sns: sns, allowDevInbound: false,
                                      mediaLinks: S3MediaLinks(s3: S3Client(client: client)),
-                                     bulk: BulkDependencies(store: store, queue: bulkQueue, objects: S3ObjectStore(s3: S3Client(client: client))))
+                                     bulk: BulkDependencies(store: bulkStore, queue: bulkQueue, objects: S3ObjectStore(s3: S3Client(client: client))))
         return RuntimeEnvironment(environment: loaded.environment.rawValue, context: context, log: log)
     }
 

@@ -8,33 +8,15 @@ import XCTest
 /// The DynamoDB store against moto on 127.0.0.1, on tables created from the generated CloudFormation
 /// (keys and indexes exactly as deployed): the same contract as the SQLite store.
 final class DynamoDBStoreTests: XCTestCase, StoreFixtures {
-    private static let server = MotoServer()
-
     override class func tearDown() {
-        server.stop()
+        MotoTables.server.stop()
         super.tearDown()
     }
 
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    /// A store on fresh tables: each test gets its own, created from the staging template's definitions.
+    /// A store on fresh tables: each test gets its own.
     func store() async throws -> DynamoDBStore {
-        let client = AWSClient(configuration: AWSClientConfiguration(region: "us-east-1", endpointOverride: try await Self.server.start(),
-                                                                     credentialsProvider: AWSCredentials(accessKeyID: "testing", secretAccessKey: "testing"),
-                                                                     retryPolicy: .none))
-        let template = try JSONSerialization.jsonObject(with: Data(contentsOf: Self.packageRoot.appendingPathComponent("generated/cloudformation/staging.json"))) as! [String: Any]
-        let resources = template["Resources"] as! [String: [String: Any]]
-        let suffix = UUID().uuidString.prefix(8)
-        var names: [String: String] = [:]
-        for logical in ["TableContacts", "TableMessages", "TableMediaFiles", "TableDLQMessages", "TableAuditLogs"] {
-            var properties = resources[logical]!["Properties"] as! [String: Any]
-            let name = "\(logical)-\(suffix)"
-            properties["TableName"] = name
-            let input = properties.filter { ["TableName", "KeySchema", "AttributeDefinitions", "GlobalSecondaryIndexes", "BillingMode"].contains($0.key) }
-            let _: EmptyShape = try await client.json(.dynamoDB, operation: "CreateTable", input: RawJSON(input))
-            names[logical] = name
-        }
-        return DynamoDBStore(client: DynamoDBClient(client: client),
+        let (client, names) = try await MotoTables.create(["TableContacts", "TableMessages", "TableMediaFiles", "TableDLQMessages", "TableAuditLogs"])
+        return DynamoDBStore(client: client,
                              tables: .init(contacts: names["TableContacts"], messages: names["TableMessages"], mediaFiles: names["TableMediaFiles"],
                                            dlq: names["TableDLQMessages"], audit: names["TableAuditLogs"]))
     }
@@ -195,50 +177,3 @@ final class DynamoDBStoreTests: XCTestCase, StoreFixtures {
     }
 }
 
-/// A JSON object passed through as an operation's input.
-private struct RawJSON: Encodable {
-    var object: [String: Any]
-    init(_ object: [String: Any]) { self.object = object }
-
-    func encode(to encoder: any Encoder) throws {
-        try AnyJSON(object).encode(to: encoder)
-    }
-}
-
-private struct AnyJSON: Encodable {
-    var value: Any
-    init(_ value: Any) { self.value = value }
-
-    struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        switch value {
-        case let o as [String: Any]:
-            var c = encoder.container(keyedBy: Key.self)
-            for (k, v) in o { try c.encode(AnyJSON(v), forKey: Key(stringValue: k)) }
-        case let a as [Any]:
-            var c = encoder.unkeyedContainer()
-            for v in a { try c.encode(AnyJSON(v)) }
-        case let s as String:
-            var c = encoder.singleValueContainer()
-            try c.encode(s)
-        case let b as Bool:
-            var c = encoder.singleValueContainer()
-            try c.encode(b)
-        case let n as Double:
-            var c = encoder.singleValueContainer()
-            try c.encode(n)
-        case let n as Int:
-            var c = encoder.singleValueContainer()
-            try c.encode(n)
-        default:
-            var c = encoder.singleValueContainer()
-            try c.encodeNil()
-        }
-    }
-}

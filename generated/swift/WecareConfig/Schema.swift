@@ -76,6 +76,9 @@ public enum Schema {
             case sentAt = "sentAt"
             case errorDetails = "errorDetails"
         }
+        public enum Index: String, CaseIterable, Sendable {
+            case byStatus = "byStatus"
+        }
     }
 
     public enum Users {

@@ -28,7 +28,7 @@ public struct RateLimits: Sendable, Equatable {
     }
 
     /// The windows one send counts against: a WhatsApp send against its number and the account.
-    func windows(channel: Channel, phoneNumberId: String?) -> [(key: String, limit: Int)] {
+    public func windows(channel: Channel, phoneNumberId: String?) -> [(key: String, limit: Int)] {
         switch channel {
         case .whatsapp:
             let number = phoneNumberId ?? ""

@@ -85,8 +85,9 @@ struct RuntimeEnvironment {
         let store = try SQLiteStore(path: (dataDir as NSString).appendingPathComponent("wecare.sqlite"))
         let clock = SystemClock(), ids = UUIDSource()
         // One limiter for the whole process: every worker and request shares the providers' limits.
-        let limiter = SlidingWindowLimiter(RateLimits(perWhatsAppNumber: Messaging.whatsAppRatePerNumber, whatsAppAccount: Messaging.whatsAppAccountRatePerSecond,
-                                                      sms: Messaging.smsRatePerSecond, email: Messaging.emailRatePerSecond))
+        let limits = RateLimits(perWhatsAppNumber: Messaging.whatsAppRatePerNumber, whatsAppAccount: Messaging.whatsAppAccountRatePerSecond,
+                                sms: Messaging.smsRatePerSecond, email: Messaging.emailRatePerSecond)
+        let limiter = SlidingWindowLimiter(limits)
 
         if name == EnvironmentName.local.rawValue {
             let config = Environments.local
@@ -132,7 +133,10 @@ struct RuntimeEnvironment {
         let dynamo = tables.any ? DynamoDBStore(client: DynamoDBClient(client: client), tables: tables) : nil
         let messagingStore: any MessagingStore = dynamo ?? store
         let bulkStore: any BulkStore = dynamo.flatMap { DynamoDBBulkStore(client: DynamoDBClient(client: client), environment: env, messages: $0) } ?? store
-        let deps = CoreDependencies(store: messagingStore, gateway: AWSChannelGateway(client: sendingClient), clock: clock, ids: ids, events: events, limiter: limiter)
+        // Functions that send share the limits through RATE_LIMIT_TABLE: each Lambda instance is its own process.
+        let sharedLimiter: any RateLimiter = env["RATE_LIMIT_TABLE"].map { DynamoDBRateLimiter(client: DynamoDBClient(client: client), table: $0, limits: limits) } ?? limiter
+        let deps = CoreDependencies(store: messagingStore, gateway: AWSChannelGateway(client: sendingClient), clock: clock, ids: ids, events: events,
+                                    limiter: sharedLimiter)
         let sns = VerifiedSNS(topicArns: [env["WHATSAPP_EVENTS_TOPIC_ARN"] ?? ""])
         // BULK_QUEUE_URL (given to the bulk functions) puts chunks on SQS; without it they queue in SQLite.
         let bulkQueue: any BulkQueue = env["BULK_QUEUE_URL"].map { SQSBulkQueue(sqs: SQSClient(client: client), queueURL: $0) } ?? store

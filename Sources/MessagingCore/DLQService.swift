@@ -1,5 +1,27 @@
 import Foundation
 
+/// A dead letter kept outside the store, as the DLQ table will hold it.
+public struct DeadLetter: Sendable, Equatable {
+    public var queue: String
+    public var originalMessageId: String
+    public var payload: String
+    public var error: String
+
+    public init(queue: String, originalMessageId: String, payload: String, error: String) {
+        self.queue = queue
+        self.originalMessageId = originalMessageId
+        self.payload = payload
+        self.error = error
+    }
+}
+
+/// Where AWS itself dead-letters (the SQS queues a Lambda function's failed invocations and the bulk
+/// queue's redrive land on): drained into the DLQ table so that list and replay see one DLQ.
+public protocol DeadLetterSource: Sendable {
+    /// Hands each waiting letter to `keep`, and removes it from the source only once `keep` returned.
+    func drain(_ keep: @Sendable (DeadLetter) async throws -> Void) async throws
+}
+
 /// Dead-letter replay (Req 9): list, replay up to 100 at a time through the same handler, dedupe by
 /// message id, delete on success, count retries on failure, never replay past 5 retries.
 public struct DLQService: Sendable {
@@ -7,17 +29,33 @@ public struct DLQService: Sendable {
     let settings: CoreSettings
     let inbound: InboundProcessor
     let bulkQueue: (any BulkQueue)?
+    let source: (any DeadLetterSource)?
 
     /// Failed inbound events are kept under this queue name; failed bulk chunks under `bulkQueue`.
     public static let inboundQueue = "inbound-dlq"
     public static let bulkQueue = "bulk-dlq"
 
-    /// `bulkQueue` takes replayed bulk chunks back; without it they cannot be replayed here.
-    public init(_ deps: CoreDependencies, settings: CoreSettings, bulkQueue: (any BulkQueue)? = nil) {
+    /// `bulkQueue` takes replayed bulk chunks back; without it they cannot be replayed here. `source`
+    /// holds dead letters kept outside the store (SQS in AWS), brought in before every list and replay.
+    public init(_ deps: CoreDependencies, settings: CoreSettings, bulkQueue: (any BulkQueue)? = nil, source: (any DeadLetterSource)? = nil) {
         self.deps = deps
         self.settings = settings
         self.inbound = InboundProcessor(deps, settings: settings)
         self.bulkQueue = bulkQueue
+        self.source = source
+    }
+
+    /// Moves what the source holds into the DLQ table; each letter leaves the source only once stored.
+    func importDeadLetters() async throws(CoreError) {
+        guard let source else { return }
+        try await call {
+            try await source.drain { letter in
+                let now = deps.clock.now()
+                try await deps.store.insertDLQ(DLQEntry(id: deps.ids.next(), originalMessageId: letter.originalMessageId, queue: letter.queue,
+                                                        payload: letter.payload, error: letter.error, retryCount: 0, lastAttemptAt: now,
+                                                        expiresAt: epoch(now, plus: settings.dlqRetention)))
+            }
+        }
     }
 
     public struct ReplayResult: Sendable, Equatable {
@@ -28,7 +66,8 @@ public struct DLQService: Sendable {
     }
 
     public func list(limit: Int = 100) async throws(CoreError) -> [DLQEntry] {
-        try await call { try await deps.store.dlqEntries(limit: min(max(limit, 1), 1000), now: deps.clock.now()) }
+        try await importDeadLetters()
+        return try await call { try await deps.store.dlqEntries(limit: min(max(limit, 1), 1000), now: deps.clock.now()) }
     }
 
     public func replay(ids: [String]? = nil, limit: Int = 100) async throws(CoreError) -> ReplayResult {

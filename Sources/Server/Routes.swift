@@ -136,7 +136,7 @@ public enum Routes {
         router.get("/api/dlq") { req, _ in
             try await guarded(s, req, .readDLQ, "dlq") { _ in
                 let settings = await s.settings.value
-                return (JSONBody.response(.ok, ["entries": try await DLQService(s.deps, settings: settings).list()]), nil)
+                return (JSONBody.response(.ok, ["entries": try await DLQService(s.deps, settings: settings, source: s.deadLetters).list()]), nil)
             }
         }
         router.post("/api/dlq/replay") { req, _ in
@@ -145,7 +145,7 @@ public enum Routes {
                 let ids = o["ids"] as? [String]
                 let limit = (o["limit"] as? Int) ?? 100
                 let settings = await s.settings.value
-                let r = try await DLQService(s.deps, settings: settings, bulkQueue: s.bulk?.queue).replay(ids: ids, limit: limit)
+                let r = try await DLQService(s.deps, settings: settings, bulkQueue: s.bulk?.queue, source: s.deadLetters).replay(ids: ids, limit: limit)
                 return (JSONBody.response(.ok, ["replayed": r.replayed, "failed": r.failed, "skippedDuplicates": r.skippedDuplicates, "exhausted": r.exhausted]), nil)
             }
         }

@@ -15,10 +15,14 @@ public struct ServiceContext: Sendable {
     public var mediaLinks: (any MediaLinkSigner)?
     /// Bulk jobs' store, queue and report storage; without them the bulk routes answer 503.
     public var bulk: BulkDependencies?
+    /// Where AWS dead-letters on its own (SQS), brought into the DLQ before it is listed or replayed.
+    public var deadLetters: (any DeadLetterSource)?
 
     public init(deps: CoreDependencies, settings: RuntimeSettings, verifier: TokenVerifier, metrics: Metrics = Metrics(),
-                sns: (any SNSDeliveryVerifier)?, allowDevInbound: Bool, mediaLinks: (any MediaLinkSigner)? = nil, bulk: BulkDependencies? = nil) {
+                sns: (any SNSDeliveryVerifier)?, allowDevInbound: Bool, mediaLinks: (any MediaLinkSigner)? = nil, bulk: BulkDependencies? = nil,
+                deadLetters: (any DeadLetterSource)? = nil) {
         self.bulk = bulk
+        self.deadLetters = deadLetters
         self.mediaLinks = mediaLinks
         self.deps = deps
         self.settings = settings

@@ -140,9 +140,14 @@ struct RuntimeEnvironment {
         let sns = VerifiedSNS(topicArns: [env["WHATSAPP_EVENTS_TOPIC_ARN"] ?? ""])
         // BULK_QUEUE_URL (given to the bulk functions) puts chunks on SQS; without it they queue in SQLite.
         let bulkQueue: any BulkQueue = env["BULK_QUEUE_URL"].map { SQSBulkQueue(sqs: SQSClient(client: client), queueURL: $0) } ?? store
+        // What AWS dead-lettered itself (the inbound handler's failed invocations, the bulk queue's redrive)
+        // joins the DLQ table when the DLQ is listed or replayed.
+        let deadLetters: (any DeadLetterSource)? = env["INBOUND_DLQ_URL"] == nil && env["BULK_DLQ_URL"] == nil ? nil
+            : SQSDeadLetters(sqs: SQSClient(client: client), inboundQueueURL: env["INBOUND_DLQ_URL"], bulkQueueURL: env["BULK_DLQ_URL"])
         let context = ServiceContext(deps: deps, settings: RuntimeSettings(settings), verifier: verifier, sns: sns, allowDevInbound: false,
                                      mediaLinks: S3MediaLinks(s3: S3Client(client: client)),
-                                     bulk: BulkDependencies(store: bulkStore, queue: bulkQueue, objects: S3ObjectStore(s3: S3Client(client: client))))
+                                     bulk: BulkDependencies(store: bulkStore, queue: bulkQueue, objects: S3ObjectStore(s3: S3Client(client: client))),
+                                     deadLetters: deadLetters)
         return RuntimeEnvironment(environment: loaded.environment.rawValue, context: context, log: log)
     }
 

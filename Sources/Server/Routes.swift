@@ -159,11 +159,13 @@ public enum Routes {
             try await guarded(s, req, .readConfig, "config") { _ in (JSONBody.response(.ok, ConfigView(await s.settings.value)), nil) }
         }
         router.put("/api/config") { req, _ in
-            try await guarded(s, req, .writeConfig, "config") { _ in
+            try await guarded(s, req, .writeConfig, "config") { caller in
                 let o = try await JSONBody.object(req)
                 let unknown = Set(o.keys).subtracting(["autoAcknowledge"])
                 guard unknown.isEmpty else { throw CoreError.invalid("only autoAcknowledge can change at run time; not \(unknown.sorted().joined(separator: ", "))") }
-                if let on = try o.bool("autoAcknowledge") { await s.settings.setAutoAcknowledge(on) }
+                if let on = try o.bool("autoAcknowledge") {
+                    try await call { try await s.settings.setAutoAcknowledge(on, by: caller.userId, at: s.deps.clock.now()) }
+                }
                 return (JSONBody.response(.ok, ConfigView(await s.settings.value)), "autoAcknowledge")
             }
         }

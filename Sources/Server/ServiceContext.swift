@@ -33,12 +33,42 @@ public struct ServiceContext: Sendable {
     }
 }
 
-/// The settings, with the one an admin may change at run time (`PUT /api/config`).
+/// The settings, with the one an admin may change at run time (`PUT /api/config`). With a settings
+/// store, a change is written there and every process sharing the store sees it within `refresh`
+/// (the inbound path reads the settings for every event, so they are not read from the store each time).
 public actor RuntimeSettings {
     private var current: CoreSettings
-    public init(_ settings: CoreSettings) { current = settings }
-    public var value: CoreSettings { current }
-    public func setAutoAcknowledge(_ on: Bool) { current.autoAcknowledge = on }
+    private let store: (any SettingsStore)?
+    private let refresh: Duration
+    private var readAt: ContinuousClock.Instant?
+    private var reading = false
+
+    static let autoAcknowledgeKey = "autoAcknowledge"
+
+    public init(_ settings: CoreSettings, store: (any SettingsStore)? = nil, refresh: Duration = .seconds(5)) {
+        current = settings
+        self.store = store
+        self.refresh = refresh
+    }
+
+    public var value: CoreSettings {
+        get async {
+            if let store, !reading, readAt.map({ ContinuousClock.now - $0 >= refresh }) ?? true {
+                // One read at a time; callers meanwhile get the settings as they were. A failed read keeps them too.
+                reading = true
+                if let stored = try? await store.setting(Self.autoAcknowledgeKey), let on = Bool(stored) { current.autoAcknowledge = on }
+                readAt = ContinuousClock.now
+                reading = false
+            }
+            return current
+        }
+    }
+
+    public func setAutoAcknowledge(_ on: Bool, by user: String, at: Date) async throws {
+        try await store?.setSetting(Self.autoAcknowledgeKey, String(on), by: user, at: at)
+        current.autoAcknowledge = on
+        readAt = ContinuousClock.now
+    }
 }
 
 /// What the SNS webhook needs: verify a delivery and say what it is.

@@ -74,6 +74,9 @@ public final class SQLiteStore: MessagingStore, Sendable {
                 CREATE INDEX bulk_queue_job ON bulk_queue(jobId);
                 """)
         }
+        m.registerMigration("v3-config") { db in
+            try db.execute(sql: "CREATE TABLE system_config (configKey TEXT PRIMARY KEY, configValue TEXT NOT NULL, updatedBy TEXT NOT NULL, updatedAt DOUBLE NOT NULL)")
+        }
         return m
     }
 

@@ -96,7 +96,7 @@ struct RuntimeEnvironment {
             let secret = try LocalSigningKey.load(dataDir: dataDir)
             let deps = CoreDependencies(store: store, gateway: LocalChannelGateway(), clock: clock, ids: ids, events: log, limiter: limiter)
             let objects = DirectoryObjectStore(root: URL(fileURLWithPath: dataDir).appendingPathComponent("objects"))
-            let context = ServiceContext(deps: deps, settings: RuntimeSettings(settings), verifier: await TokenVerifier.local(secret: secret),
+            let context = ServiceContext(deps: deps, settings: RuntimeSettings(settings, store: store), verifier: await TokenVerifier.local(secret: secret),
                                          sns: nil, allowDevInbound: true, bulk: BulkDependencies(store: store, queue: store, objects: objects))
             return RuntimeEnvironment(environment: "local", context: context, log: log)
         }
@@ -144,7 +144,8 @@ struct RuntimeEnvironment {
         // joins the DLQ table when the DLQ is listed or replayed.
         let deadLetters: (any DeadLetterSource)? = env["INBOUND_DLQ_URL"] == nil && env["BULK_DLQ_URL"] == nil ? nil
             : SQSDeadLetters(sqs: SQSClient(client: client), inboundQueueURL: env["INBOUND_DLQ_URL"], bulkQueueURL: env["BULK_DLQ_URL"])
-        let context = ServiceContext(deps: deps, settings: RuntimeSettings(settings), verifier: verifier, sns: sns, allowDevInbound: false,
+        let settingsStore: any SettingsStore = env["SYSTEM_CONFIG_TABLE"].map { DynamoDBSettingsStore(client: DynamoDBClient(client: client), table: $0) } ?? store
+        let context = ServiceContext(deps: deps, settings: RuntimeSettings(settings, store: settingsStore), verifier: verifier, sns: sns, allowDevInbound: false,
                                      mediaLinks: S3MediaLinks(s3: S3Client(client: client)),
                                      bulk: BulkDependencies(store: bulkStore, queue: bulkQueue, objects: S3ObjectStore(s3: S3Client(client: client))),
                                      deadLetters: deadLetters)

@@ -174,3 +174,23 @@ final class DynamoDBStoreTests: XCTestCase, StoreFixtures {
     }
 }
 
+
+/// Run-time settings in the SystemConfig table, against moto.
+final class DynamoDBSettingsStoreTests: XCTestCase {
+    override class func tearDown() {
+        MotoTables.server.stop()
+        super.tearDown()
+    }
+
+    func testASettingRoundTripsWithWhoChangedIt() async throws {
+        let (client, names) = try await MotoTables.create(["TableSystemConfig"])
+        let store = DynamoDBSettingsStore(client: client, table: names["TableSystemConfig"]!)
+        let missing = try await store.setting("autoAcknowledge")
+        XCTAssertNil(missing)
+        try await store.setSetting("autoAcknowledge", "true", by: "admin-1", at: Date(timeIntervalSince1970: 1_795_000_000))
+        let value = try await store.setting("autoAcknowledge")
+        XCTAssertEqual(value, "true")
+        let item = try await client.getItem(table: names["TableSystemConfig"]!, key: ["configKey": .s("autoAcknowledge")])
+        XCTAssertEqual(item?["updatedBy"], .s("admin-1"))
+    }
+}

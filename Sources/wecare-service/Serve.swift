@@ -129,12 +129,13 @@ struct RuntimeEnvironment {
         let verifier = try await TokenVerifier.cognito(jwksJSON: jwks, region: region, userPoolId: poolId, clientId: env["COGNITO_APP_CLIENT_ID"])
         // The platform's DynamoDB tables when the function is given them (each Lambda function is its own
         // process: only a shared store keeps one truth); the local SQLite file otherwise.
+        let dynamodb = DynamoDBClient(client: client)
         let tables = DynamoDBStore.Tables(environment: env)
-        let dynamo = tables.any ? DynamoDBStore(client: DynamoDBClient(client: client), tables: tables) : nil
+        let dynamo = tables.any ? DynamoDBStore(client: dynamodb, tables: tables) : nil
         let messagingStore: any MessagingStore = dynamo ?? store
-        let bulkStore: any BulkStore = dynamo.flatMap { DynamoDBBulkStore(client: DynamoDBClient(client: client), environment: env, messages: $0) } ?? store
+        let bulkStore: any BulkStore = dynamo.flatMap { DynamoDBBulkStore(client: dynamodb, environment: env, messages: $0) } ?? store
         // Functions that send share the limits through RATE_LIMIT_TABLE: each Lambda instance is its own process.
-        let sharedLimiter: any RateLimiter = env["RATE_LIMIT_TABLE"].map { DynamoDBRateLimiter(client: DynamoDBClient(client: client), table: $0, limits: limits) } ?? limiter
+        let sharedLimiter: any RateLimiter = env["RATE_LIMIT_TABLE"].map { DynamoDBRateLimiter(client: dynamodb, table: $0, limits: limits) } ?? limiter
         let deps = CoreDependencies(store: messagingStore, gateway: AWSChannelGateway(client: sendingClient), clock: clock, ids: ids, events: events,
                                     limiter: sharedLimiter)
         let sns = VerifiedSNS(topicArns: [env["WHATSAPP_EVENTS_TOPIC_ARN"] ?? ""])
@@ -144,7 +145,7 @@ struct RuntimeEnvironment {
         // joins the DLQ table when the DLQ is listed or replayed.
         let deadLetters: (any DeadLetterSource)? = env["INBOUND_DLQ_URL"] == nil && env["BULK_DLQ_URL"] == nil ? nil
             : SQSDeadLetters(sqs: SQSClient(client: client), inboundQueueURL: env["INBOUND_DLQ_URL"], bulkQueueURL: env["BULK_DLQ_URL"])
-        let settingsStore: any SettingsStore = env["SYSTEM_CONFIG_TABLE"].map { DynamoDBSettingsStore(client: DynamoDBClient(client: client), table: $0) } ?? store
+        let settingsStore: any SettingsStore = env["SYSTEM_CONFIG_TABLE"].map { DynamoDBSettingsStore(client: dynamodb, table: $0) } ?? store
         let context = ServiceContext(deps: deps, settings: RuntimeSettings(settings, store: settingsStore), verifier: verifier, sns: sns, allowDevInbound: false,
                                      mediaLinks: S3MediaLinks(s3: S3Client(client: client)),
                                      bulk: BulkDependencies(store: bulkStore, queue: bulkQueue, objects: S3ObjectStore(s3: S3Client(client: client))),

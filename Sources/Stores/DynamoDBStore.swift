@@ -156,8 +156,14 @@ public final class DynamoDBStore: MessagingStore, Sendable {
     }
 
     public func insertMessage(_ message: Message) async throws -> Bool {
+        let writes = Self.insertWrites(message, table: try messagesTable)
         do {
-            try await db.transactWriteItems(Self.insertWrites(message, table: try messagesTable))
+            // Without a marker the message is one conditional put: a transaction costs twice the writes.
+            if writes.count == 1, case .put(let table, let item, let condition) = writes[0] {
+                try await db.putItem(table: table, item: item, condition: condition)
+            } else {
+                try await db.transactWriteItems(writes)
+            }
             return true
         } catch where Self.conditionFailed(error) {
             return false

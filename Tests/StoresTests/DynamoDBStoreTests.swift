@@ -125,6 +125,10 @@ final class DynamoDBStoreTests: XCTestCase, StoreFixtures {
         try await s.updateMessage(out)
         let updated = try await s.message(whatsappId: "wamid.out")
         XCTAssertEqual(updated?.status, .delivered, "found by the WhatsApp id a status update taught it")
+        let plain = message("p1", contact: "c", wamid: nil)
+        let firstPlain = try await s.insertMessage(plain)
+        let secondPlain = try await s.insertMessage(plain)
+        XCTAssertEqual([firstPlain, secondPlain], [true, false], "without markers, one conditional put per message id")
         let conversations = try await s.businessConversations(since: t0.addingTimeInterval(-1))
         XCTAssertEqual(conversations, 1)
         do {

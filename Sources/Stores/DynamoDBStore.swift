@@ -64,6 +64,12 @@ public final class DynamoDBStore: MessagingStore, Sendable {
     static func whatsappMarker(_ id: String) -> DynamoItem { ["messageId": .s("wamid#" + id)] }
     static func idempotencyMarker(_ key: String) -> DynamoItem { ["messageId": .s("idem#" + key)] }
 
+    /// True when a transaction was cancelled by its last element's condition alone.
+    public static func onlyLastConditionFailed(_ error: AWSError) -> Bool {
+        let reasons = DynamoDBClient.cancellationReasons(error)
+        return reasons.last == "ConditionalCheckFailed" && !reasons.dropLast().contains("ConditionalCheckFailed")
+    }
+
     /// True when the transaction was cancelled by a failed condition (a marker already there).
     static func conditionFailed(_ error: Error) -> Bool {
         guard let e = error as? AWSError else { return false }
@@ -172,31 +178,39 @@ public final class DynamoDBStore: MessagingStore, Sendable {
 
     public func recordInbound(_ message: Message, sender: Contact, updatedAt: Date) async throws -> InboundRecord {
         var created = false
-        var contactId: String
-        if let phone = sender.phone, let existing = try await contact(phone: phone) {
-            contactId = existing.id
+        var contact: Contact
+        if let phone = sender.phone, let existing = try await self.contact(phone: phone) {
+            contact = existing
         } else {
             do {
                 try await insertContact(sender)
-                (contactId, created) = (sender.id, true)
+                (contact, created) = (sender, true)
             } catch StoreError.duplicate {
                 // Another delivery from the same new number created it first.
-                guard let phone = sender.phone, let winner = try await contact(phone: phone) else { throw StoreError.notFound(sender.phone ?? sender.id) }
-                contactId = winner.id
+                guard let phone = sender.phone, let winner = try await self.contact(phone: phone) else { throw StoreError.notFound(sender.phone ?? sender.id) }
+                contact = winner
             }
         }
         var message = message
-        message.contactId = contactId
-        guard try await insertMessage(message) else { return InboundRecord(stored: false, contactId: contactId, createdContact: created) }
-        // The window only moves forward; a later message already recorded fails the condition, which is fine.
+        message.contactId = contact.id
+        let writes = Self.insertWrites(message, table: try messagesTable)
+        // The message and the window it opens are one transaction when the window moves forward; the
+        // window's condition (never back) is its last element, so a newer message recorded meanwhile
+        // is told apart from a duplicate by the cancellation reasons.
         let t = message.timestamp.timeIntervalSince1970
+        let window = DynamoDBClient.TransactWrite.update(
+            table: try contactsTable, key: ["contactId": .s(contact.id)], set: "SET lastInboundMessageAt = :t, updatedAt = :u",
+            condition: "attribute_exists(contactId) AND (attribute_not_exists(lastInboundMessageAt) OR lastInboundMessageAt < :t)",
+            values: [":t": .number(t), ":u": .number(updatedAt.timeIntervalSince1970)])
+        let moves = contact.lastInboundMessageAt.map { $0 < message.timestamp } ?? true
         do {
-            try await db.updateItem(table: contactsTable, key: ["contactId": .s(contactId)],
-                                    set: "SET lastInboundMessageAt = :t, updatedAt = :u",
-                                    condition: "attribute_exists(contactId) AND (attribute_not_exists(lastInboundMessageAt) OR lastInboundMessageAt < :t)",
-                                    values: [":t": .number(t), ":u": .number(updatedAt.timeIntervalSince1970)])
-        } catch where Self.conditionFailed(error) {}
-        return InboundRecord(stored: true, contactId: contactId, createdContact: created)
+            try await db.transactWriteItems(moves ? writes + [window] : writes)
+        } catch let error as AWSError where moves && Self.onlyLastConditionFailed(error) {
+            guard try await insertMessage(message) else { return InboundRecord(stored: false, contactId: contact.id, createdContact: created) }
+        } catch where Self.conditionFailed(error) {
+            return InboundRecord(stored: false, contactId: contact.id, createdContact: created)
+        }
+        return InboundRecord(stored: true, contactId: contact.id, createdContact: created)
     }
 
     public func updateMessage(_ message: Message) async throws {

@@ -105,6 +105,18 @@ final class DynamoDBStoreTests: XCTestCase, StoreFixtures {
         XCTAssertEqual(listed.map(\.id), ["m0"])
     }
 
+    func testAWindowThatMovedOnMeanwhileIsToldApartFromADuplicate() {
+        // The cancellation reasons AWS lists in the message, one per element of the transaction.
+        func cancelled(_ reasons: String) -> AWSError {
+            AWSError(service: "DynamoDB", operation: "TransactWriteItems", statusCode: 400, code: "TransactionCanceledException",
+                     message: "Transaction cancelled, please refer cancellation reasons for specific reasons [\(reasons)]")
+        }
+        XCTAssertTrue(DynamoDBStore.onlyLastConditionFailed(cancelled("None, None, ConditionalCheckFailed")), "a newer message moved the window: store without it")
+        XCTAssertFalse(DynamoDBStore.onlyLastConditionFailed(cancelled("ConditionalCheckFailed, None, None")), "the WhatsApp id is stored: a duplicate")
+        XCTAssertFalse(DynamoDBStore.onlyLastConditionFailed(cancelled("ConditionalCheckFailed, None, ConditionalCheckFailed")))
+        XCTAssertEqual(DynamoDBClient.cancellationReasons(cancelled("None, ConditionalCheckFailed")), ["None", "ConditionalCheckFailed"])
+    }
+
     func testMessagesDedupeOnIdempotencyKeyAndUpdatesKeepTheirMarkers() async throws {
         let s = try await store()
         var out = Message(id: "o1", contactId: "c", channel: .whatsapp, direction: .outbound, status: .sent, kind: "template", content: nil,

@@ -24,7 +24,6 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
-        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         .target(name: "SpecModel", swiftSettings: optimized),
@@ -50,7 +49,7 @@ let package = Package(
         // Bulk jobs end to end on the SQLite store and queue: gate, chunks, pause/resume/cancel, tier, recovery, DLQ.
         .testTarget(name: "BulkTests", dependencies: ["MessagingCore", "Stores", "CoreTestSupport"]),
         // Live and local channel gateways behind the core's protocol.
-        .target(name: "Channels", dependencies: ["MessagingCore", "AWSClient"]),
+        .target(name: "Channels", dependencies: ["MessagingCore", "AWSClient", "LambdaRuntime"]),
         .testTarget(name: "ChannelsTests", dependencies: ["Channels", "AWSClient", "MessagingCore", "Stores", "TestSupport", .product(name: "Hummingbird", package: "hummingbird"),
                                                            .product(name: "HummingbirdTesting", package: "hummingbird"),
                                                            .product(name: "HTTPTypes", package: "swift-http-types")]),
@@ -79,8 +78,6 @@ let package = Package(
             "WecareConfig", "MessagingCore", "Stores", "Channels", "Server", "AWSClient", "LambdaRuntime",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         // Benchmarks that need the core in-process (LIVE against a recording provider): `scripts/bench-rate`.
         .executableTarget(name: "wecare-bench", dependencies: ["MessagingCore", "Stores", "WecareConfig"]),

@@ -115,19 +115,67 @@ extension DynamoDBClient {
         return Page(items: output.Items ?? [], lastEvaluatedKey: output.LastEvaluatedKey)
     }
 
-    /// Puts and deletes in batches of 25 (BatchWriteItem), sending again what DynamoDB left unprocessed
-    /// (with a growing pause) until every write is done. Not atomic: each item is written on its own.
+    /// Every page of a query, read one after the other.
+    public func queryAll(table: String, index: String? = nil, keyCondition: String, values: DynamoItem, names: [String: String]? = nil,
+                         filter: String? = nil) async throws -> [DynamoItem] {
+        try await allPages { start in
+            try await query(table: table, index: index, keyCondition: keyCondition, values: values, names: names, filter: filter, startKey: start)
+        }
+    }
+
+    /// Every page of a scan, read one after the other.
+    public func scanAll(table: String, filter: String? = nil, values: DynamoItem? = nil, names: [String: String]? = nil) async throws -> [DynamoItem] {
+        try await allPages { start in try await scan(table: table, filter: filter, values: values, names: names, startKey: start) }
+    }
+
+    private func allPages(_ page: (DynamoItem?) async throws -> Page) async throws -> [DynamoItem] {
+        var items: [DynamoItem] = []
+        var start: DynamoItem?
+        repeat {
+            let next = try await page(start)
+            items += next.items
+            start = next.lastEvaluatedKey
+        } while start != nil
+        return items
+    }
+
+    /// What BatchWriteItem still left unprocessed after every retry.
+    public struct UnprocessedWrites: Error, CustomStringConvertible {
+        public var table: String
+        public var count: Int
+        public var description: String { "DynamoDB left \(count) write(s) to \(table) unprocessed after \(DynamoDBClient.batchAttempts) attempts (throttled?)" }
+    }
+
+    static let batchAttempts = 8
+    /// Batches in flight at once: a 100,000-item write is 4,000 calls, too slow one after the other.
+    static let batchesInFlight = 8
+
+    /// Puts and deletes in batches of 25 (BatchWriteItem), up to `batchesInFlight` at once, sending again
+    /// what DynamoDB left unprocessed (with a growing pause, `batchAttempts` times at most). Not atomic:
+    /// each item is written on its own.
     public func batchWrite(table: String, puts: [DynamoItem] = [], deleteKeys: [DynamoItem] = []) async throws {
         let requests = puts.map { BatchRequest(PutRequest: .init(Item: $0)) } + deleteKeys.map { BatchRequest(DeleteRequest: .init(Key: $0)) }
-        for start in stride(from: 0, to: requests.count, by: 25) {
-            var pending = [table: Array(requests[start..<min(start + 25, requests.count)])]
-            var attempt = 0
-            while !pending.isEmpty {
+        let batches = stride(from: 0, to: requests.count, by: 25).map { Array(requests[$0..<min($0 + 25, requests.count)]) }
+        try await Self.forEach(batches, inFlight: Self.batchesInFlight) { [client] batch in
+            var pending = [table: batch]
+            for attempt in 0..<Self.batchAttempts {
                 if attempt > 0 { try await Task.sleep(for: .milliseconds(min(50 << attempt, 2_000))) }
                 let output: BatchWriteOutput = try await client.json(.dynamoDB, operation: "BatchWriteItem", input: BatchWriteInput(RequestItems: pending))
                 pending = (output.UnprocessedItems ?? [:]).filter { !$0.value.isEmpty }
-                attempt += 1
+                if pending.isEmpty { return }
             }
+            throw UnprocessedWrites(table: table, count: pending.values.map(\.count).reduce(0, +))
+        }
+    }
+
+    /// Runs `body` on every element, at most `inFlight` calls at once; the first error ends it.
+    public static func forEach<T: Sendable>(_ elements: [T], inFlight: Int, _ body: @escaping @Sendable (T) async throws -> Void) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (i, element) in elements.enumerated() {
+                if i >= inFlight { try await group.next() }
+                group.addTask { try await body(element) }
+            }
+            try await group.waitForAll()
         }
     }
 
@@ -250,7 +298,7 @@ extension DynamoDBClient {
         }
     }
 
-    private struct BatchRequest: Codable {
+    private struct BatchRequest: Codable, Sendable {
         struct Put: Codable { var Item: DynamoItem }
         struct Delete: Codable { var Key: DynamoItem }
         var PutRequest: Put?

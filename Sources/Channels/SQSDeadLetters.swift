@@ -1,5 +1,6 @@
 import AWSClient
 import Foundation
+import LambdaRuntime
 import MessagingCore
 
 /// The SQS queues AWS dead-letters to, as the core's dead-letter source: the inbound handler's
@@ -42,12 +43,8 @@ public struct SQSDeadLetters: DeadLetterSource {
         if queue == DLQService.bulkQueue, let chunk = try? BulkChunk(json: message.body) {
             return [DeadLetter(queue: queue, originalMessageId: chunk.key, payload: message.body, error: error)]
         }
-        if let event = try? JSONReader.parse(message.body), let records = event["Records"]?.array {
-            let letters = records.compactMap { record -> DeadLetter? in
-                guard let sns = record["Sns"], let id = sns["MessageId"]?.string, let payload = sns["Message"]?.string else { return nil }
-                return DeadLetter(queue: queue, originalMessageId: id, payload: payload, error: error)
-            }
-            if letters.count == records.count, !letters.isEmpty { return letters }
+        if case .sns(let records) = LambdaEvent.decode(Data(message.body.utf8)), !records.isEmpty {
+            return records.map { DeadLetter(queue: queue, originalMessageId: $0.messageId, payload: $0.message, error: error) }
         }
         return [DeadLetter(queue: queue, originalMessageId: message.messageID, payload: message.body, error: error + "; not an SNS event or a bulk chunk")]
     }

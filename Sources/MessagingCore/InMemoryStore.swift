@@ -32,19 +32,10 @@ public actor InMemoryStore: MessagingStore {
         contacts.values.first { $0.phone == phone && $0.deletedAt == nil }
     }
 
-    public func searchContacts(_ query: String, limit: Int) -> [Contact] {
-        let q = query.lowercased()
-        return contacts.values.filter { c in
-            c.deletedAt == nil && (q.isEmpty || [c.name, c.phone, c.email].contains { $0?.lowercased().contains(q) ?? false })
-        }.sorted { ($0.name ?? "", $0.id) < ($1.name ?? "", $1.id) }.prefix(limit).map { $0 }
-    }
+    public func searchContacts(_ query: String, limit: Int) -> [Contact] { contacts.values.search(query, limit: limit) }
 
     public func contactIds(matching query: String, optedIn: Channel?, limit: Int) -> [String] {
-        let q = query.lowercased()
-        return contacts.values.filter { c in
-            c.deletedAt == nil && (optedIn.map(c.optedIn) ?? true)
-                && (q.isEmpty || [c.name, c.phone, c.email].contains { $0?.lowercased().contains(q) ?? false })
-        }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }.prefix(limit).map(\.id)
+        contacts.values.ids(matching: query, optedIn: optedIn, limit: limit)
     }
 
     public func insertMessage(_ message: Message) -> Bool {

@@ -15,7 +15,7 @@ public struct InboundRecord: Sendable, Equatable {
     }
 }
 
-/// Where the core keeps its records. SQLite locally; DynamoDB behind the same protocol later.
+/// Where the core keeps its records: SQLite locally, DynamoDB in the AWS environments.
 public protocol MessagingStore: Sendable {
     /// Inserts a contact; throws `StoreError.duplicate` when another live contact has the phone.
     func insertContact(_ contact: Contact) async throws

@@ -41,7 +41,7 @@ enum SNSWebhook {
         do {
             let outcome = try await InboundProcessor(s.deps, settings: settings).process(message, eventID: eventID)
             s.metrics.increment("wecare_inbound_events_total", ["outcome": "processed"])
-            return JSONBody.response(.ok, json: InboundResult(outcome).json)
+            return JSONBody.response(.ok, json: outcome.json)
         } catch {
             s.metrics.increment("wecare_inbound_events_total", ["outcome": "dead_lettered"])
             // Stored in the DLQ; SNS must not retry what is already kept, so answer 200 with what happened.
@@ -50,16 +50,12 @@ enum SNSWebhook {
     }
 }
 
-/// What an inbound delivery did, as JSON with sorted keys. Written by hand: SNS and the ingestion
-/// benchmark post thousands a second, and JSONEncoder cost more than building it.
-struct InboundResult {
-    var outcome: InboundProcessor.Outcome
-
-    init(_ outcome: InboundProcessor.Outcome) { self.outcome = outcome }
-
+extension InboundProcessor.Outcome {
+    /// What an inbound delivery did, as JSON with sorted keys. Written by hand: SNS and the ingestion
+    /// benchmark post thousands a second, and JSONEncoder cost more than building it.
     var json: String {
         func list(_ items: [String]) -> String { "[" + items.map(jsonQuote).joined(separator: ",") + "]" }
-        return "{\"createdContacts\":\(list(outcome.createdContacts)),\"duplicates\":\(list(outcome.duplicates)),"
-            + "\"statusesApplied\":\(outcome.statusesApplied),\"stored\":\(list(outcome.stored))}"
+        return "{\"createdContacts\":\(list(createdContacts)),\"duplicates\":\(list(duplicates)),"
+            + "\"statusesApplied\":\(statusesApplied),\"stored\":\(list(stored))}"
     }
 }

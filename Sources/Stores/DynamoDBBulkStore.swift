@@ -84,20 +84,19 @@ public final class DynamoDBBulkStore: BulkStore, Sendable {
 
     public func deleteJob(id: String) async throws {
         try await db.deleteItem(table: jobsTable, key: ["jobId": .s(id)])
-        var keys: [DynamoItem] = []
-        try await eachRecipient(id) { keys.append(Self.key($0.jobId, $0.seq)) }
+        let keys = try await db.queryAll(table: recipientsTable, keyCondition: "jobId = :j", values: [":j": .s(id)])
+            .compactMap(RecipientItem.recipient).map { Self.key($0.jobId, $0.seq) }
         try await db.batchWrite(table: recipientsTable, deleteKeys: keys)
     }
 
-    public func jobs(status: BulkJobStatus) async throws -> [BulkJob] {
-        var jobs: [BulkJob] = []
-        var start: DynamoItem?
-        repeat {
-            let page = try await db.scan(table: jobsTable, filter: "#st = :s", values: [":s": .s(status.rawValue)], names: ["#st": "status"], startKey: start)
-            jobs += page.items.compactMap(JobItem.job)
-            start = page.lastEvaluatedKey
-        } while start != nil
-        return jobs.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+    public func jobs(status: BulkJobStatus) async throws -> [BulkJob] { try await jobs(in: [status]) }
+
+    /// Jobs in any of `statuses`, oldest first: one scan of the jobs table.
+    private func jobs(in statuses: [BulkJobStatus]) async throws -> [BulkJob] {
+        let names = statuses.indices.map { ":s\($0)" }
+        let values = Dictionary(uniqueKeysWithValues: zip(names, statuses.map { DynamoValue.s($0.rawValue) }))
+        return try await db.scanAll(table: jobsTable, filter: "#st IN (\(names.joined(separator: ", ")))", values: values, names: ["#st": "status"])
+            .compactMap(JobItem.job).sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
     }
 
     // MARK: Recipients
@@ -109,24 +108,9 @@ public final class DynamoDBBulkStore: BulkStore, Sendable {
 
     /// The job's recipients in `status`, through the index, in seq order.
     private func recipients(_ jobId: String, in status: RecipientStatus) async throws -> [BulkRecipient] {
-        var out: [BulkRecipient] = []
-        var start: DynamoItem?
-        repeat {
-            let page = try await db.query(table: recipientsTable, index: "byStatus", keyCondition: "jobId = :j AND #st = :s",
-                                          values: [":j": .s(jobId), ":s": .s(status.rawValue)], names: ["#st": "status"], startKey: start)
-            out += page.items.compactMap(RecipientItem.recipient)
-            start = page.lastEvaluatedKey
-        } while start != nil
-        return out.sorted { $0.seq < $1.seq }
-    }
-
-    private func eachRecipient(_ jobId: String, _ body: (BulkRecipient) throws -> Void) async throws {
-        var start: DynamoItem?
-        repeat {
-            let page = try await db.query(table: recipientsTable, keyCondition: "jobId = :j", values: [":j": .s(jobId)], startKey: start)
-            for item in page.items { if let r = RecipientItem.recipient(item) { try body(r) } }
-            start = page.lastEvaluatedKey
-        } while start != nil
+        try await db.queryAll(table: recipientsTable, index: "byStatus", keyCondition: "jobId = :j AND #st = :s",
+                              values: [":j": .s(jobId), ":s": .s(status.rawValue)], names: ["#st": "status"])
+            .compactMap(RecipientItem.recipient).sorted { $0.seq < $1.seq }
     }
 
     public func progress(jobId: String) async throws -> BulkProgress {
@@ -202,25 +186,27 @@ public final class DynamoDBBulkStore: BulkStore, Sendable {
         _ = try await move(jobId, seq, from: .sending, to: .pending, at: at)
     }
 
+    /// Each pending recipient is its own conditional write (one it loses to a claim stays claimed), a
+    /// few in flight at once: a large job has thousands.
     public func cancelPending(jobId: String, at: Date) async throws -> Int {
-        var cancelled = 0
-        for r in try await recipients(jobId, in: .pending) where try await move(jobId, r.seq, from: .pending, to: .cancelled, at: at) {
-            cancelled += 1
+        let cancelled = Counter()
+        try await DynamoDBClient.forEach(try await recipients(jobId, in: .pending), inFlight: Self.writesInFlight) { [self] r in
+            if try await move(jobId, r.seq, from: .pending, to: .cancelled, at: at) { cancelled.add() }
         }
-        return cancelled
+        return cancelled.value
     }
+
+    static let writesInFlight = 16
 
     public func interruptedRecipients() async throws -> [BulkRecipient] {
         var out: [BulkRecipient] = []
-        for job in try await jobs(status: .inProgress) + jobs(status: .paused) + jobs(status: .cancelled) {
-            out += try await recipients(job.id, in: .sending)
-        }
+        for job in try await jobs(in: [.inProgress, .paused, .cancelled]) { out += try await recipients(job.id, in: .sending) }
         return out
     }
 
     public func unsentTemplateRecipients() async throws -> Int {
         var n = 0
-        for job in try await jobs(status: .inProgress) + jobs(status: .paused) where job.channel == .whatsapp && job.content.isTemplate {
+        for job in try await jobs(in: [.inProgress, .paused]) where job.channel == .whatsapp && job.content.isTemplate {
             n += try await count(job.id, .pending) + count(job.id, .sending)
         }
         return n
@@ -231,6 +217,14 @@ public final class DynamoDBBulkStore: BulkStore, Sendable {
         let indexes = Set(try await recipients(jobId, in: .pending).map { $0.seq / size }).sorted()
         return indexes.map { BulkChunk(jobId: jobId, index: $0, firstSeq: $0 * size, count: min(size, total - $0 * size)) }
     }
+}
+
+/// A count shared by concurrent writes.
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var n = 0
+    var value: Int { lock.withLock { n } }
+    func add() { lock.withLock { n += 1 } }
 }
 
 enum JobItem {

@@ -64,6 +64,18 @@ public final class DynamoDBStore: MessagingStore, Sendable {
     static func whatsappMarker(_ id: String) -> DynamoItem { ["messageId": .s("wamid#" + id)] }
     static func idempotencyMarker(_ key: String) -> DynamoItem { ["messageId": .s("idem#" + key)] }
 
+    /// Claims a phone number for a live contact: fails when another one holds it.
+    static func claimPhone(_ phone: String, for contactId: String, table: String) -> DynamoDBClient.TransactWrite {
+        .put(table: table, item: phoneMarker(phone).merging(["owner": .s(contactId)]) { a, _ in a }, condition: "attribute_not_exists(contactId)")
+    }
+
+    /// Claims a message's WhatsApp id or idempotency key (`marker`): fails when another message holds it.
+    /// The marker expires with the message.
+    static func claim(_ marker: DynamoItem, for message: Message, table: String) -> DynamoDBClient.TransactWrite {
+        .put(table: table, item: marker.merging(["target": .s(message.id), "expiresAt": .number(message.expiresAt)]) { a, _ in a },
+             condition: "attribute_not_exists(messageId)")
+    }
+
     /// True when a transaction was cancelled by its last element's condition alone.
     public static func onlyLastConditionFailed(_ error: AWSError) -> Bool {
         let reasons = DynamoDBClient.cancellationReasons(error)
@@ -81,10 +93,7 @@ public final class DynamoDBStore: MessagingStore, Sendable {
     public func insertContact(_ contact: Contact) async throws {
         let table = try contactsTable
         var writes: [DynamoDBClient.TransactWrite] = []
-        if let phone = contact.phone, contact.deletedAt == nil {
-            writes.append(.put(table: table, item: Self.phoneMarker(phone).merging(["owner": .s(contact.id)]) { a, _ in a },
-                               condition: "attribute_not_exists(contactId)"))
-        }
+        if let phone = contact.phone, contact.deletedAt == nil { writes.append(Self.claimPhone(phone, for: contact.id, table: table)) }
         writes.append(.put(table: table, item: ContactItem.item(contact), condition: "attribute_not_exists(contactId)"))
         do {
             try await db.transactWriteItems(writes)
@@ -101,14 +110,13 @@ public final class DynamoDBStore: MessagingStore, Sendable {
         var writes: [DynamoDBClient.TransactWrite] = []
         if oldPhone != newPhone {
             if let oldPhone { writes.append(.delete(table: table, key: Self.phoneMarker(oldPhone))) }
-            if let newPhone {
-                writes.append(.put(table: table, item: Self.phoneMarker(newPhone).merging(["owner": .s(contact.id)]) { a, _ in a },
-                                   condition: "attribute_not_exists(contactId)"))
-            }
+            if let newPhone { writes.append(Self.claimPhone(newPhone, for: contact.id, table: table)) }
         }
         writes.append(.put(table: table, item: ContactItem.item(contact), condition: "attribute_exists(contactId)"))
         do {
             try await db.transactWriteItems(writes)
+        } catch let error as AWSError where Self.onlyLastConditionFailed(error) {
+            throw StoreError.notFound(contact.id)   // deleted since it was read
         } catch where Self.conditionFailed(error) {
             throw StoreError.duplicate(contact.phone ?? contact.id)
         }
@@ -123,23 +131,16 @@ public final class DynamoDBStore: MessagingStore, Sendable {
         return try await contact(id: owner).flatMap { $0.deletedAt == nil ? $0 : nil }
     }
 
-    private func liveContacts() async throws -> [Contact] {
-        try await scanAll(contactsTable).compactMap(ContactItem.contact).filter { $0.deletedAt == nil }
-    }
-
-    private static func matches(_ c: Contact, _ query: String) -> Bool {
-        query.isEmpty || [c.name, c.phone, c.email].contains { $0?.lowercased().contains(query) ?? false }
+    private func allContacts() async throws -> [Contact] {
+        try await db.scanAll(table: contactsTable).compactMap(ContactItem.contact)
     }
 
     public func searchContacts(_ query: String, limit: Int) async throws -> [Contact] {
-        let q = query.lowercased()
-        return Array(try await liveContacts().filter { Self.matches($0, q) }.sorted { ($0.name ?? "", $0.id) < ($1.name ?? "", $1.id) }.prefix(limit))
+        try await allContacts().search(query, limit: limit)
     }
 
     public func contactIds(matching query: String, optedIn: Channel?, limit: Int) async throws -> [String] {
-        let q = query.lowercased()
-        return Array(try await liveContacts().filter { Self.matches($0, q) && (optedIn.map($0.optedIn) ?? true) }
-            .sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }.prefix(limit).map(\.id))
+        try await allContacts().ids(matching: query, optedIn: optedIn, limit: limit)
     }
 
     // MARK: Messages
@@ -150,13 +151,8 @@ public final class DynamoDBStore: MessagingStore, Sendable {
     /// message (or its WhatsApp id, or its idempotency key) is already stored.
     static func insertWrites(_ message: Message, table: String) -> [DynamoDBClient.TransactWrite] {
         var writes: [DynamoDBClient.TransactWrite] = []
-        let target: DynamoItem = ["target": .s(message.id), "expiresAt": .number(message.expiresAt)]
-        if let w = message.whatsappMessageId {
-            writes.append(.put(table: table, item: whatsappMarker(w).merging(target) { a, _ in a }, condition: "attribute_not_exists(messageId)"))
-        }
-        if let k = message.idempotencyKey {
-            writes.append(.put(table: table, item: idempotencyMarker(k).merging(target) { a, _ in a }, condition: "attribute_not_exists(messageId)"))
-        }
+        if let w = message.whatsappMessageId { writes.append(claim(whatsappMarker(w), for: message, table: table)) }
+        if let k = message.idempotencyKey { writes.append(claim(idempotencyMarker(k), for: message, table: table)) }
         writes.append(.put(table: table, item: MessageItem.item(message), condition: "attribute_not_exists(messageId)"))
         return writes
     }
@@ -219,8 +215,7 @@ public final class DynamoDBStore: MessagingStore, Sendable {
         var writes: [DynamoDBClient.TransactWrite] = []
         if old.whatsappMessageId == nil, let w = message.whatsappMessageId {
             // A status update taught us the WhatsApp id: later updates find the message by it.
-            writes.append(.put(table: table, item: Self.whatsappMarker(w).merging(["target": .s(message.id), "expiresAt": .number(message.expiresAt)]) { a, _ in a },
-                               condition: "attribute_not_exists(messageId)"))
+            writes.append(Self.claim(Self.whatsappMarker(w), for: message, table: table))
         }
         writes.append(.put(table: table, item: MessageItem.item(message), condition: "attribute_exists(messageId)"))
         do {
@@ -243,7 +238,7 @@ public final class DynamoDBStore: MessagingStore, Sendable {
     public func message(idempotencyKey: String) async throws -> Message? { try await message(marker: Self.idempotencyMarker(idempotencyKey)) }
 
     public func message(providerId: String) async throws -> Message? {
-        try await scanAll(messagesTable, filter: "providerMessageId = :p", values: [":p": .s(providerId)]).compactMap(MessageItem.message).first
+        try await db.scanAll(table: messagesTable, filter: "providerMessageId = :p", values: [":p": .s(providerId)]).compactMap(MessageItem.message).first
     }
 
     public func messages(contactId: String, before: Date?, limit: Int, now: Date) async throws -> [Message] {
@@ -262,7 +257,7 @@ public final class DynamoDBStore: MessagingStore, Sendable {
     }
 
     public func businessConversations(since: Date) async throws -> Int {
-        let items = try await scanAll(messagesTable, filter: "channel = :w AND direction = :o AND kind = :t AND #st <> :f AND #ts > :since",
+        let items = try await db.scanAll(table: messagesTable, filter: "channel = :w AND direction = :o AND kind = :t AND #st <> :f AND #ts > :since",
                                       values: [":w": .s("whatsapp"), ":o": .s("outbound"), ":t": .s("template"), ":f": .s("failed"),
                                                ":since": .number(since.timeIntervalSince1970)],
                                       names: ["#st": "status", "#ts": "timestamp"])
@@ -293,7 +288,7 @@ public final class DynamoDBStore: MessagingStore, Sendable {
     public func dlqCount(now: Date) async throws -> Int { try await liveDLQ(now).count }
 
     private func liveDLQ(_ now: Date) async throws -> [DLQEntry] {
-        try await scanAll(dlqTable, filter: "expiresAt > :now", values: [":now": .number(Int(now.timeIntervalSince1970))]).compactMap(DLQItem.entry)
+        try await db.scanAll(table: dlqTable, filter: "expiresAt > :now", values: [":now": .number(Int(now.timeIntervalSince1970))]).compactMap(DLQItem.entry)
     }
 
     public func appendAudit(_ entry: AuditEntry) async throws {
@@ -305,7 +300,7 @@ public final class DynamoDBStore: MessagingStore, Sendable {
     }
 
     public func audit(limit: Int, now: Date) async throws -> [AuditEntry] {
-        let items = try await scanAll(auditTable, filter: "expiresAt > :now", values: [":now": .number(Int(now.timeIntervalSince1970))])
+        let items = try await db.scanAll(table: auditTable, filter: "expiresAt > :now", values: [":now": .number(Int(now.timeIntervalSince1970))])
         let entries = items.compactMap { i -> AuditEntry? in
             guard let id = i["logId"]?.string, let user = i["userId"]?.string, let action = i["action"]?.string, let type = i["resourceType"]?.string,
                   let outcome = i["outcome"]?.string, let t = i["timestamp"]?.double, let expires = i["expiresAt"]?.int else { return nil }
@@ -317,17 +312,6 @@ public final class DynamoDBStore: MessagingStore, Sendable {
 
     /// DynamoDB's TTL deletes expired items itself (`expiresAt`); reads already leave them out.
     public func purgeExpired(now: Date) async throws -> Int { 0 }
-
-    private func scanAll(_ table: String, filter: String? = nil, values: DynamoItem? = nil, names: [String: String]? = nil) async throws -> [DynamoItem] {
-        var items: [DynamoItem] = []
-        var start: DynamoItem?
-        repeat {
-            let page = try await db.scan(table: table, filter: filter, values: values, names: names, startKey: start)
-            items += page.items
-            start = page.lastEvaluatedKey
-        } while start != nil
-        return items
-    }
 }
 
 // Item mappings: the core's values as DynamoDB attributes (dates as epoch seconds, absent values left out,

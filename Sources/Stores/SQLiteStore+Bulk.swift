@@ -94,7 +94,7 @@ extension SQLiteStore: BulkStore {
             var messageId = message?.id
             if let message {
                 do {
-                    try MessageRow(message).insert(db)
+                    try MessageRow(message).insertCached(db)
                 } catch where Self.isUniqueViolation(error) {
                     // Already recorded under this idempotency key: the first record stands.
                     messageId = try String.fetchOne(db, sql: "SELECT id FROM message WHERE idempotencyKey = ?", arguments: [message.idempotencyKey])

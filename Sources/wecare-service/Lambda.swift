@@ -70,10 +70,8 @@ struct LambdaDispatch: Sendable {
                     _ = try await InboundProcessor(context.deps, settings: settings).process(record.message, eventID: record.messageId)
                 } catch .invalid {
                     // Kept in the DLQ table by the core: the invocation succeeds, so SNS does not redeliver it.
-                } catch {
-                    // The DLQ write itself failed (or this function was not given the table): failing the
-                    // invocation lets Lambda retry it and then keep it on the function's dead-letter queue.
-                    throw error
+                    // Any other error means the DLQ write itself failed (or this function was not given the
+                    // table): it fails the invocation, so Lambda retries it and then keeps it on its dead-letter queue.
                 }
             }
             return Data("{}".utf8)

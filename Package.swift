@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         .target(name: "SpecModel", swiftSettings: optimized),
@@ -45,7 +46,7 @@ let package = Package(
         .target(name: "CoreTestSupport", dependencies: ["MessagingCore"], path: "Tests/CoreTestSupport"),
         // The core's store protocol on SQLite (WAL, migrations, unique constraints) and on DynamoDB (AWS environments).
         .target(name: "Stores", dependencies: ["MessagingCore", "AWSClient", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "StoresTests", dependencies: ["Stores", "MessagingCore", "AWSClient", "TestSupport"]),
+        .testTarget(name: "StoresTests", dependencies: ["Stores", "MessagingCore", "AWSClient", "TestSupport", "CoreTestSupport"]),
         // Bulk jobs end to end on the SQLite store and queue: gate, chunks, pause/resume/cancel, tier, recovery, DLQ.
         .testTarget(name: "BulkTests", dependencies: ["MessagingCore", "Stores", "CoreTestSupport"]),
         // Live and local channel gateways behind the core's protocol.
@@ -73,9 +74,19 @@ let package = Package(
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", .product(name: "Hummingbird", package: "hummingbird"),
                                                                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                                                                 .product(name: "HTTPTypes", package: "swift-http-types")]),
-        // The runtime service: compiled against the generated config (the CLI never is).
-        .executableTarget(name: "wecare-service", dependencies: [
+        // The runtime's wiring, compiled against the generated config (the CLI never is): the embedded default,
+        // and each deployed function built from its generated configuration alone, with its Lambda front door.
+        .target(name: "ServiceRuntime", dependencies: [
             "WecareConfig", "MessagingCore", "Stores", "Channels", "Server", "AWSClient", "LambdaRuntime",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "ServiceRuntimeTests", dependencies: ["ServiceRuntime", "WecareConfig", "Server", "MessagingCore", "LambdaRuntime",
+                                                                 "AWSClient", "TestSupport", "CoreTestSupport"]),
+        // The service executable: `serve`, `token`, `lambda` (also run as the bundle's `bootstrap`).
+        .executableTarget(name: "wecare-service", dependencies: [
+            "ServiceRuntime", "WecareConfig", "MessagingCore", "Server", "LambdaRuntime",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
@@ -86,7 +97,7 @@ let package = Package(
         // The typed config `wecare build` generates. Only the runtime side depends on it, never the CLI.
         .target(name: "WecareConfig", path: "generated/swift/WecareConfig"),
         .testTarget(name: "WecareConfigTests", dependencies: ["WecareConfig"]),
-        .testTarget(name: "GeneratorsTests", dependencies: ["Generators", "Pipeline", "SpecModel", "SpecLoading", "AWSClient", "TestSupport"]),
+        .testTarget(name: "GeneratorsTests", dependencies: ["Generators", "Pipeline", "SpecModel", "SpecLoading", "AWSClient", "TestSupport", "CoreTestSupport"]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DeployTests", dependencies: ["Deploy", "Pipeline", "AWSClient", "SpecLoading", "TestSupport"]),

@@ -29,6 +29,13 @@ public enum LambdaEvent: Sendable {
         public var rawQuery: String
         public var headers: [String: String]
         public var body: Data
+        /// `requestContext.authorizer.jwt.claims`: what API Gateway's JWT authorizer verified; nil on an unauthorized route.
+        public var claims: [String: String]?
+
+        public init(method: String, path: String, rawQuery: String = "", headers: [String: String] = [:], body: Data = Data(),
+                    claims: [String: String]? = nil) {
+            (self.method, self.path, self.rawQuery, self.headers, self.body, self.claims) = (method, path, rawQuery, headers, body, claims)
+        }
     }
 
     case sns([SNSRecord])
@@ -58,8 +65,11 @@ public enum LambdaEvent: Sendable {
            let http = context["http"] as? [String: Any], let method = http["method"] as? String {
             let raw = object["body"] as? String ?? ""
             let body = (object["isBase64Encoded"] as? Bool ?? false) ? (Data(base64Encoded: raw) ?? Data()) : Data(raw.utf8)
+            // Every claim arrives as a string; anything else is kept in its JSON spelling.
+            let claims = ((context["authorizer"] as? [String: Any])?["jwt"] as? [String: Any])?["claims"] as? [String: Any]
             return .http(HTTPRequestEvent(method: method, path: object["rawPath"] as? String ?? http["path"] as? String ?? "/",
-                                          rawQuery: object["rawQueryString"] as? String ?? "", headers: object["headers"] as? [String: String] ?? [:], body: body))
+                                          rawQuery: object["rawQueryString"] as? String ?? "", headers: object["headers"] as? [String: String] ?? [:], body: body,
+                                          claims: claims?.mapValues { ($0 as? String) ?? String(describing: $0) }))
         }
         return .direct(data)
     }

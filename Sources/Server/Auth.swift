@@ -93,3 +93,44 @@ public struct TokenVerifier: Sendable {
         return Caller(userId: claims.sub.value, role: role)
     }
 }
+
+/// How a request's caller is established: a bearer token verified here (`serve`), or the claims API
+/// Gateway's JWT authorizer already verified (Lambda), which the front door hands over in `AuthorizerClaims`.
+public enum Authenticator: Sendable {
+    case tokens(TokenVerifier)
+    case authorizerClaims
+
+    func caller(authorization: String?) async throws(AuthError) -> Caller {
+        switch self {
+        case .tokens(let verifier): return try await verifier.verify(authorization: authorization)
+        case .authorizerClaims:
+            guard let claims = AuthorizerClaims.current else { throw .missing }
+            return try claims.caller()
+        }
+    }
+}
+
+/// The claims of `requestContext.authorizer.jwt.claims` in an API Gateway HTTP API event. API Gateway has
+/// verified the token's signature, issuer, audience and expiry; every value arrives as a string, and an
+/// array claim such as `cognito:groups` as one bracketed, space-separated string: `"[Admin Operator]"`.
+public struct AuthorizerClaims: Sendable, Equatable {
+    public var values: [String: String]
+
+    public init(_ values: [String: String]) { self.values = values }
+
+    /// The claims of the event being handled, set by the Lambda front door around the router call.
+    @TaskLocal public static var current: AuthorizerClaims?
+
+    /// `"[Admin Operator]"`, `"Admin"` or a JSON array `["Admin","Operator"]` → the names.
+    static func list(_ raw: String) -> [String] {
+        raw.split(whereSeparator: { " ,[]\"".contains($0) }).map(String.init)
+    }
+
+    func caller() throws(AuthError) -> Caller {
+        guard let sub = values["sub"], !sub.isEmpty else { throw .invalid("the authorizer's claims carry no sub") }
+        if let use = values["token_use"], use != "id", use != "access" { throw .invalid("token_use must be id or access") }
+        let roles = Self.list(values["cognito:groups"] ?? "").compactMap(Role.init(rawValue:))
+        guard let role = roles.max() else { throw .invalid("the user is in none of the groups Viewer, Operator, Admin") }
+        return Caller(userId: sub, role: role)
+    }
+}

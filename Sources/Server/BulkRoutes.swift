@@ -4,7 +4,7 @@ import MessagingCore
 
 /// `/api/bulk/jobs…`: HTTP to `BulkService` and back (Req 8).
 enum BulkRoutes {
-    static func add(to router: Router<BasicRequestContext>, _ s: ServiceContext) {
+    static func add<Context: RequestContext>(to router: Router<Context>, _ s: ServiceContext) {
         router.post("/api/bulk/jobs") { req, _ in
             try await Routes.guarded(s, req, .sendBulk, "bulk-job") { caller in
                 let o = try await JSONBody.object(req)

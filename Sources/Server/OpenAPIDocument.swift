@@ -18,8 +18,9 @@ enum OpenAPIDocument {
                 op["security"] = [["bearer": []]]
                 op["x-minimum-role"] = operation.minimumRole.rawValue
             }
-            if route.path.contains("{id}") {
-                op["parameters"] = [["name": "id", "in": "path", "required": true, "schema": ["type": "string"]]]
+            let parameters = route.path.split(separator: "/").filter { $0.hasPrefix("{") && $0.hasSuffix("}") }.map { $0.dropFirst().dropLast() }
+            if !parameters.isEmpty {
+                op["parameters"] = parameters.map { ["name": String($0), "in": "path", "required": true, "schema": ["type": "string"]] as [String: Any] }
             }
             if ["POST", "PUT", "PATCH"].contains(route.method) {
                 op["requestBody"] = ["content": ["application/json": ["schema": ["type": "object"]]]]

@@ -17,6 +17,7 @@ public enum Routes {
         ("PATCH", "/api/contacts/{id}", .writeContacts, "Update a contact; opt-ins change only when present"),
         ("DELETE", "/api/contacts/{id}", .writeContacts, "Soft-delete a contact"),
         ("POST", "/api/messages", .sendMessages, "Send a message through the safety pipeline"),
+        ("POST", "/api/messages/{channel}", .sendMessages, "Send on one channel (whatsapp, sms, email): the route of that channel's function"),
         ("GET", "/api/messages", .readMessages, "A contact's messages, newest first (?contactId=&before=&limit=)"),
         ("POST", "/api/bulk/jobs", .sendBulk, "Create a bulk job; more recipients than the threshold wait for a confirmation"),
         ("POST", "/api/bulk/jobs/{id}/confirm", .sendBulk, "Confirm a pending bulk job: its chunks are queued"),
@@ -32,9 +33,12 @@ public enum Routes {
         ("PUT", "/api/config", .writeConfig, "Change run-time settings"),
     ]
 
-    public static func router(_ s: ServiceContext) -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
-        router.add(middleware: MetricsMiddleware(metrics: s.metrics, events: s.deps.events, ids: s.deps.ids))
+    /// The router both front doors run: `serve` with Hummingbird's own context, Lambda with `LambdaRequestContext`.
+    public static func router(_ s: ServiceContext) -> Router<BasicRequestContext> { router(s, context: BasicRequestContext.self) }
+
+    public static func router<Context: RequestContext>(_ s: ServiceContext, context: Context.Type) -> Router<Context> {
+        let router = Router(context: Context.self)
+        router.add(middleware: MetricsMiddleware<Context>(metrics: s.metrics, events: s.deps.events, ids: s.deps.ids))
 
         router.get("/healthz") { _, _ in
             let settings = await s.settings.value
@@ -95,16 +99,17 @@ public enum Routes {
         }
 
         router.post("/api/messages") { req, _ in
+            try await guarded(s, req, .sendMessages, "message") { _ in try await send(s, try await JSONBody.object(req)) }
+        }
+        router.post("/api/messages/:channel") { req, ctx in
             try await guarded(s, req, .sendMessages, "message") { _ in
-                let request = try SendRequestDecoding.decode(try await JSONBody.object(req))
-                let settings = await s.settings.value
-                let m = try await SendPipeline(s.deps, settings: settings).send(request)
-                s.metrics.increment("wecare_messages_sent_total", ["channel": m.channel.rawValue, "status": m.status.rawValue,
-                                                                   "kind": m.kind == "template" ? "template" : "free_form"])
-                if m.status == .failed {
-                    return (JSONBody.response(.badGateway, ["error": ["code": "PROVIDER_ERROR", "message": m.errorDetails ?? "the provider refused the message"] as [String: String]]), m.id)
+                var body = try await JSONBody.object(req)
+                let channel = try ctx.parameters.require("channel")
+                if let given = try body.string("channel"), given != channel {
+                    throw CoreError.invalid("the body's channel '\(given)' is not the route's '\(channel)'")
                 }
-                return (JSONBody.response(.created, m), m.id)
+                body["channel"] = channel
+                return try await send(s, body)
             }
         }
         router.get("/api/messages") { req, _ in
@@ -172,12 +177,24 @@ public enum Routes {
         return router
     }
 
+    /// A `POST /api/messages` body through the sending pipeline: 201 with the message, 502 when the provider refused it.
+    static func send(_ s: ServiceContext, _ body: [String: Any]) async throws -> (Response, String?) {
+        let request = try SendRequestDecoding.decode(body)
+        let m = try await SendPipeline(s.deps, settings: await s.settings.value).send(request)
+        s.metrics.increment("wecare_messages_sent_total", ["channel": m.channel.rawValue, "status": m.status.rawValue,
+                                                           "kind": m.kind == "template" ? "template" : "free_form"])
+        if m.status == .failed {
+            return (JSONBody.response(.badGateway, ["error": ["code": "PROVIDER_ERROR", "message": m.errorDetails ?? "the provider refused the message"] as [String: String]]), m.id)
+        }
+        return (JSONBody.response(.created, m), m.id)
+    }
+
     /// Authenticates, authorizes, runs, maps errors; writes 401/403 and every change to the audit log.
     static func guarded(_ s: ServiceContext, _ req: Request, _ op: Permission, _ resource: String,
                         _ body: (Caller) async throws -> (Response, String?)) async throws -> Response {
         let caller: Caller
         do {
-            caller = try await s.verifier.verify(authorization: req.headers[.authorization])
+            caller = try await s.authenticator.caller(authorization: req.headers[.authorization])
         } catch {
             let message = error == .missing ? "a bearer token is required" : { if case .invalid(let m) = error { return m }; return "" }()
             await audit(s, user: "anonymous", op, resource, nil, outcome: "unauthenticated", details: "\(req.method) \(req.uri.path): \(message)")
@@ -249,12 +266,12 @@ struct ConfigView: Encodable {
 /// Gives every request an id (the caller's `X-Request-Id` when it sends a sane one), returns it in the
 /// response, scopes every event of the request to it, logs one line per request, and records the
 /// latency and status.
-struct MetricsMiddleware: RouterMiddleware {
+struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: Metrics
     let events: any EventSink
     let ids: any IDSource
 
-    func handle(_ request: Request, context: BasicRequestContext, next: (Request, BasicRequestContext) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let given = request.headers[.init("X-Request-Id")!].flatMap { $0.count <= 128 && $0.allSatisfy { $0.isLetter || $0.isNumber || "-_.:".contains($0) } ? $0 : nil }
         let id = given ?? ids.next()
         let start = ContinuousClock.now

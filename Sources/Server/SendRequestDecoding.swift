@@ -23,8 +23,3 @@ enum SendRequestDecoding {
                            subject: try o.string("subject"), html: try o.string("html"), phoneNumberId: try o.string("phoneNumberId"))
     }
 }
-
-/// The `POST /api/messages` body decoder, for direct invokes of the outbound functions on Lambda.
-public enum DirectSend {
-    public static func decode(_ object: [String: Any]) throws(CoreError) -> SendRequest { try SendRequestDecoding.decode(object) }
-}

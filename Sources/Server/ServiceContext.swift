@@ -5,7 +5,7 @@ import MessagingCore
 public struct ServiceContext: Sendable {
     public var deps: CoreDependencies
     public var settings: RuntimeSettings
-    public var verifier: TokenVerifier
+    public var authenticator: Authenticator
     public var metrics: Metrics
     /// Verifies and unwraps SNS deliveries; nil only where the environment has no SNS (never in AWS).
     public var sns: (any SNSDeliveryVerifier)?
@@ -21,12 +21,19 @@ public struct ServiceContext: Sendable {
     public init(deps: CoreDependencies, settings: RuntimeSettings, verifier: TokenVerifier, metrics: Metrics = Metrics(),
                 sns: (any SNSDeliveryVerifier)?, allowDevInbound: Bool, mediaLinks: (any MediaLinkSigner)? = nil, bulk: BulkDependencies? = nil,
                 deadLetters: (any DeadLetterSource)? = nil) {
+        self.init(deps: deps, settings: settings, authenticator: .tokens(verifier), metrics: metrics, sns: sns, allowDevInbound: allowDevInbound,
+                  mediaLinks: mediaLinks, bulk: bulk, deadLetters: deadLetters)
+    }
+
+    public init(deps: CoreDependencies, settings: RuntimeSettings, authenticator: Authenticator, metrics: Metrics = Metrics(),
+                sns: (any SNSDeliveryVerifier)?, allowDevInbound: Bool, mediaLinks: (any MediaLinkSigner)? = nil, bulk: BulkDependencies? = nil,
+                deadLetters: (any DeadLetterSource)? = nil) {
         self.bulk = bulk
         self.deadLetters = deadLetters
         self.mediaLinks = mediaLinks
         self.deps = deps
         self.settings = settings
-        self.verifier = verifier
+        self.authenticator = authenticator
         self.metrics = metrics
         self.sns = sns
         self.allowDevInbound = allowDevInbound

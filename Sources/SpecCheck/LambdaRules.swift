@@ -1,7 +1,7 @@
 import SpecModel
 
 enum LambdaRules {
-    static let all: [Rule] = [reservedVariable, environmentSize, timeoutRange, memoryRange, requiredVariable]
+    static let all: [Rule] = [reservedVariable, environmentSize, timeoutRange, memoryRange, requiredVariable, handlerUnknown, handlerNeeds]
 
     /// Names Lambda sets itself and refuses in a function's configuration.
     static let reservedNames = ["_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV",
@@ -125,6 +125,83 @@ enum LambdaRules {
                 return out
             }
         })
+
+    static let handlers = """
+    handlers:
+      inbound.whatsapp:
+        serves: topic
+        needs: [{ table: Messages }, { prefix: incoming }]
+      bulk.worker:
+        serves: queue
+
+    """
+
+    static let handlerUnknown = Rule(
+        id: RuleID.handlerUnknown, family: "Lambda", summary: "Every function runs a declared handler that serves its trigger",
+        documentation: "Once the specs declare the runtime's handlers (`handlers:`), a function's `handler` must be one of them, and its trigger must be the kind of event that handler serves (routes, topic, queue or invoke). Otherwise the function is deployed with code that cannot take its events.",
+        failing: [RuleExample("specs/handlers.yaml", handlers.replacingOccurrences(of: "serves: queue", with: "serves: routes")),
+                  ExampleBase.edited("specs/functions.yaml", "handler: bulk.worker", "handler: ↓bulk.worker")],
+        passing: [RuleExample("specs/handlers.yaml", handlers)],
+        check: .platform { p in
+            guard !p.handlers.isEmpty else { return [] }
+            return p.functions.compactMap { f in
+                let resource = ResourceID(.function, f.id.value)
+                guard let h = p.handler(f.handler.value) else {
+                    var hint = "declared handlers: \(p.handlers.map(\.id.value).sorted().joined(separator: ", "))"
+                    if let guess = Spelling.closest(to: f.handler.value, in: p.handlers.map(\.id.value)) { hint = "did you mean '\(guess)'? " + hint }
+                    return Diagnostic(RuleID.handlerUnknown, f.handler.location, "function '\(f.id.value)' runs handler '\(f.handler.value)', which the runtime does not declare",
+                                      hint: hint, resource: resource)
+                }
+                guard h.serves.value == f.trigger.serves else {
+                    return Diagnostic(RuleID.handlerUnknown, f.handler.location,
+                                      "function '\(f.id.value)' is triggered by \(f.trigger.serves.rawValue), but handler '\(h.id.value)' serves \(h.serves.value.rawValue)",
+                                      hint: "give the function a \(h.serves.value.rawValue) trigger, or a handler that serves \(f.trigger.serves.rawValue)", resource: resource)
+                }
+                return nil
+            }
+        })
+
+    static let handlerNeeds = Rule(
+        id: RuleID.handlerNeeds, family: "Lambda", summary: "A function gives its handler every resource the handler reads",
+        documentation: "A handler declares the tables, queues, buckets, prefixes and functions its code reads (`needs:`). The generated config hands a function's handler only what the function's environment binds, so a need without a variable would fail the function at its first request, in production. Bind each need to a variable (`CONTACTS_TABLE: { table: Contacts }`) and grant the access it takes.",
+        failing: [RuleExample("specs/handlers.yaml", handlers.replacingOccurrences(of: "{ prefix: incoming }]", with: "{ prefix: incoming }, { queue: work-dlq }]")),
+                  ExampleBase.edited("specs/functions.yaml", "handler: inbound.whatsapp", "handler: ↓inbound.whatsapp")],
+        passing: [RuleExample("specs/handlers.yaml", handlers)],
+        check: .platform { p in
+            p.functions.flatMap { f -> [Diagnostic] in
+                guard let h = p.handler(f.handler.value) else { return [] }
+                return h.needs.filter { f.variable(binding: $0) == nil }.map { need in
+                    Diagnostic(RuleID.handlerNeeds, f.handler.location,
+                               "function '\(f.id.value)' does not give handler '\(h.id.value)' the \(need.id) it reads",
+                               hint: "add `\(suggestedVariable(for: need)): { \(need.kind.key): \(need.name.value) }` under its `environment:`, and the access it needs",
+                               resource: ResourceID(.function, f.id.value))
+                }
+            }
+        })
+
+    /// A conventional variable name for a need: `{table: AuditLogs}` → AUDIT_LOGS_TABLE, `{queue: bulk-queue}` → BULK_QUEUE_URL.
+    static func suggestedVariable(for need: Reference) -> String {
+        var words: [String] = []
+        var current = ""
+        for c in need.name.value {
+            if c == "-" || c == "_" || c == "." || (c.isUppercase && !current.isEmpty && !(current.last?.isUppercase ?? false)) {
+                if !current.isEmpty { words.append(current) }
+                current = c.isLetter || c.isNumber ? String(c) : ""
+            } else {
+                current.append(c)
+            }
+        }
+        if !current.isEmpty { words.append(current) }
+        let stem = words.map { $0.uppercased() }.joined(separator: "_")
+        switch need.kind {
+        case .table: return stem + "_TABLE"
+        case .queue: return stem + "_URL"
+        case .bucket: return stem + "_BUCKET"
+        case .prefix: return stem + "_PREFIX"
+        case .function: return stem + "_FUNCTION"
+        default: return stem
+        }
+    }
 }
 
 extension String {

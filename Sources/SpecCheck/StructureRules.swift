@@ -184,6 +184,7 @@ enum References {
             for v in f.environment { if case .reference(let r) = v.value { refs.append(r) } }
             refs += f.access.map(\.target)
         }
+        for h in p.handlers { refs += h.needs }
         if let policy = p.rolePolicy {
             refs.append(policy.role)
             for s in policy.scopes {

@@ -29,6 +29,7 @@ struct PlatformBuilder {
                 for (k, v) in claimed(s.value, section: s.name, kind: .function) {
                     platform.functions += readFunction(k, v, defaults: functionDefaults, sink: sink).map { [$0] } ?? []
                 }
+            case "handlers": readHandlers(s.value, section: s.name)
             case "storage": readStorage(s.value, owner: s.key.location)
             case "iam":
                 guard claimSingleton(s.name, s.key) else { continue }
@@ -86,6 +87,23 @@ struct PlatformBuilder {
             }
         }
         if let region = r.string("region", example: "us-east-1") { platform.region = region }
+    }
+
+    private mutating func readHandlers(_ node: SyntaxNode, section: String) {
+        if case .scalar(let s) = node, s.isNull { return }
+        guard case .mapping(let m) = node else {
+            sink.error(RuleID.schemaType, at: node.location, "'\(section)' must map handler names to their declarations, found \(node.kindDescription)",
+                       hint: "write one `contacts.create:` line per handler, with `serves:` and `needs:` indented below")
+            return
+        }
+        for (key, value) in m.entries {
+            if let first = platform.handler(key.text) {
+                sink.error(RuleID.duplicateName, at: key.location, "handler '\(key.text)' is declared twice (first at \(first.id.location))",
+                           hint: "rename one of them or merge the two declarations")
+                continue
+            }
+            if let handler = readHandler(key, value, sink: sink) { platform.handlers.append(handler) }
+        }
     }
 
     private mutating func readStorage(_ node: SyntaxNode, owner: SourceLocation) {

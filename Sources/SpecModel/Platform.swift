@@ -6,6 +6,7 @@ public struct Platform: Sendable {
     public var tables: [Table]
     public var queues: [Queue]
     public var functions: [Function]
+    public var handlers: [Handler]
     public var buckets: [Bucket]
     public var existing: [ExistingResource]
     public var rolePolicy: RolePolicy?
@@ -19,7 +20,7 @@ public struct Platform: Sendable {
     public var environments: [Environment]
 
     public init(name: String = "", account: Located<String>, region: Located<String>, tables: [Table] = [], queues: [Queue] = [],
-                functions: [Function] = [], buckets: [Bucket] = [], existing: [ExistingResource] = [],
+                functions: [Function] = [], handlers: [Handler] = [], buckets: [Bucket] = [], existing: [ExistingResource] = [],
                 rolePolicy: RolePolicy? = nil, newRoles: [NewRole] = [], whatsapp: WhatsApp? = nil, channels: Channels? = nil,
                 bulk: Bulk? = nil, logGroups: [LogGroup] = [], alarms: [Alarm] = [], api: HTTPAPI? = nil,
                 environments: [Environment] = []) {
@@ -29,6 +30,7 @@ public struct Platform: Sendable {
         self.tables = tables
         self.queues = queues
         self.functions = functions
+        self.handlers = handlers
         self.buckets = buckets
         self.existing = existing
         self.rolePolicy = rolePolicy
@@ -47,6 +49,7 @@ public struct Platform: Sendable {
     public func table(_ name: String) -> Table? { tables.first { $0.id.value == name } }
     public func queue(_ name: String) -> Queue? { queues.first { $0.id.value == name } }
     public func function(_ name: String) -> Function? { functions.first { $0.id.value == name } }
+    public func handler(_ name: String) -> Handler? { handlers.first { $0.id.value == name } }
     public func bucket(_ name: String) -> Bucket? { buckets.first { $0.id.value == name } }
     public func prefix(_ name: String) -> Prefix? { prefixes.first { $0.id.value == name } }
     public func existing(_ kind: ResourceKind, _ name: String) -> ExistingResource? {

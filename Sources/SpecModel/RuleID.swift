@@ -34,6 +34,8 @@ public enum RuleID {
     public static let timeoutRange = "lambda.timeout-range"
     public static let memoryRange = "lambda.memory-range"
     public static let requiredVariable = "lambda.required-variable"
+    public static let handlerNeeds = "lambda.handler-needs"
+    public static let handlerUnknown = "lambda.handler-unknown"
     // SQS
     public static let dlqRetention = "sqs.dlq-retention"
     public static let maxReceiveCount = "sqs.max-receive-count"

@@ -27,12 +27,6 @@ public final class DynamoDBBulkStore: BulkStore, Sendable {
         self.messages = messages
     }
 
-    /// The store when the environment names both bulk tables.
-    public convenience init?(client: DynamoDBClient, environment env: [String: String], messages: DynamoDBStore) {
-        guard let jobs = env["BULK_JOBS_TABLE"], let recipients = env["BULK_RECIPIENTS_TABLE"] else { return nil }
-        self.init(client: client, jobsTable: jobs, recipientsTable: recipients, messages: messages)
-    }
-
     static func recipientId(_ seq: Int) -> String { String(format: "%010d", seq) }
     static func key(_ jobId: String, _ seq: Int) -> DynamoItem { ["jobId": .s(jobId), "recipientId": .s(recipientId(seq))] }
 

@@ -11,13 +11,13 @@ import MessagingCore
 /// Markers carry no index attributes, so the indexes never see them. Lookups by phone, WhatsApp id and
 /// idempotency key read the marker and then the record, both strongly consistent.
 ///
-/// A function is given only the tables it may use (its environment); an operation on a table it was not
-/// given fails with the variable it lacks. Listings without a key (contact search, the DLQ, the audit
+/// A function is given only the tables its handler needs; an operation on a table it was not
+/// given fails naming the table. Listings without a key (contact search, the DLQ, the audit
 /// log, the business-conversation count, a status by provider id) scan their table: fine at this
 /// platform's size, and said here so that nobody is surprised. Expired rows are excluded from reads;
 /// DynamoDB's TTL deletes them, so `purgeExpired` has nothing to do.
 public final class DynamoDBStore: MessagingStore, Sendable {
-    /// The table names, from the function's environment (`CONTACTS_TABLE`, …).
+    /// The table names the function's configuration hands its handler; nil for a table it does not need.
     public struct Tables: Sendable, Equatable {
         public var contacts: String?
         public var messages: String?
@@ -29,19 +29,12 @@ public final class DynamoDBStore: MessagingStore, Sendable {
             (self.contacts, self.messages, self.mediaFiles, self.dlq, self.audit) = (contacts, messages, mediaFiles, dlq, audit)
         }
 
-        public init(environment env: [String: String]) {
-            self.init(contacts: env["CONTACTS_TABLE"], messages: env["MESSAGES_TABLE"], mediaFiles: env["MEDIA_FILES_TABLE"],
-                      dlq: env["DLQ_MESSAGES_TABLE"], audit: env["AUDIT_TABLE"])
-        }
-
-        /// True when the environment names any of the store's tables.
-        public var any: Bool { [contacts, messages, mediaFiles, dlq, audit].contains { $0 != nil } }
     }
 
     /// An operation needs a table this function was not given.
     public struct TableNotConfigured: Error, CustomStringConvertible {
-        public var variable: String
-        public var description: String { "\(variable) is not set: this function was not given that table (specs/functions.yaml)" }
+        public var table: String
+        public var description: String { "this function's handler was not given the \(table) table (declare it under the handler's needs in specs/handlers.yaml)" }
     }
 
     let db: DynamoDBClient
@@ -52,13 +45,13 @@ public final class DynamoDBStore: MessagingStore, Sendable {
         self.tables = tables
     }
 
-    private func table(_ name: String?, _ variable: String) throws -> String {
-        guard let name else { throw TableNotConfigured(variable: variable) }
+    private func table(_ name: String?, _ table: String) throws -> String {
+        guard let name else { throw TableNotConfigured(table: table) }
         return name
     }
 
-    private var contactsTable: String { get throws { try table(tables.contacts, "CONTACTS_TABLE") } }
-    private var messagesTable: String { get throws { try table(tables.messages, "MESSAGES_TABLE") } }
+    private var contactsTable: String { get throws { try table(tables.contacts, "Contacts") } }
+    private var messagesTable: String { get throws { try table(tables.messages, "Messages") } }
 
     static func phoneMarker(_ phone: String) -> DynamoItem { ["contactId": .s("phone#" + phone)] }
     static func whatsappMarker(_ id: String) -> DynamoItem { ["messageId": .s("wamid#" + id)] }
@@ -269,13 +262,13 @@ public final class DynamoDBStore: MessagingStore, Sendable {
                                 "contentType": .s(media.contentType), "whatsappMediaId": .s(media.whatsappMediaId),
                                 "uploadedAt": .number(media.uploadedAt.timeIntervalSince1970)]
         item["size"] = media.size.map { .number($0) }
-        try await db.putItem(table: table(tables.mediaFiles, "MEDIA_FILES_TABLE"), item: item)
+        try await db.putItem(table: table(tables.mediaFiles, "MediaFiles"), item: item)
     }
 
     // MARK: DLQ and audit
 
-    private var dlqTable: String { get throws { try table(tables.dlq, "DLQ_MESSAGES_TABLE") } }
-    private var auditTable: String { get throws { try table(tables.audit, "AUDIT_TABLE") } }
+    private var dlqTable: String { get throws { try table(tables.dlq, "DLQMessages") } }
+    private var auditTable: String { get throws { try table(tables.audit, "AuditLogs") } }
 
     public func insertDLQ(_ entry: DLQEntry) async throws { try await db.putItem(table: dlqTable, item: DLQItem.item(entry)) }
     public func updateDLQ(_ entry: DLQEntry) async throws { try await db.putItem(table: dlqTable, item: DLQItem.item(entry)) }

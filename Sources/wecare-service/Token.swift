@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MessagingCore
 import Server
+import ServiceRuntime
 
 struct Token: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,21 +21,5 @@ struct Token: AsyncParsableCommand {
         }
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
         print(try await TokenVerifier.localToken(secret: try LocalSigningKey.load(dataDir: dataDir), role: role, user: user))
-    }
-}
-
-/// The local environment's signing key: random, created on first use, readable only by its owner.
-enum LocalSigningKey {
-    static func load(dataDir: String) throws -> Data {
-        let path = (dataDir as NSString).appendingPathComponent("dev-signing-key")
-        if let existing = FileManager.default.contents(atPath: path), existing.count >= 32 { return existing }
-        var bytes = [UInt8](repeating: 0, count: 32)
-        var rng = SystemRandomNumberGenerator()
-        for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255, using: &rng) }
-        let data = Data(bytes)
-        guard FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600]) else {
-            throw ValidationError("cannot write the local signing key to \(path)")
-        }
-        return data
     }
 }

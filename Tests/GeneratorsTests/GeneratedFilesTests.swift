@@ -40,7 +40,7 @@ final class GeneratedFilesTests: XCTestCase {
         let types = resources.values.map { $0["Type"] as! String }
         XCTAssertEqual(types.filter { $0 == "AWS::DynamoDB::Table" }.count, 11)
         XCTAssertEqual(types.filter { $0 == "AWS::SQS::Queue" }.count, 4)
-        XCTAssertEqual(types.filter { $0 == "AWS::Lambda::Function" }.count, 16)
+        XCTAssertEqual(types.filter { $0 == "AWS::Lambda::Function" }.count, 14)
         XCTAssertFalse(types.contains { $0.hasPrefix("AWS::IAM::") }, "no IAM resource is created or changed")
         // TTL and the SNS subscription, which moto ignores, asserted from the template.
         let messages = resources["TableMessages"]!["Properties"] as! [String: Any]

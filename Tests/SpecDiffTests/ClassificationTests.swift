@@ -37,8 +37,8 @@ final class ClassificationTests: XCTestCase {
     func testSecretReferenceIsSecurity() throws {
         let c = try changes([
             Edit("specs/existing.yaml", "  certificates:\n", "  secrets:\n    meta-app:\n      store: secretsmanager\n      name: wecare/meta-app-secret\n  certificates:\n"),
-            Edit("specs/functions.yaml", "      AI_RESPONSE_FUNCTION: { function: ai-generate-response }\n",
-                 "      AI_RESPONSE_FUNCTION: { function: ai-generate-response }\n      APP_SECRET_ARN: { secret: meta-app }\n"),
+            Edit("specs/functions.yaml", "      WHATSAPP_EVENTS_TOPIC_ARN: { topic: whatsapp-events }\n",
+                 "      WHATSAPP_EVENTS_TOPIC_ARN: { topic: whatsapp-events }\n      APP_SECRET_ARN: { secret: meta-app }\n"),
         ])
         XCTAssertTrue(c.contains { $0.risk == .security && $0.resource == DiffResource("secret", "meta-app") })
         XCTAssertTrue(c.contains { $0.risk == .security && $0.field == "environment.APP_SECRET_ARN" && $0.after == "{ secret: meta-app }" })

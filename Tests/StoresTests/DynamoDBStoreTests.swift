@@ -177,7 +177,7 @@ final class DynamoDBStoreTests: XCTestCase, StoreFixtures {
                                             whatsappMediaId: "media-1", uploadedAt: t0))
     }
 
-    func testAnOperationOnATableTheFunctionWasNotGivenNamesTheVariable() async throws {
+    func testAnOperationOnATableTheFunctionWasNotGivenNamesTheTable() async throws {
         let s = DynamoDBStore(client: DynamoDBClient(client: AWSClient(configuration: AWSClientConfiguration(
             region: "us-east-1", endpointOverride: URL(string: "http://127.0.0.1:9")!,
             credentialsProvider: AWSCredentials(accessKeyID: "testing", secretAccessKey: "testing")))), tables: .init(contacts: "Contacts"))
@@ -185,7 +185,7 @@ final class DynamoDBStoreTests: XCTestCase, StoreFixtures {
             _ = try await s.dlqCount(now: t0)
             XCTFail("no DLQ table given")
         } catch let e as DynamoDBStore.TableNotConfigured {
-            XCTAssertEqual(e.variable, "DLQ_MESSAGES_TABLE")
+            XCTAssertEqual(e.table, "DLQMessages")
         }
     }
 }

@@ -11,15 +11,17 @@ final class ConfigLoaderTests: XCTestCase {
         return vars
     }
 
-    func testLoadsAFunctionsVariables() throws {
+    func testLoadsAFunctionsNeedsFromItsVariables() throws {
         var env = environment(.bulkWorker, "preview")
         env["AWS_LAMBDA_FUNCTION_NAME"] = "base-wecare-digital-preview-bulk-worker"
-        let config = try ConfigLoader.load(env)
-        XCTAssertEqual(config.function, .bulkWorker)
-        XCTAssertEqual(config.environment, .preview)
-        XCTAssertEqual(config.sendMode, .dryRun)
-        XCTAssertEqual(config.variables["BULK_QUEUE_URL"], nil, "bulk-worker does not get the queue URL, it is triggered by the queue")
-        XCTAssertEqual(config.variables["BULK_DLQ_URL"], "value-of-BULK_DLQ_URL")
+        XCTAssertEqual(ConfigLoader.function(servedBy: env), .bulkWorker)
+        let config = try FunctionConfig.load(.bulkWorker, from: env)
+        XCTAssertEqual(config.runtime.environment, .preview)
+        XCTAssertEqual(config.runtime.sendMode, .dryRun)
+        XCTAssertEqual(config.table(.bulkJobs), "value-of-BULK_JOBS_TABLE")
+        XCTAssertEqual(config.keyPrefix(.reports), "value-of-REPORT_PREFIX")
+        XCTAssertNil(config.queueURL(.bulkQueue), "bulk-worker is triggered by the queue and does not get its URL")
+        XCTAssertNil(config.queueURL(.bulkDlq), "the worker is deployed with BULK_DLQ_URL but its handler does not read it")
     }
 
     func testOneErrorNamesEveryMissingOrWrongVariable() {
@@ -27,13 +29,13 @@ final class ConfigLoaderTests: XCTestCase {
         env["SMS_POOL_ID"] = nil
         env["MESSAGES_TABLE"] = ""
         env["LOG_LEVEL"] = "LOUD"
-        XCTAssertThrowsError(try ConfigLoader.load(env, function: .outboundSms)) { error in
+        XCTAssertThrowsError(try FunctionConfig.load(.outboundSms, from: env)) { error in
             let text = String(describing: error)
             XCTAssertTrue(text.hasPrefix("cannot start: 4 problems with the environment variables:"), text)
             XCTAssertTrue(text.contains("SEND_MODE=LIVE is not allowed in staging: only production may send for real"), text)
             XCTAssertTrue(text.contains("LOG_LEVEL='LOUD' is not one of DEBUG, INFO, WARN, ERROR"), text)
-            XCTAssertTrue(text.contains("SMS_POOL_ID is missing (function outbound-sms needs it)"), text)
-            XCTAssertTrue(text.contains("MESSAGES_TABLE is missing (function outbound-sms needs it)"), text)
+            XCTAssertTrue(text.contains("SMS_POOL_ID is missing (function outbound-sms is deployed with it)"), text)
+            XCTAssertTrue(text.contains("MESSAGES_TABLE is missing (function outbound-sms is deployed with it)"), text)
         }
     }
 
@@ -57,8 +59,13 @@ final class ConfigLoaderTests: XCTestCase {
     }
 
     func testFunctionNamesAndHandlers() {
-        XCTAssertEqual(FunctionName.allCases.count, 16)
-        XCTAssertEqual(FunctionName(handler: "inbound.whatsapp"), .inboundWhatsappHandler)
+        XCTAssertEqual(FunctionName.allCases.count, 14)
+        XCTAssertEqual(FunctionName.inboundWhatsappHandler.handler, .inboundWhatsapp)
+        XCTAssertEqual(HandlerName.inboundWhatsapp.serves, .topic)
+        XCTAssertTrue(HandlerName.inboundWhatsapp.needs.contains(.table(.dlqMessages)))
+        XCTAssertEqual(FunctionName.bulkWorker.trigger, .queue(.bulkQueue))
+        XCTAssertEqual(FunctionName.contactsCreate.bindings["CONTACTS_TABLE"], .resource(.table(.contacts)))
+        XCTAssertEqual(FunctionName.contactsCreate.bindings["SEND_MODE"], .setting("sendMode"))
         XCTAssertEqual(Environments.production.tables.contacts, "base-wecare-digital-ContactsTable")
         XCTAssertEqual(Environments.preview.prefixes.mediaIncoming, "preview/whatsapp-media/whatsapp-media-incoming/")
         XCTAssertEqual(Schema.Messages.retention, .seconds(30 * 86_400))

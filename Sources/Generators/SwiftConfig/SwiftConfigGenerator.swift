@@ -20,27 +20,123 @@ public enum SwiftConfigGenerator {
 
     static func functions(_ p: Platform) -> String {
         var out = header + "\n"
-        out += "/// The functions of the platform. The runtime's dispatch is an exhaustive switch over this enum,\n"
-        out += "/// so a function added to the specs does not compile until it has a handler.\n"
+        out += "/// The handlers of the runtime (specs/handlers.yaml). The runtime dispatches with an exhaustive switch\n"
+        out += "/// over this enum, so a handler added to the specs does not compile until it is implemented.\n"
+        out += "public enum HandlerName: \(p.handlers.isEmpty ? "" : "String, ")CaseIterable, Sendable {\n"
+        for h in p.handlers { out += "    case \(Naming.camel(h.id.value)) = \(lit(h.id.value))\n" }
+        if !p.handlers.isEmpty {
+            out += "\n    /// The kind of event the handler takes.\n"
+            out += "    public var serves: TriggerKind {\n        switch self {\n"
+            for h in p.handlers { out += "        case .\(Naming.camel(h.id.value)): .\(h.serves.value.rawValue)\n" }
+            out += "        }\n    }\n"
+            out += "\n    /// What the handler's code reads. `FunctionConfig` hands it these and nothing else.\n"
+            out += "    public var needs: [SpecResource] {\n        switch self {\n"
+            for h in p.handlers { out += "        case .\(Naming.camel(h.id.value)): [\(h.needs.map { resource($0, p) }.joined(separator: ", "))]\n" }
+            out += "        }\n    }\n"
+        }
+        out += "}\n\n"
+        out += "/// The kinds of event a function is triggered by.\n"
+        out += "public enum TriggerKind: String, Sendable {\n    case routes, topic, queue, invoke\n}\n\n"
+        out += "/// A resource of the specs, as a variable or a need names it.\n"
+        out += "public enum SpecResource: Hashable, Sendable, CustomStringConvertible {\n"
+        out += "    case table(Table)\n    case queue(Queue)\n    case bucket(Bucket)\n    case prefix(Prefix)\n    case function(FunctionName)\n"
+        out += "    /// Any other resource (a topic, a user pool, an existing sender…) or another attribute of one.\n"
+        out += "    case other(kind: String, name: String, attribute: String?)\n"
+        func nested(_ name: String, _ ids: [String]) {
+            // An enum without cases cannot have a raw type.
+            out += "\n    public enum \(name): \(ids.isEmpty ? "" : "String, ")CaseIterable, Sendable {\n"
+            for id in ids { out += "        case \(Naming.camel(id)) = \(lit(id))\n" }
+            out += "\n        /// The name the specs give it.\n"
+            out += "        public var name: String {\n            switch self {\n"
+            for id in ids { out += "            case .\(Naming.camel(id)): \(lit(id))\n" }
+            out += "            }\n        }\n"
+            out += "    }\n"
+        }
+        nested("Table", p.tables.map(\.id.value))
+        nested("Queue", p.queues.map(\.id.value))
+        nested("Bucket", p.buckets.map(\.id.value))
+        nested("Prefix", p.prefixes.map(\.id.value))
+        out += """
+
+            public var description: String {
+                switch self {
+                case .table(let table): "table '\\(table.name)'"
+                case .queue(let queue): "queue '\\(queue.name)'"
+                case .bucket(let bucket): "bucket '\\(bucket.name)'"
+                case .prefix(let prefix): "prefix '\\(prefix.name)'"
+                case .function(let function): "function '\\(function.rawValue)'"
+                case .other(let kind, let name, let attribute): "\\(kind) '\\(name)'" + (attribute.map { " (\\($0))" } ?? "")
+                }
+            }
+        }
+
+
+        """
+        out += "/// What one of a function's variables holds.\n"
+        out += "public enum VariableBinding: Hashable, Sendable {\n    case resource(SpecResource)\n    case setting(String)\n    case literal\n}\n\n"
+        out += "/// What triggers a function; routes are written \"METHOD /path\".\n"
+        out += "public enum FunctionTrigger: Hashable, Sendable {\n    case routes([String])\n    case topic(SpecResource)\n    case queue(SpecResource.Queue)\n    case invokedBy([FunctionName])\n\n"
+        out += "    public var kind: TriggerKind {\n        switch self {\n        case .routes: .routes\n        case .topic: .topic\n        case .queue: .queue\n        case .invokedBy: .invoke\n        }\n    }\n}\n\n"
+        out += "/// The functions of the platform, each with what it is deployed with: its handler, its trigger and\n"
+        out += "/// every variable of its environment. This is the contract between the template and the runtime.\n"
         out += "public enum FunctionName: String, CaseIterable, Sendable {\n"
         for f in p.functions { out += "    case \(Naming.camel(f.id.value)) = \(lit(f.id.value))\n" }
-        out += "\n    /// The runtime handler the spec names for the function (its `_HANDLER` on Lambda).\n"
-        out += "    public var handler: String {\n        switch self {\n"
-        for f in p.functions { out += "        case .\(Naming.camel(f.id.value)): \(lit(f.handler.value))\n" }
-        out += "        }\n    }\n"
-        out += "\n    /// The environment variables the function is deployed with, which it must find at start-up.\n"
-        out += "    public var variables: [String] {\n        switch self {\n"
-        for f in p.functions {
-            out += "        case .\(Naming.camel(f.id.value)): [\(f.environment.map(\.name.value).sorted().map(lit).joined(separator: ", "))]\n"
+        if !p.functions.isEmpty {
+            if !p.handlers.isEmpty {
+                out += "\n    /// The handler the function runs (its `_HANDLER` on Lambda).\n"
+                out += "    public var handler: HandlerName {\n        switch self {\n"
+                for f in p.functions { out += "        case .\(Naming.camel(f.id.value)): .\(Naming.camel(f.handler.value))\n" }
+                out += "        }\n    }\n"
+            }
+            out += "\n    public var trigger: FunctionTrigger {\n        switch self {\n"
+            for f in p.functions { out += "        case .\(Naming.camel(f.id.value)): \(trigger(f.trigger, p))\n" }
+            out += "        }\n    }\n"
+            out += "\n    /// Every variable the function is deployed with, and what it holds.\n"
+            out += "    public var bindings: [String: VariableBinding] {\n        switch self {\n"
+            for f in p.functions {
+                let pairs = f.environment.sorted { $0.name.value < $1.name.value }.map { v -> String in
+                    let value: String
+                    switch v.value {
+                    case .literal: value = ".literal"
+                    case .setting(let setting): value = ".setting(\(lit(setting.value.rawValue)))"
+                    case .reference(let r): value = ".resource(\(resource(r, p)))"
+                    }
+                    return "\(lit(v.name.value)): \(value)"
+                }
+                out += "        case .\(Naming.camel(f.id.value)): [\(pairs.isEmpty ? ":" : pairs.joined(separator: ", "))]\n"
+            }
+            out += "        }\n    }\n"
+            out += "\n    /// The names of the function's variables, sorted.\n"
+            out += "    public var variables: [String] { bindings.keys.sorted() }\n"
         }
-        out += "        }\n    }\n"
-        out += "\n    /// The function whose runtime handler is `handler`, if any.\n"
-        out += "    public init?(handler: String) {\n        guard let match = Self.allCases.first(where: { $0.handler == handler }) else { return nil }\n        self = match\n    }\n}\n"
-        let names = Set(p.functions.flatMap { $0.environment.map(\.name.value) }).sorted()
-        out += "\n/// Every environment variable name any function reads.\npublic enum Variable {\n"
-        for n in names { out += "    public static let \(Naming.camel(n.lowercased())) = \(lit(n))\n" }
         out += "}\n"
         return out
+    }
+
+    /// A reference as a `SpecResource` literal: typed for a declared table, queue, bucket, prefix or function
+    /// with its default attribute, `.other` for anything else.
+    static func resource(_ r: Reference, _ p: Platform) -> String {
+        let name = r.name.value
+        if r.attribute == nil {
+            switch r.kind {
+            case .table where p.table(name) != nil: return ".table(.\(Naming.camel(name)))"
+            case .queue where p.queue(name) != nil: return ".queue(.\(Naming.camel(name)))"
+            case .bucket where p.bucket(name) != nil: return ".bucket(.\(Naming.camel(name)))"
+            case .prefix where p.prefix(name) != nil: return ".prefix(.\(Naming.camel(name)))"
+            case .function where p.function(name) != nil: return ".function(.\(Naming.camel(name)))"
+            default: break
+            }
+        }
+        return ".other(kind: \(lit(r.kind.key)), name: \(lit(name)), attribute: \(r.attribute.map { lit($0.value) } ?? "nil"))"
+    }
+
+    static func trigger(_ t: Function.Trigger, _ p: Platform) -> String {
+        switch t {
+        case .routes(let routes): return ".routes([\(routes.map { lit($0.value.description) }.joined(separator: ", "))])"
+        case .topic(let topic): return ".topic(\(resource(topic, p)))"
+        case .queue(let q, _): return ".queue(.\(Naming.camel(q.name.value)))"
+        case .invokedBy(let callers): return ".invokedBy([\(callers.map { ".\(Naming.camel($0.name.value))" }.joined(separator: ", "))])"
+        }
     }
 
     static func schema(_ p: Platform) -> String {

@@ -1,0 +1,60 @@
+import Foundation
+import LambdaRuntime
+import MessagingCore
+import Server
+import WecareConfig
+
+/// One deployed function: its handler, chosen by an exhaustive switch over the generated handlers (a
+/// handler added to the specs does not compile until it has a case here), and the events it takes.
+public struct LambdaFunction: Sendable {
+    public let function: FunctionName
+    let context: ServiceContext
+    let api: APIGatewayBridge?
+
+    public init(_ function: FunctionName, context: ServiceContext) {
+        self.function = function
+        self.context = context
+        api = function.handler.serves == .routes ? APIGatewayBridge(context) : nil
+    }
+
+    public struct WrongEvent: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public func handle(_ invocation: Invocation) async throws -> Data {
+        let event = LambdaEvent.decode(invocation.event)
+        switch function.handler {
+        case .inboundWhatsapp:
+            guard case .sns(let records) = event else { throw WrongEvent(description: "\(function.rawValue) takes SNS events") }
+            let settings = await context.settings.value
+            for record in records {
+                do {
+                    _ = try await InboundProcessor(context.deps, settings: settings).process(record.message, eventID: record.messageId)
+                } catch .invalid {
+                    // Kept in the DLQ table by the core: the invocation succeeds, so SNS does not deliver it again.
+                    // Any other error means the DLQ write itself failed: it fails the invocation, so Lambda retries
+                    // it and then keeps it on the function's dead-letter queue.
+                }
+            }
+            return Data("{}".utf8)
+        case .bulkWorker:
+            guard case .sqs(let records) = event else { throw WrongEvent(description: "\(function.rawValue) takes SQS batches") }
+            guard let bulk = context.bulk else { throw WrongEvent(description: "\(function.rawValue) was not given the bulk tables") }
+            let worker = BulkWorker(context.deps, settings: await context.settings.value, bulk: bulk)
+            var failed: [String] = []
+            for record in records {
+                // Only a chunk fully handled leaves the queue; a paused job's chunk or a failure goes back to SQS,
+                // which redrives it to the bulk DLQ after its receive limit.
+                guard let chunk = try? BulkChunk(json: record.body), (try? await worker.work(chunk)) == .done else {
+                    failed.append(record.messageId)
+                    continue
+                }
+            }
+            return LambdaEvent.batchResponse(failed: failed)
+        case .authMiddleware, .contactsCreate, .contactsRead, .contactsUpdate, .contactsDelete, .contactsSearch,
+             .outboundWhatsapp, .outboundSms, .outboundEmail, .bulkCreate, .bulkControl, .dlqReplay:
+            guard case .http(let request) = event, let api else { throw WrongEvent(description: "\(function.rawValue) takes API Gateway HTTP events") }
+            return try await api.handle(request, requestId: invocation.requestId)
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import Channels
+import Foundation
+import MessagingCore
+import Server
+import Stores
+import WecareConfig
+
+/// The embedded default (`serve` with no ENVIRONMENT): the `local` environment of the specs on SQLite
+/// under the data folder, DRY_RUN, development tokens, reports in a local folder.
+public enum LocalService {
+    public static func make(dataDir: String, log: JSONLineLog) async throws -> ServiceContext {
+        let config = Environments.local
+        try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+        let store = try SQLiteStore(path: (dataDir as NSString).appendingPathComponent("wecare.sqlite"))
+        let settings = CoreSettings.from(environment: config.name.rawValue, sendMode: .dryRun, bucket: config.bucket,
+                                         incoming: config.prefixes.mediaIncoming, outgoing: config.prefixes.mediaOutgoing, reports: config.prefixes.reports)
+        // One limiter for the whole process: every worker and request shares the providers' limits.
+        let deps = CoreDependencies(store: store, gateway: LocalChannelGateway(), clock: SystemClock(), ids: UUIDSource(), events: log,
+                                    limiter: SlidingWindowLimiter(.configured))
+        let objects = DirectoryObjectStore(root: URL(fileURLWithPath: dataDir).appendingPathComponent("objects"))
+        return ServiceContext(deps: deps, settings: RuntimeSettings(settings, store: store), verifier: await TokenVerifier.local(secret: try LocalSigningKey.load(dataDir: dataDir)),
+                              sns: nil, allowDevInbound: true, bulk: BulkDependencies(store: store, queue: store, objects: objects))
+    }
+}

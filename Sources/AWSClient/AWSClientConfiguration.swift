@@ -16,7 +16,7 @@ public struct AWSClientConfiguration: Sendable {
         region: String,
         endpointOverride: URL? = nil,
         credentialsProvider: any CredentialsProvider,
-        transport: any HTTPTransport = URLSessionTransport(),
+        transport: any HTTPTransport = AsyncHTTPClientTransport(),
         retryPolicy: RetryPolicy = .standard,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {

@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .target(name: "SpecModel", swiftSettings: optimized),
@@ -33,7 +34,9 @@ let package = Package(
         .target(name: "Generators", dependencies: ["SpecModel"]),
         .target(name: "SpecDiff", dependencies: ["SpecModel"]),
         // The project's own small AWS client (SigV4, JSON/REST-JSON/query protocols, retries).
-        .target(name: "AWSClient", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // HTTP over AsyncHTTPClient, not URLSession: FoundationNetworking would pull libcurl into the Lambda bundle.
+        .target(name: "AWSClient", dependencies: [.product(name: "Crypto", package: "swift-crypto"),
+                                                  .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .target(name: "Pipeline", dependencies: ["SpecModel", "SpecLoading", "SpecCheck", "Generators", "SpecDiff"]),
         .target(name: "Deploy", dependencies: ["Pipeline", "SpecModel", "SpecLoading", "AWSClient", .product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(name: "wecare", dependencies: [
@@ -56,6 +59,7 @@ let package = Package(
                                                            .product(name: "HTTPTypes", package: "swift-http-types")]),
         // SNS HTTP delivery signatures (v1 SHA1withRSA, v2 SHA256withRSA), certificate URL policy and cache.
         .target(name: "SNSVerification", dependencies: [
+            "AWSClient",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "X509", package: "swift-certificates"),
@@ -70,7 +74,7 @@ let package = Package(
         .target(name: "Server", dependencies: ["MessagingCore", "SNSVerification", .product(name: "Hummingbird", package: "hummingbird"),
                                                .product(name: "JWTKit", package: "jwt-kit")]),
         // The Lambda Runtime API loop and event decoding (SNS, SQS batches, API Gateway v2, direct invokes).
-        .target(name: "LambdaRuntime"),
+        .target(name: "LambdaRuntime", dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", .product(name: "Hummingbird", package: "hummingbird"),
                                                                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                                                                 .product(name: "HTTPTypes", package: "swift-http-types")]),
@@ -97,9 +101,12 @@ let package = Package(
         // The typed config `wecare build` generates. Only the runtime side depends on it, never the CLI.
         .target(name: "WecareConfig", path: "generated/swift/WecareConfig"),
         .testTarget(name: "WecareConfigTests", dependencies: ["WecareConfig"]),
-        .testTarget(name: "GeneratorsTests", dependencies: ["Generators", "Pipeline", "SpecModel", "SpecLoading", "AWSClient", "TestSupport", "CoreTestSupport"]),
+        .testTarget(name: "GeneratorsTests", dependencies: ["Generators", "Pipeline", "SpecModel", "SpecLoading", "AWSClient", "TestSupport"]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "TestSupport", .product(name: "Hummingbird", package: "hummingbird"),
+                                                           .product(name: "HummingbirdTesting", package: "hummingbird"),
+                                                           .product(name: "HTTPTypes", package: "swift-http-types")],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "DeployTests", dependencies: ["Deploy", "Pipeline", "AWSClient", "SpecLoading", "TestSupport"]),
         .testTarget(name: "SpecDiffTests", dependencies: ["SpecDiff", "Pipeline", "SpecModel", "SpecLoading", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "SpecLoadingTests", dependencies: ["SpecLoading", "SpecCheck"]),

@@ -13,6 +13,9 @@ public struct AWSService: Sendable, Equatable {
 
     /// Name used in errors, e.g. "CloudFormation".
     public var name: String
+    /// The SDKs' `serviceId` ("CloudWatch Logs"), from which the SDKs derive the service's
+    /// endpoint variable (`AWS_ENDPOINT_URL_CLOUDWATCH_LOGS`) and config-file key.
+    public var serviceID: String
     /// First label of the regional host name: `<endpointPrefix>.<region>.amazonaws.com`.
     public var endpointPrefix: String
     /// The SigV4 service name in the credential scope (not always the endpoint prefix).
@@ -24,6 +27,7 @@ public struct AWSService: Sendable, Equatable {
 
     public init(
         name: String,
+        serviceID: String,
         endpointPrefix: String,
         signingName: String? = nil,
         wireProtocol: AWSWireProtocol,
@@ -31,38 +35,48 @@ public struct AWSService: Sendable, Equatable {
         signerOptions: SigV4Signer.Options = .standard
     ) {
         self.name = name
+        self.serviceID = serviceID
         self.endpointPrefix = endpointPrefix
         self.signingName = signingName ?? endpointPrefix
         self.wireProtocol = wireProtocol
         self.global = global
         self.signerOptions = signerOptions
     }
+
+    /// `AWS_ENDPOINT_URL_<SERVICE>`: the serviceId upper-cased, spaces as underscores, as in the
+    /// SDKs and Tools Reference Guide's table of service-specific endpoint identifiers.
+    public var endpointVariable: String {
+        "AWS_ENDPOINT_URL_" + String(serviceID.uppercased().map { $0 == " " ? "_" : $0 })
+    }
 }
 
 extension AWSService {
     public static let cloudFormation = AWSService(
-        name: "CloudFormation", endpointPrefix: "cloudformation", wireProtocol: .awsQuery(version: "2010-05-15"))
+        name: "CloudFormation", serviceID: "CloudFormation", endpointPrefix: "cloudformation",
+        wireProtocol: .awsQuery(version: "2010-05-15"))
     public static let dynamoDB = AWSService(
-        name: "DynamoDB", endpointPrefix: "dynamodb",
+        name: "DynamoDB", serviceID: "DynamoDB", endpointPrefix: "dynamodb",
         wireProtocol: .awsJSON(version: "1.0", targetPrefix: "DynamoDB_20120810"))
     public static let sqs = AWSService(
-        name: "SQS", endpointPrefix: "sqs",
+        name: "SQS", serviceID: "SQS", endpointPrefix: "sqs",
         wireProtocol: .awsJSON(version: "1.0", targetPrefix: "AmazonSQS", queryCompatible: true))
     public static let cloudWatchLogs = AWSService(
-        name: "CloudWatchLogs", endpointPrefix: "logs",
+        name: "CloudWatchLogs", serviceID: "CloudWatch Logs", endpointPrefix: "logs",
         wireProtocol: .awsJSON(version: "1.1", targetPrefix: "Logs_20140328"))
     public static let s3 = AWSService(
-        name: "S3", endpointPrefix: "s3", wireProtocol: .restXML, signerOptions: .s3)
+        name: "S3", serviceID: "S3", endpointPrefix: "s3", wireProtocol: .restXML, signerOptions: .s3)
     public static let sns = AWSService(
-        name: "SNS", endpointPrefix: "sns", wireProtocol: .awsQuery(version: "2010-03-31"))
+        name: "SNS", serviceID: "SNS", endpointPrefix: "sns", wireProtocol: .awsQuery(version: "2010-03-31"))
     public static let iam = AWSService(
-        name: "IAM", endpointPrefix: "iam", wireProtocol: .awsQuery(version: "2010-05-08"),
+        name: "IAM", serviceID: "IAM", endpointPrefix: "iam", wireProtocol: .awsQuery(version: "2010-05-08"),
         global: GlobalEndpoint(host: "iam.amazonaws.com", signingRegion: "us-east-1"))
     public static let sesV2 = AWSService(
-        name: "SESv2", endpointPrefix: "email", signingName: "ses", wireProtocol: .restJSON)
+        name: "SESv2", serviceID: "SESv2", endpointPrefix: "email", signingName: "ses", wireProtocol: .restJSON)
     public static let socialMessaging = AWSService(
-        name: "SocialMessaging", endpointPrefix: "social-messaging", wireProtocol: .restJSON)
+        name: "SocialMessaging", serviceID: "SocialMessaging", endpointPrefix: "social-messaging", wireProtocol: .restJSON)
     public static let smsVoiceV2 = AWSService(
-        name: "PinpointSMSVoiceV2", endpointPrefix: "sms-voice",
+        name: "PinpointSMSVoiceV2", serviceID: "Pinpoint SMS Voice V2", endpointPrefix: "sms-voice",
         wireProtocol: .awsJSON(version: "1.0", targetPrefix: "PinpointSMSVoiceV2"))
+    public static let lambda = AWSService(
+        name: "Lambda", serviceID: "Lambda", endpointPrefix: "lambda", wireProtocol: .restJSON)
 }

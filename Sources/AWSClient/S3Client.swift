@@ -3,7 +3,7 @@ import Foundation
 /// S3 (REST-XML, signing name `s3`): buckets, uploads and presigned download links.
 ///
 /// Addressing is virtual-hosted (`bucket.s3.<region>.amazonaws.com`) against AWS and path-style
-/// (`<endpoint>/bucket/key`) when the configuration has an endpoint override, as emulators expect.
+/// (`<endpoint>/bucket/key`) when S3's endpoint is overridden, as emulators expect.
 public struct S3Client: Sendable {
     public let client: AWSClient
     private let service = AWSService.s3
@@ -57,7 +57,7 @@ public struct S3Client: Sendable {
         let keyPath = key.map { "/" + PercentEncoding.encode($0, keepingSlashes: true) } ?? "/"
         let configuration = client.configuration
         // Dotted bucket names break TLS on virtual hosts, so they stay path-style too.
-        if configuration.endpointOverride != nil || bucket.contains(".") {
+        if configuration.overriddenEndpoint(for: service) != nil || bucket.contains(".") {
             let path = "/" + PercentEncoding.encode(bucket) + (key == nil ? "" : keyPath)
             return (try configuration.endpoint(for: service), path)
         }

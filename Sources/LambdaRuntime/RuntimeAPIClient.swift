@@ -1,26 +1,31 @@
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
-/// One invocation as the Lambda Runtime API hands it out.
-public struct Invocation: Sendable {
-    public var requestId: String
-    public var event: Data
-    public var deadline: Date?
-}
+import NIOCore
+import NIOHTTP1
 
 /// The Lambda Runtime API (`AWS_LAMBDA_RUNTIME_API`): next invocation, response, error.
+///
+/// Over AsyncHTTPClient rather than URLSession, whose FoundationNetworking links libcurl (absent
+/// from `provided.al2023`). Creating a client costs nothing; the first `next` opens the one
+/// keep-alive connection every later call reuses.
 public struct RuntimeAPIClient: Sendable {
-    let base: URL
-    let session: URLSession
+    let base: String
 
     public init(endpoint: String) {
-        base = URL(string: "http://\(endpoint)/2018-06-01/runtime")!
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = 24 * 3600   // `next` blocks until an event comes
-        session = URLSession(configuration: configuration)
+        base = "http://\(endpoint)/2018-06-01/runtime"
     }
+
+    /// One client per process. The Runtime API is plain HTTP on a local address and `next` is a long
+    /// poll that returns only when an event comes, so there is no read timeout; connecting fails fast.
+    static let httpClient = HTTPClient(
+        eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+        configuration: HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: .seconds(2), read: nil),
+            decompression: .disabled))
+
+    /// Lambda's payloads are at most 6 MB (synchronous invocations); the margin is for headroom only.
+    static let maximumEventSize = 16 * 1024 * 1024
 
     public enum Failure: Error, CustomStringConvertible {
         case badResponse(String)
@@ -28,56 +33,44 @@ public struct RuntimeAPIClient: Sendable {
     }
 
     public func next() async throws -> Invocation {
-        let (data, response) = try await session.data(from: base.appendingPathComponent("invocation/next"))
-        guard let http = response as? HTTPURLResponse, http.statusCode == 200,
-              let id = http.value(forHTTPHeaderField: "Lambda-Runtime-Aws-Request-Id") else {
-            throw Failure.badResponse("next invocation answered \((response as? HTTPURLResponse)?.statusCode ?? 0)")
+        let response = try await Self.httpClient.execute(HTTPClientRequest(url: base + "/invocation/next"), deadline: .distantFuture)
+        let body = try await response.body.collect(upTo: Self.maximumEventSize)
+        guard response.status == .ok, let id = response.headers.first(name: "Lambda-Runtime-Aws-Request-Id") else {
+            throw Failure.badResponse("next invocation answered \(response.status.code)")
         }
-        let deadline = http.value(forHTTPHeaderField: "Lambda-Runtime-Deadline-Ms").flatMap(Double.init).map { Date(timeIntervalSince1970: $0 / 1000) }
-        return Invocation(requestId: id, event: data, deadline: deadline)
+        let deadline = response.headers.first(name: "Lambda-Runtime-Deadline-Ms").flatMap(Double.init)
+            .map { Date(timeIntervalSince1970: $0 / 1000) }
+        return Invocation(requestId: id, event: Data(body.readableBytesView), deadline: deadline)
     }
 
     public func respond(_ id: String, _ body: Data) async throws {
-        try await post("invocation/\(id)/response", body)
+        try await post("/invocation/\(id)/response", body)
     }
 
     public func fail(_ id: String, type: String, message: String) async throws {
-        try await post("invocation/\(id)/error", Self.errorBody(type: type, message: message), headers: ["Lambda-Runtime-Function-Error-Type": type])
+        try await post("/invocation/\(id)/error", Self.errorBody(type: type, message: message), errorType: type)
     }
 
     public func initFailed(type: String, message: String) async throws {
-        try await post("init/error", Self.errorBody(type: type, message: message), headers: ["Lambda-Runtime-Function-Error-Type": type])
+        try await post("/init/error", Self.errorBody(type: type, message: message), errorType: type)
     }
 
     static func errorBody(type: String, message: String) -> Data {
         (try? JSONSerialization.data(withJSONObject: ["errorType": type, "errorMessage": message], options: [.sortedKeys])) ?? Data()
     }
 
-    private func post(_ path: String, _ body: Data, headers: [String: String] = [:]) async throws {
-        var request = URLRequest(url: base.appendingPathComponent(path))
-        request.httpMethod = "POST"
-        request.httpBody = body
-        for (k, v) in headers { request.setValue(v, forHTTPHeaderField: k) }
-        let (_, response) = try await session.data(for: request)
-        guard let http = response as? HTTPURLResponse, (200..<300).contains(http.statusCode) else {
-            throw Failure.badResponse("POST \(path) answered \((response as? HTTPURLResponse)?.statusCode ?? 0)")
+    private func post(_ path: String, _ body: Data, errorType: String? = nil) async throws {
+        var request = HTTPClientRequest(url: base + path)
+        request.method = .POST
+        request.body = .bytes(ByteBuffer(bytes: body))
+        if let errorType {
+            request.headers.add(name: "Lambda-Runtime-Function-Error-Type", value: errorType)
         }
-    }
-}
-
-/// The bootstrap loop of a `provided.al2023` function: take an invocation, handle it, answer, repeat.
-public enum LambdaLoop {
-    /// - Parameter limit: stop after this many invocations (tests); run forever when nil.
-    public static func run(client: RuntimeAPIClient, limit: Int? = nil, handler: @Sendable (Invocation) async throws -> Data) async throws {
-        var handled = 0
-        while limit.map({ handled < $0 }) ?? true {
-            let invocation = try await client.next()
-            do {
-                try await client.respond(invocation.requestId, try await handler(invocation))
-            } catch {
-                try await client.fail(invocation.requestId, type: String(describing: type(of: error)), message: String(describing: error))
-            }
-            handled += 1
+        let response = try await Self.httpClient.execute(request, timeout: .seconds(60))
+        // Drained so the connection goes back to the pool for the next `next`.
+        _ = try await response.body.collect(upTo: 1024 * 1024)
+        guard (200..<300).contains(response.status.code) else {
+            throw Failure.badResponse("POST \(path) answered \(response.status.code)")
         }
     }
 }

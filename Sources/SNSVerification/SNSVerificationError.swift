@@ -10,6 +10,8 @@ public enum SNSVerificationError: Error, Sendable, Equatable, CustomStringConver
     case badCertificateURL(reason: String)
     /// `SubscribeURL` is missing or not an https SNS `ConfirmSubscription` URL; it must not be called.
     case badSubscribeURL(reason: String)
+    /// The SubscribeURL passed the policy but calling it did not confirm the subscription.
+    case confirmationFailed(reason: String)
     /// `TopicArn` is not one this verifier was configured to accept.
     case unexpectedTopic(arn: String)
     /// The signing certificate could not be fetched or parsed.
@@ -28,6 +30,7 @@ public enum SNSVerificationError: Error, Sendable, Equatable, CustomStringConver
         case .unsupportedSignatureVersion: "sns.unsupported-signature-version"
         case .badCertificateURL: "sns.bad-certificate-url"
         case .badSubscribeURL: "sns.bad-subscribe-url"
+        case .confirmationFailed: "sns.confirmation-failed"
         case .unexpectedTopic: "sns.unexpected-topic"
         case .certificateUnavailable: "sns.certificate-unavailable"
         case .certificateExpired: "sns.certificate-expired"
@@ -49,6 +52,9 @@ public enum SNSVerificationError: Error, Sendable, Equatable, CustomStringConver
         case .badSubscribeURL(let reason):
             return "The SNS SubscribeURL was refused and must not be called: \(reason). "
                 + "It must be https://sns.<region>.amazonaws.com[.cn]/?Action=ConfirmSubscription…."
+        case .confirmationFailed(let reason):
+            return "The SNS subscription was not confirmed: \(reason). SNS retries the delivery after an error answer; "
+                + "otherwise confirm it with `aws sns confirm-subscription` and the Token of the message."
         case .unexpectedTopic(let arn):
             return "The SNS message comes from topic \(arn), which is not configured for this endpoint. "
                 + "Add the ARN to the allowed topics if it is yours."

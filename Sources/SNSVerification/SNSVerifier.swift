@@ -1,3 +1,4 @@
+import AWSClient
 import Crypto
 import Foundation
 import _CryptoExtras
@@ -18,7 +19,7 @@ public struct SNSVerifier: Sendable {
     ///   - now: the clock the certificate's validity period is checked against.
     public init(
         allowedTopicARNs: Set<String>,
-        fetcher: any CertificateFetcher = URLSessionCertificateFetcher(),
+        fetcher: any CertificateFetcher = HTTPSCertificateFetcher(),
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.allowedTopicARNs = allowedTopicARNs
@@ -77,6 +78,24 @@ public struct SNSVerifier: Sendable {
             throw .badSubscribeURL(reason: "the SubscriptionConfirmation has no SubscribeURL")
         }
         return try SNSURLPolicy.subscribeURL(text)
+    }
+
+    /// Confirms a subscription by GETting its SubscribeURL. The URL policy is applied again here, so
+    /// whatever the caller passes, only an https `ConfirmSubscription` URL on an SNS host is called.
+    public static func confirmSubscription(
+        _ url: URL,
+        transport: AsyncHTTPClientTransport = AsyncHTTPClientTransport(timeout: .seconds(10), maximumResponseSize: 64 * 1024)
+    ) async throws(SNSVerificationError) {
+        let approved = try SNSURLPolicy.subscribeURL(url.absoluteString)
+        let response: AWSHTTPResponse
+        do {
+            response = try await transport.get(approved)
+        } catch {
+            throw .confirmationFailed(reason: "GET \(approved.absoluteString) failed: \(error)")
+        }
+        guard response.statusCode == 200 else {
+            throw .confirmationFailed(reason: "GET \(approved.absoluteString) answered HTTP \(response.statusCode)")
+        }
     }
 
     /// Whether a SigningCertURL would be fetched; for callers that want to check one up front.

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import SNSVerification
 
 /// SNS deliveries verified by signature (SignatureVersion 1 and 2, SNS certificate hosts only, the
@@ -24,10 +21,8 @@ public struct VerifiedSNS: SNSDeliveryVerifier {
         return .notification(messageId: message.messageId, message: message.message)
     }
 
+    /// Over AsyncHTTPClient, https only, the SNS URL policy applied again before the call.
     public func confirm(_ url: URL) async throws {
-        let (_, response) = try await URLSession.shared.data(from: url)
-        guard (response as? HTTPURLResponse)?.statusCode == 200 else {
-            throw URLError(.badServerResponse)
-        }
+        try await SNSVerifier.confirmSubscription(url)
     }
 }

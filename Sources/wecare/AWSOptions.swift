@@ -4,7 +4,7 @@ import Foundation
 
 /// The options every AWS-facing subcommand shares.
 struct AWSOptions: ParsableArguments {
-    @Option(help: "Send every AWS request to this endpoint (a local emulator such as moto).") var endpointURL: String?
+    @Option(help: "Send every AWS request to this endpoint (a local emulator such as moto); wins over AWS_ENDPOINT_URL*.") var endpointURL: String?
     @Option(help: "AWS region (default: AWS_REGION, then the specs' region).") var region: String?
     @Option(help: "Named profile of the shared credentials file.") var profile: String?
 
@@ -17,10 +17,16 @@ struct AWSOptions: ParsableArguments {
             }
             endpoint = url
         }
-        return AWSClient(configuration: AWSClientConfiguration(
-            region: region ?? env["AWS_REGION"] ?? env["AWS_DEFAULT_REGION"] ?? defaultRegion,
-            endpointOverride: endpoint,
-            credentialsProvider: CredentialsProviderChain.standard(environment: env, profile: profile ?? env["AWS_PROFILE"])))
+        // AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> apply as in the AWS CLI; --endpoint-url wins over both.
+        do {
+            return AWSClient(configuration: try AWSClientConfiguration(
+                region: region ?? env["AWS_REGION"] ?? env["AWS_DEFAULT_REGION"] ?? defaultRegion,
+                environment: env,
+                endpointOverride: endpoint,
+                credentialsProvider: CredentialsProviderChain.standard(environment: env, profile: profile ?? env["AWS_PROFILE"])))
+        } catch {
+            throw ValidationError(String(describing: error))
+        }
     }
 }
 

@@ -151,10 +151,35 @@ final class RejectionTests: XCTestCase {
         XCTAssertEqual(refusal(good, type: .notification), "a Notification message has no subscription to confirm")
     }
 
+    func testConfirmationAppliesTheURLPolicyAgainBeforeAnyCall() async {
+        let refused = [
+            "http://sns.eu-west-1.amazonaws.com/?Action=ConfirmSubscription&Token=abc",
+            "https://127.0.0.1/?Action=ConfirmSubscription&Token=abc",
+            "https://sns.eu-west-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=x",
+        ]
+        for text in refused {
+            do {
+                try await SNSVerifier.confirmSubscription(URL(string: text)!)
+                XCTFail("called \(text)")
+            } catch {
+                guard case .badSubscribeURL = error else { return XCTFail("\(text): \(error)") }
+            }
+        }
+    }
+
+    func testTheLiveFetcherNeverFetchesInTheClear() async {
+        do {
+            _ = try await HTTPSCertificateFetcher().fetch(URL(string: "http://127.0.0.1:9/cert.pem")!)
+            XCTFail("fetched over http")
+        } catch {
+            XCTAssertEqual("\(error)", "http://127.0.0.1:9/cert.pem is not an https URL")
+        }
+    }
+
     func testErrorsExplainThemselves() {
         let errors: [SNSVerificationError] = [
             .unsigned, .unsupportedSignatureVersion("3"), .badCertificateURL(reason: "r"), .badSubscribeURL(reason: "r"),
-            .unexpectedTopic(arn: "arn"), .certificateUnavailable(reason: "r"),
+            .confirmationFailed(reason: "r"), .unexpectedTopic(arn: "arn"), .certificateUnavailable(reason: "r"),
             .certificateExpired(notValidBefore: .distantPast, notValidAfter: .distantPast), .badSignature, .malformed(reason: "r"),
         ]
         XCTAssertEqual(Set(errors.map(\.code)).count, errors.count)

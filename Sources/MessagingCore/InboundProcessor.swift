@@ -53,13 +53,15 @@ public struct InboundProcessor: Sendable {
                                   whatsappMessageId: m.whatsappId, phoneNumberId: event.phoneNumberId, mediaId: m.mediaId,
                                   expiresAt: epoch(now, plus: settings.messageRetention))
             if let mediaId = m.mediaId {
-                let key = settings.incomingPrefix + message.id + "." + Self.fileExtension(m.mimeType)
+                // GetWhatsAppMessageMedia takes a key prefix: AWS stores the object at the prefix plus the media id.
+                let destination = settings.incomingPrefix + message.id + "/"
+                let key = destination + mediaId
                 message.s3Key = key
                 if await (try? deps.store.message(whatsappId: m.whatsappId)) != nil {
                     outcome.duplicates.append(m.whatsappId)
                     continue
                 }
-                let info = try await deps.gateway.downloadWhatsAppMedia(mediaId: mediaId, phoneNumberId: event.phoneNumberId ?? "", bucket: settings.mediaBucket, key: key)
+                let info = try await deps.gateway.downloadWhatsAppMedia(mediaId: mediaId, phoneNumberId: event.phoneNumberId ?? "", bucket: settings.mediaBucket, key: destination)
                 try await deps.store.insertMedia(MediaRecord(fileId: deps.ids.next(), messageId: message.id, s3Key: key,
                                                              contentType: m.mimeType ?? info.mimeType, size: info.size, whatsappMediaId: mediaId, uploadedAt: now))
             }
@@ -107,23 +109,6 @@ public struct InboundProcessor: Sendable {
             } else {
                 deps.events.record(.info, "dry_run_acknowledge", ["whatsappMessageId": m.whatsappId, "request": request.json])
             }
-        }
-    }
-
-    static func fileExtension(_ mime: String?) -> String {
-        switch mime?.split(separator: ";").first.map(String.init) ?? "" {
-        case "image/jpeg": "jpg"
-        case "image/png": "png"
-        case "image/webp": "webp"
-        case "video/mp4": "mp4"
-        case "video/3gpp": "3gp"
-        case "audio/ogg": "ogg"
-        case "audio/mpeg": "mp3"
-        case "audio/aac": "aac"
-        case "audio/amr": "amr"
-        case "application/pdf": "pdf"
-        case "text/plain": "txt"
-        default: "bin"
         }
     }
 }

@@ -13,18 +13,15 @@ public enum FunctionService {
     /// - Parameter processEnvironment: read only by the AWS client, as every AWS SDK does: credentials
     ///   (`AWS_ACCESS_KEY_ID`…, set by Lambda) and endpoint overrides (`AWS_ENDPOINT_URL`…).
     public static func make(_ config: FunctionConfig, processEnvironment: [String: String], log: JSONLineLog,
-                            transport: (any HTTPTransport)? = nil) -> ServiceContext {
+                            transport: (any HTTPTransport)? = nil) throws(EndpointConfigurationError) -> ServiceContext {
         let runtime = config.runtime
-        func client(retries: RetryPolicy) -> AWSClient {
-            var configuration = AWSClientConfiguration(region: runtime.environment.region,
-                                                       credentialsProvider: CredentialsProviderChain.standard(environment: processEnvironment),
-                                                       retryPolicy: retries)
-            if let transport { configuration.transport = transport }
-            return AWSClient(configuration: configuration)
-        }
-        let aws = client(retries: .standard)
+        var configuration = try AWSClientConfiguration(region: runtime.environment.region, environment: processEnvironment,
+                                                       credentialsProvider: CredentialsProviderChain.standard(environment: processEnvironment))
+        if let transport { configuration.transport = transport }
+        let aws = AWSClient(configuration: configuration)
         // The sending pipeline retries throttling and 5xx itself, under the rate limit: its client does not.
-        let sending = client(retries: .none)
+        configuration.retryPolicy = .none
+        let sending = AWSClient(configuration: configuration)
         let dynamodb = DynamoDBClient(client: aws)
         let store = DynamoDBStore(client: dynamodb, tables: .init(contacts: config.table(.contacts), messages: config.table(.messages),
                                                                   mediaFiles: config.table(.mediaFiles), dlq: config.table(.dlqMessages),

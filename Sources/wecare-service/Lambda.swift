@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LambdaRuntime
+import Server
 import ServiceRuntime
 import WecareConfig
 
@@ -32,7 +33,14 @@ struct Lambda: AsyncParsableCommand {
             try await client.initFailed(type: "ConfigError", message: "ENVIRONMENT=local is not deployed; run the embedded default with `wecare-service serve`")
             throw ExitCode(1)
         }
-        let handler = LambdaFunction(function, context: FunctionService.make(config, processEnvironment: env, log: JSONLineLog(level: config.runtime.logLevel)))
+        let context: ServiceContext
+        do {
+            context = try FunctionService.make(config, processEnvironment: env, log: JSONLineLog(level: config.runtime.logLevel))
+        } catch {
+            try await client.initFailed(type: "ConfigError", message: "\(function.rawValue): \(error)")
+            throw ExitCode(1)
+        }
+        let handler = LambdaFunction(function, context: context)
         try await LambdaLoop.run(client: client) { try await handler.handle($0) }
     }
 }

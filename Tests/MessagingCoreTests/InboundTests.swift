@@ -43,7 +43,9 @@ final class InboundTests: XCTestCase {
         _ = try await w.inbound.process(eumEvent(messages: [image]), eventID: "sns-1")
         let v6 = try await w.deps.store.message(whatsappId: "wamid.IMG")
         let m = try XCTUnwrap(v6)
-        XCTAssertEqual(m.s3Key, "in/\(m.id).jpg")
+        // GetWhatsAppMessageMedia takes a key prefix and stores the object at prefix + media id.
+        XCTAssertEqual(w.gateway.downloadPrefix, "in/\(m.id)/")
+        XCTAssertEqual(m.s3Key, "in/\(m.id)/530339869524171")
         XCTAssertEqual(m.content, "look")
         let media = await w.store.mediaRecords
         XCTAssertEqual(media.first?.whatsappMediaId, "530339869524171")

@@ -8,6 +8,8 @@ final class RecordingGateway: ChannelGateway, @unchecked Sendable {
     var sent: [OutboundRequest] { lock.withLock { _sent } }
     var failWith: ProviderError?
     var downloads = 0
+    /// The destination key prefix of the last download.
+    var downloadPrefix: String?
 
     func send(_ request: OutboundRequest) async throws -> String {
         if let failWith { throw failWith }
@@ -15,7 +17,7 @@ final class RecordingGateway: ChannelGateway, @unchecked Sendable {
     }
     func uploadWhatsAppMedia(phoneNumberId: String, bucket: String, key: String) async throws -> String { "media-1" }
     func downloadWhatsAppMedia(mediaId: String, phoneNumberId: String, bucket: String, key: String) async throws -> (mimeType: String, size: Int?) {
-        lock.withLock { downloads += 1 }
+        lock.withLock { downloads += 1; downloadPrefix = key }
         return ("image/jpeg", 1234)
     }
 }

@@ -56,7 +56,7 @@ final class FunctionContractTests: XCTestCase {
                 }
                 // Building the function's service makes no request: no JWKS, no table check, nothing.
                 let transport = CountingTransport()
-                let context = FunctionService.make(config, processEnvironment: env, log: JSONLineLog(level: "ERROR"), transport: transport)
+                let context = try FunctionService.make(config, processEnvironment: env, log: JSONLineLog(level: "ERROR"), transport: transport)
                 _ = LambdaFunction(function, context: context)
                 XCTAssertEqual(transport.count, 0, "\(environment) \(name) made requests at start-up")
             }

@@ -47,6 +47,7 @@ class FunctionProcess:
         with open(self.dir / "stdout", "wb") as out, open(self.dir / "stderr", "wb") as err:
             self.process, exec_ns = launch.popen(self.argv, env=env, cwd=env["LAMBDA_TASK_ROOT"], stdout=out, stderr=err,
                                                  stdin=subprocess.DEVNULL)
+        self.api.attach(self.process.pid)
         deadline = time.monotonic() + INIT_TIMEOUT
         with self.api.changed:
             while self.api.first_next_ns is None and self.api.init_error is None and self.process.poll() is None:
@@ -97,6 +98,8 @@ class FunctionProcess:
         return "\n".join(parts) or "(no output)"
 
     def stop(self):
+        if self.api:
+            self.api.close()   # thaws it first: a stopped process cannot handle SIGTERM
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -104,5 +107,3 @@ class FunctionProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        if self.api:
-            self.api.close()

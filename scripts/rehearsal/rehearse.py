@@ -107,6 +107,10 @@ def rehearse(branch, args, aws, provider, ledger, work):
           f"{len(functions)} functions", flush=True)
     if stack.not_created:
         ledger.note(f"{environment}: moto did not create {', '.join(stack.not_created)}; their triggers are played from the template")
+    # moto runs an SQS event source mapping itself (invoking its own Lambda emulation on every send),
+    # which would take chunks off the queue before the rehearsal's mapping sees them.
+    for trigger in (t for f in functions for t in f.queues):
+        aws.client("lambda").update_event_source_mapping(UUID=trigger.mapping_id, Enabled=False)
     processes = start_functions(functions, args.service, aws, provider, work / environment)
     for p in processes.values():
         ledger.started(environment, p)

@@ -76,6 +76,6 @@ class Ledger:
             if len(r.failures) > 8:
                 out(f"  {environment} {function}: … and {len(r.failures) - 8} more")
         for environment, what, _, detail in failed_checks:
-            out(f"  {environment} check: {what}: {detail}")
+            out(f"  {environment} check: {what}" + (f": {detail}" if detail else ""))
         for note in self.notes:
             out(f"\nnote: {note}")

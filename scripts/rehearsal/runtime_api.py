@@ -5,9 +5,16 @@ blocks until there is one), answers with a response or an error, or reports that
 initialise. This server plays Lambda's side for one process: the rehearsal queues events with
 `invoke` and gets the function's answer back, and it learns when the process first asked for work
 (the end of its init) or why it could not start.
+
+Like Lambda, it freezes the process while it waits for work: once the bootstrap asks for the next
+invocation and none is queued, the process is stopped (SIGSTOP) until one is. Nothing runs in a
+sandbox between invocations in AWS, so nothing may here either; and a runtime that spins while it
+waits would otherwise take the CPU from the functions that are working.
 """
 import json
+import os
 import queue
+import signal
 import threading
 import time
 import uuid
@@ -44,8 +51,10 @@ class RuntimeAPI:
         self.first_next_ns = None
         self.init_error = None       # (error type, body) from POST /init/error
         self.changed = threading.Condition()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self.server.daemon_threads = True
+        self.pid = None              # the process to freeze between invocations, once it runs
+        self.frozen = False
+        self.freezing = threading.Lock()
+        self.server = _Server(("127.0.0.1", 0), _handler(self))
         self.address = "127.0.0.1:%d" % self.server.server_address[1]
         # A short poll interval: `close` waits for the loop to notice, and the benchmark closes one per start.
         threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
@@ -54,10 +63,33 @@ class RuntimeAPI:
         """Queues `event` (a dict) for the function; wait on the result's `done`."""
         invocation = Invocation(event)
         self.by_id[invocation.request_id] = invocation
-        self.waiting.put(invocation)
+        with self.freezing:
+            self.waiting.put(invocation)
+            self._thaw()
         return invocation
 
+    def attach(self, pid):
+        """The process to freeze while it waits (frozen at once if it is already waiting)."""
+        self.pid = pid
+        if self.first_next_ns is not None:
+            self._freeze_while_idle()
+
+    def _freeze_while_idle(self):
+        with self.freezing:
+            if self.pid is not None and not self.frozen and self.waiting.empty():
+                os.kill(self.pid, signal.SIGSTOP)
+                self.frozen = True
+
+    def _thaw(self):
+        if self.frozen:
+            os.kill(self.pid, signal.SIGCONT)
+            self.frozen = False
+
     def close(self):
+        """Thaws the process (so it can be stopped) and stops serving."""
+        with self.freezing:
+            self._thaw()
+            self.pid = None
         self.waiting.put(None)   # releases a `next` still waiting
         self.server.shutdown()
         self.server.server_close()
@@ -65,6 +97,13 @@ class RuntimeAPI:
     def _notify(self):
         with self.changed:
             self.changed.notify_all()
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        """A process stopped mid-request closes its connection; that is no error of the emulator."""
 
 
 def _handler(api):
@@ -80,6 +119,7 @@ def _handler(api):
             if api.first_next_ns is None:
                 api.first_next_ns = time.monotonic_ns()
                 api._notify()
+            api._freeze_while_idle()
             invocation = api.waiting.get()
             if invocation is None:
                 return self._answer(500, {"errorType": "ServiceShutdown", "errorMessage": "the rehearsal is stopping"})

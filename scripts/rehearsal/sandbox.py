@@ -24,9 +24,9 @@ _MS_REC = 16384
 _MS_PRIVATE = 1 << 18
 
 
-def die_with_parent():
-    """In the child: get SIGTERM when the rehearsal dies, however it dies."""
-    _libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+def die_with_parent(sig=signal.SIGTERM):
+    """In the child: get `sig` when the rehearsal dies, however it dies."""
+    _libc.prctl(_PR_SET_PDEATHSIG, sig)
 
 
 def _private_tmp(directory):
@@ -57,7 +57,7 @@ class Launch:
         self._read, self._write = os.pipe()
 
     def _in_child(self):
-        die_with_parent()
+        die_with_parent(signal.SIGKILL)   # it may be frozen (SIGSTOP), which only SIGKILL ends
         if self.tmp_dir is not None and not _private_tmp(self.tmp_dir):
             os._exit(126)
         os.write(self._write, str(time.monotonic_ns()).encode())

@@ -95,6 +95,7 @@ class Rehearsal:
         self.jobs = {}                   # job id → Job
         self.inbound = {}                # what the SNS events should have left behind
         self.chunks = set()              # bulk queue messages delivered to the worker
+        self.finished = set()            # jobs seen completed or cancelled
 
     def run(self):
         self.ses_before = self.ses_sent()   # moto's SES counts for the whole emulator
@@ -232,10 +233,10 @@ class Rehearsal:
 
     def trigger_permissions(self):
         """Each trigger can invoke its function: API Gateway for routes, SNS for the subscription."""
-        for f in self.functions.values():
-            for trigger, principal in TRIGGER_PRINCIPALS.items():
-                if getattr(f, trigger) and principal not in f.invoke_principals:
-                    self.ledger.check(self.env, f"{f.name} may be invoked by {principal}", False, "no AWS::Lambda::Permission")
+        missing = [f"{f.name} by {principal}" for f in self.functions.values() for trigger, principal in TRIGGER_PRINCIPALS.items()
+                   if getattr(f, trigger) and principal not in f.invoke_principals]
+        self.ledger.check(self.env, "every trigger has an AWS::Lambda::Permission to invoke its function", not missing,
+                          f"no permission to invoke {', '.join(missing)}")
 
     def contacts_with_opt_ins(self):
         body = self.contact_body("Rehearsal Recipient", whatsapp=True, sms=True, email=True)
@@ -384,14 +385,19 @@ class Rehearsal:
                             sqs.delete_message(QueueUrl=trigger.queue_url, ReceiptHandle=m["ReceiptHandle"])
             if not received and self.jobs_finished():
                 return
-        raise StepFailed(f"the bulk jobs did not finish within {BULK_POLL_SECONDS} s")
+        late = [f"{j[:8]} ({self.jobs[j].recipients} recipients)" for j in self.jobs
+                if self.jobs[j].expect in ("sent", "cancelled") and j not in self.finished]
+        raise StepFailed(f"bulk jobs not finished after {BULK_POLL_SECONDS} s: {', '.join(late)}; "
+                         f"{len(self.chunks)} chunk messages were delivered to the worker")
 
     def jobs_finished(self):
+        """Polls the jobs that must finish through bulk-job-control (each until it has)."""
         for job_id, j in self.jobs.items():
-            if j.expect in ("sent", "cancelled"):
+            if j.expect in ("sent", "cancelled") and job_id not in self.finished:
                 answer = self.api("GET /api/bulk/jobs/{jobId}", "Operator", path={"jobId": job_id}, expect=200)
                 if answer.body.get("status") not in ("completed", "cancelled"):
                     return False
+                self.finished.add(job_id)
         return True
 
     def final_state(self, job_id, j):
@@ -452,25 +458,28 @@ class Rehearsal:
         """Provider calls: in LIVE exactly one per message sent, in DRY_RUN none."""
         calls = self.provider.take()
         live = self.send_mode == "LIVE"
+        bulk = Counter()
         for job in self.jobs.values():
             if job.expect == "sent":
-                self.sends[job.channel] += job.recipients
+                bulk[job.channel] += job.recipients
         for channel, operation in PROVIDER_OPERATION.items():
-            expected = self.sends[channel] if live else 0
+            wanted = self.sends[channel] + bulk[channel]
+            expected = wanted if live else 0
             if operation:
                 made = [c for c in calls if c.operation == operation]
                 accepted = sum(c.status == 200 for c in made)
                 refused = [c.answer for c in made if c.status != 200][:2]
             else:
                 made, accepted, refused = None, self.ses_sent() - self.ses_before, []
-            # A count of nothing proves nothing: every channel must have had messages sent.
-            ok = self.sends[channel] > 0 and accepted == expected and (made is None or len(made) == expected)
-            self.ledger.check(self.env, f"{channel}: {self.sends[channel]} messages sent → {accepted} provider calls "
-                                        f"({operation or 'SES SendEmail'}), {expected} expected", ok,
-                              "no message was sent on this channel" if not self.sends[channel] else
+            # A count of nothing proves nothing: every channel must have had messages to send.
+            ok = wanted > 0 and accepted == expected and (made is None or len(made) == expected)
+            self.ledger.check(self.env, f"{channel}: {wanted} messages ({self.sends[channel]} direct, {bulk[channel]} in bulk jobs) → "
+                                        f"{accepted} provider calls ({operation or 'SES SendEmail'}), {expected} expected", ok,
+                              "no message was sent on this channel" if not wanted else
                               f"{len(made) if made is not None else accepted} calls, refused: {refused}")
         media = sum(c.operation == "GetWhatsAppMessageMedia" and c.status == 200 for c in calls)
-        self.ledger.check(self.env, f"the inbound image was fetched once (GetWhatsAppMessageMedia: {media})", media == 1)
+        self.ledger.check(self.env, f"the inbound image was fetched once (GetWhatsAppMessageMedia: {media})", media == 1,
+                          "" if "media" in self.inbound else "the media event was not delivered")
 
     def ses_sent(self):
         return int(self.client("ses").get_send_quota()["SentLast24Hours"])

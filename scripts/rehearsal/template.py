@@ -33,6 +33,7 @@ class Route:
 
 @dataclass
 class QueueTrigger:
+    mapping_id: str          # the event source mapping's UUID
     queue_url: str
     queue_arn: str
     batch_size: int
@@ -155,7 +156,7 @@ class Stack:
             function = self._target(p["FunctionName"], "AWS::Lambda::Function", where)
             queue = self._target(p["EventSourceArn"], "AWS::SQS::Queue", where)
             functions[function].queues.append(QueueTrigger(
-                queue_url=self.physical(queue), queue_arn=self.resolver.value(p["EventSourceArn"], where),
+                mapping_id=self.physical(logical), queue_url=self.physical(queue), queue_arn=self.resolver.value(p["EventSourceArn"], where),
                 batch_size=int(p.get("BatchSize", 10)), reports_failures="ReportBatchItemFailures" in p.get("FunctionResponseTypes", [])))
         for logical, p in self.of_type("AWS::Lambda::EventInvokeConfig").items():
             function = self._target(p["FunctionName"], "AWS::Lambda::Function", f"{self.name}/{logical}")

@@ -7,7 +7,7 @@ the answer must be 403 with `{"error": {"code": "FORBIDDEN", …}}`, from the mi
 given here.
 
 Requests name fixtures in braces, filled in by the scenarios (scenarios.FIXTURES says what each is):
-a path parameter, a query or a string anywhere in the body that is exactly "{name}". Fixtures whose
+in a path parameter or the query, or as a body value that is exactly "{name}". Fixtures whose
 name starts with "fresh_" are made anew for every allowed call (a deleted contact cannot be deleted
 twice); forbidden calls get one made once.
 """

@@ -1,0 +1,83 @@
+"""What the rehearsal expects, as data: change a line here when the API changes on purpose.
+
+ROUTES: for every route of the HTTP API (the template's RouteKey), the lowest role allowed (the
+same as `Routes.table` in Sources/Server/Routes.swift, through `Permission.minimumRole`), the status
+of a successful call, and the request sent. Each route is called once per role: below the minimum
+the answer must be 403 with `{"error": {"code": "FORBIDDEN", …}}`, from the minimum up the status
+given here.
+
+Requests name fixtures in braces, filled in by the scenarios (scenarios.FIXTURES says what each is):
+in a path parameter or the query, or as a body value that is exactly "{name}". Fixtures whose
+name starts with "fresh_" are made anew for every allowed call (a deleted contact cannot be deleted
+twice); forbidden calls get one made once.
+"""
+from dataclasses import dataclass, field
+
+ROLES = ("Viewer", "Operator", "Admin")
+
+
+@dataclass(frozen=True)
+class RouteExpectation:
+    minimum: str
+    status: int
+    path: dict = field(default_factory=dict)
+    query: str = ""
+    body: object = None
+    sends: str = None   # the channel when a successful call sends one message
+
+
+def _send(channel, **content):
+    return RouteExpectation("Operator", 201, body={"contactId": "{recipient}", **content}, sends=channel)
+
+
+ROUTES = {
+    "GET /api/me": RouteExpectation("Viewer", 200),
+    "GET /api/audit": RouteExpectation("Admin", 200, query="limit=50"),
+    "GET /api/config": RouteExpectation("Admin", 200),
+    # autoAcknowledge stays off: read receipts would be provider calls that are not messages.
+    "PUT /api/config": RouteExpectation("Admin", 200, body={"autoAcknowledge": False}),
+    "POST /api/contacts": RouteExpectation("Operator", 201, body="{fresh_contact_body}"),
+    "GET /api/contacts": RouteExpectation("Viewer", 200, query="q=Rehearsal"),
+    "GET /api/contacts/{id}": RouteExpectation("Viewer", 200, path={"id": "{recipient}"}),
+    "PATCH /api/contacts/{id}": RouteExpectation("Operator", 200, path={"id": "{recipient}"}, body={"name": "Rehearsal Recipient"}),
+    "DELETE /api/contacts/{id}": RouteExpectation("Operator", 204, path={"id": "{fresh_contact}"}),
+    "GET /api/messages": RouteExpectation("Viewer", 200, query="contactId={recipient}&limit=20"),
+    "POST /api/messages/whatsapp": _send("whatsapp", template={"name": "statement", "language": "en_US", "parameters": ["1000"]}),
+    "POST /api/messages/sms": _send("sms", text="Your WECARE.DIGITAL rehearsal message"),
+    "POST /api/messages/email": _send("email", subject="WECARE.DIGITAL rehearsal", text="A rehearsal message."),
+    # At most the confirmation threshold: queued at once.
+    "POST /api/bulk/jobs": RouteExpectation("Operator", 201, body={"channel": "sms", "contactIds": ["{recipient}"],
+                                                                     "text": "Rehearsal bulk message"}),
+    "POST /api/bulk/jobs/{jobId}/confirm": RouteExpectation("Operator", 200, path={"jobId": "{fresh_pending_job}"}),
+    "GET /api/bulk/jobs/{jobId}": RouteExpectation("Operator", 200, path={"jobId": "{queued_job}"}),
+    "PUT /api/bulk/jobs/{jobId}": RouteExpectation("Operator", 200, path={"jobId": "{fresh_queued_job}"}, body={"action": "cancel"}),
+    "DELETE /api/bulk/jobs/{jobId}": RouteExpectation("Operator", 204, path={"jobId": "{fresh_pending_job}"}),
+    "GET /api/bulk/jobs/{jobId}/report": RouteExpectation("Operator", 200, path={"jobId": "{queued_job}"}),
+    "GET /api/dlq": RouteExpectation("Operator", 200),
+    "POST /api/dlq/replay": RouteExpectation("Operator", 200, body={"limit": 10}),
+}
+
+# What each SNS delivery must end in: "response", or "error" for an invocation that fails. The
+# inbound handler is not given the DLQ table, so an event it cannot read fails its invocation: Lambda
+# retries it, then keeps it on the handler's dead-letter queue, from which dlq-replay takes it into
+# the DLQ table when the DLQ is listed (README, "Inbound").
+INBOUND = {"text": "response", "media": "response", "status": "response", "malformed": "error"}
+
+# The `status` a send answers with, by the function's SEND_MODE.
+SENT_STATUS = {"LIVE": "sent", "DRY_RUN": "dry_run"}
+
+# The bulk job run end to end: more recipients than the confirmation threshold (so 202, then
+# confirm → 200), spread over two chunks, sent on WhatsApp with a template.
+BULK_CHANNEL = "whatsapp"
+BULK_CONTENT = {"template": {"name": "statement", "language": "en_US", "parameters": ["1000"]}}
+BULK_POLL_SECONDS = 90
+
+# The provider operation that carries one sent message, per channel; `None`: counted in moto's SES.
+PROVIDER_OPERATION = {"whatsapp": "SendWhatsAppMessage", "sms": "SendTextMessage", "email": None}
+
+# Functions with no trigger of their own (invoked by another function): they must initialise.
+INIT_ONLY = {"ai-query-kb": "invoked by inbound-whatsapp-handler only",
+             "ai-generate-response": "invoked by inbound-whatsapp-handler only"}
+
+# The Lambda permission each kind of trigger needs on the function.
+TRIGGER_PRINCIPALS = {"routes": "apigateway.amazonaws.com", "topics": "sns.amazonaws.com"}

@@ -57,11 +57,11 @@ ROUTES = {
     "POST /api/dlq/replay": RouteExpectation("Operator", 200, body={"limit": 10}),
 }
 
-# What each SNS delivery must end in: "response", or "error" for an invocation that fails. The
-# inbound handler is not given the DLQ table, so an event it cannot read fails its invocation: Lambda
-# retries it, then keeps it on the handler's dead-letter queue, from which dlq-replay takes it into
-# the DLQ table when the DLQ is listed (README, "Inbound").
-INBOUND = {"text": "response", "media": "response", "status": "response", "malformed": "error"}
+# What each SNS delivery must end in: "response", or "error" for an invocation that fails. An event
+# the inbound handler cannot read is kept in the DLQ table (its handler needs DLQMessages) and the
+# invocation succeeds, so Lambda does not retry what no retry can mend; only a failure to keep it
+# fails the invocation, which Lambda then retries and dead-letters (README, "Inbound").
+INBOUND = {"text": "response", "media": "response", "status": "response", "malformed": "response"}
 
 # The `status` a send answers with, by the function's SEND_MODE.
 SENT_STATUS = {"LIVE": "sent", "DRY_RUN": "dry_run"}

@@ -46,8 +46,10 @@ public enum DeployError: Error, CustomStringConvertible, Equatable {
                 + "\(environment)'s (branch '\(branch)'); if it is (a stack deployed before wecare tagged its stacks), run again with --adopt "
                 + "to take it over and tag it, otherwise pick another --stack. Nothing was written to AWS."
         case .risksNotAllowed(let risks, let changes):
-            "the change set has \(risks.joined(separator: " and ")) changes: \(changes.joined(separator: "; ")); after reviewing them, "
-                + "pass \(risks.map { "--allow \($0)" }.joined(separator: " ")) with --yes. Nothing was executed."
+            // A new stack has dozens of routes and permissions: name the first few, the plan lists them all.
+            "the change set has \(changes.count) \(risks.joined(separator: " and ")) change\(changes.count == 1 ? "" : "s") ("
+                + changes.prefix(8).joined(separator: ", ") + (changes.count > 8 ? ", and \(changes.count - 8) more, listed in the plan" : "")
+                + "); after reviewing them, pass \(risks.map { "--allow \($0)" }.joined(separator: " ")) with --yes. Nothing was executed."
         case .notConfirmed(let kept):
             kept ? "not confirmed: nothing was executed (the plan's change set is kept for `wecare deploy --plan`)"
                 : "not confirmed: nothing was executed (the change set was removed)"

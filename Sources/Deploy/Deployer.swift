@@ -51,8 +51,8 @@ public struct Deployer: Sendable {
     public func admit(_ target: DeployTarget, adopt: Bool) async throws -> StackState? {
         let state = try await inspect(stack: target.stack)
         if case .adopting(let resources) = try StackGate.admit(state, target: target, adopt: adopt) {
-            progress.note("adopting stack \(target.stack) for \(target.environment) (--adopt): its \(resources.count) resource\(resources.count == 1 ? "" : "s") "
-                          + "come under wecare, and the change set tags the stack \(StackTags.environment)=\(target.environment)")
+            progress.note("adopting stack \(target.stack) for \(target.environment) (--adopt): the change set tags it \(StackTags.environment)=\(target.environment), "
+                          + "and what it holds (\(resources.count) resource\(resources.count == 1 ? "" : "s")) is \(target.environment)'s from now on:")
             for r in resources { progress.note("  \(r)") }
         }
         return state

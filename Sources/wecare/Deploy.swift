@@ -63,7 +63,7 @@ struct DeployCommand: AsyncParsableCommand {
         return Deployer(cloudFormation: .init(client: client), progress: progress)
     }
 
-    /// Maps refusals and failures to a message and exit 1; usage problems stay exit 2.
+    /// Maps refusals and failures to a message and exit 1; usage problems (and a --plan that is no plan) exit 2.
     static func guarded(_ body: () async throws -> Void) async throws {
         do {
             try await body()
@@ -77,6 +77,8 @@ struct DeployCommand: AsyncParsableCommand {
             default: break
             }
             FileHandle.standardError.write(Data("wecare: \(error.description)\n".utf8))
+            // A --plan that is no plan is a bad value, like any other usage error.
+            if case .planUnreadable = error { throw ExitCode(2) }
             throw ExitCode(1)
         } catch let error as SpecTree.ReadError {
             FileHandle.standardError.write(Data("wecare: \(error.description)\n".utf8))

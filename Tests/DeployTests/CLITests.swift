@@ -92,7 +92,7 @@ final class CLITests: XCTestCase {
         try "[]".write(to: file, atomically: true, encoding: .utf8)
         let run = try wecare("deploy", "--branch", "feature/x", "--plan", file.path, "--endpoint-url", "http://127.0.0.1:9",
                              "--parameter", "CodeBucket=b", "--parameter", "UserPoolClientId=c")
-        XCTAssertEqual(run.status, 1, run.stderr)
+        XCTAssertEqual(run.status, 2, run.stderr)
         XCTAssertTrue(run.stderr.contains("cannot use \(file.path) as a plan: it is not a JSON object"), run.stderr)
     }
 }

@@ -22,7 +22,17 @@ final class MotoDeployTests: XCTestCase {
         let progress = RecordingProgress()
 
         // From nothing: a CREATE change set with every resource.
-        // A new stack's routes and permissions are security changes: they need --allow security.
+        // A new stack's routes and permissions are security changes: without --allow security nothing is
+        // executed, and the change set and the empty stack it made are removed.
+        do {
+            try await DeployFlow.deploy(try project.inputs(branch: "feature/try"), reviewed: nil, deployer: deployer(aws)) { _ in true }
+            XCTFail("security changes executed without --allow security")
+        } catch DeployError.risksNotAllowed(let risks, let changes) {
+            XCTAssertEqual(risks, ["security"])
+            XCTAssertTrue(changes.contains("Add HttpApiAuthorizer [AWS::ApiGatewayV2::Authorizer] (security)"), "\(changes)")
+        }
+        let refused = try await CloudFormationClient(client: aws).describeStack(name: "base-wecare-digital-preview")
+        XCTAssertNil(refused)
         let created = try await DeployFlow.deploy(try project.inputs(branch: "feature/try"), reviewed: nil, allow: [.security],
                                                   deployer: deployer(aws, progress)) { _ in true }
         XCTAssertEqual(created.verdict, .ready)

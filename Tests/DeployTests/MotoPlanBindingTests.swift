@@ -38,7 +38,17 @@ final class MotoPlanBindingTests: XCTestCase {
         let cfn = CloudFormationClient(client: aws)
         let stack = "base-wecare-digital-preview-bind"
 
-        try await DeployFlow.deploy(try a.inputs(branch: "feature/a", stack: stack), reviewed: nil, allow: [.security], deployer: deployer(aws)) { _ in true }
+        // A new stack through a plan: its CREATE change set (and the stack under review) are kept, then executed.
+        let first = try await DeployFlow.plan(try a.inputs(branch: "feature/a", stack: stack), keep: true, deployer: deployer(aws))
+        XCTAssertEqual(first.changeSetType, "CREATE")
+        XCTAssertNil(first.stackStamp)
+        XCTAssertNotNil(first.stackID)
+        recording.reset()
+        try await DeployFlow.deploy(try a.inputs(branch: "feature/a", stack: stack), reviewed: first, allow: [.security], deployer: deployer(aws)) { _ in true }
+        XCTAssertEqual(recording.writes.map(\.action), ["ExecuteChangeSet"])
+        let created = try await cfn.describeStack(name: stack)
+        XCTAssertEqual(created?.status, "CREATE_COMPLETE")
+        XCTAssertEqual(created?.tags[StackTags.environment], "preview")
         let quiet = try await DeployFlow.plan(try a.inputs(branch: "feature/a", stack: stack), keep: true, deployer: deployer(aws))
         XCTAssertEqual(quiet.verdict, .noChanges)
         XCTAssertNotNil(quiet.stackStamp?.lastEvent)
@@ -136,7 +146,7 @@ final class MotoPlanBindingTests: XCTestCase {
         let adopted = try await DeployFlow.plan(try project.inputs(branch: "feature/x", stack: "base-wecare-digital-preview-old", adopt: true),
                                                 deployer: deployer(aws, progress))
         XCTAssertTrue(adopted.changes.contains { $0.logicalID == "QueueOld" && $0.action == "Remove" }, "\(adopted.changes)")
-        XCTAssertTrue(progress.lines.contains { $0.hasPrefix("adopting stack base-wecare-digital-preview-old for preview (--adopt): its 1 resource") }, "\(progress.lines)")
+        XCTAssertTrue(progress.lines.contains { $0.hasPrefix("adopting stack base-wecare-digital-preview-old for preview (--adopt): the change set tags it wecare:environment=preview, and what it holds (1 resource)") }, "\(progress.lines)")
         let create = try XCTUnwrap(recording.writes.first)
         XCTAssertEqual(create.action, "CreateChangeSet")
         XCTAssertEqual(create.fields["Tags.member.1.Key"], StackTags.environment)

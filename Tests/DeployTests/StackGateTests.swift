@@ -134,7 +134,7 @@ final class StackGateTests: XCTestCase {
         } catch is AWSError {}
         XCTAssertEqual(transport.writes.map(\.action), ["CreateChangeSet"])
         XCTAssertEqual(tags(of: transport.writes[0])[StackTags.environment], "preview")
-        XCTAssertTrue(progress.lines.contains { $0.hasPrefix("adopting stack base-wecare-digital-preview for preview (--adopt): its 1 resource") }, "\(progress.lines)")
+        XCTAssertTrue(progress.lines.contains { $0.hasPrefix("adopting stack base-wecare-digital-preview for preview (--adopt): the change set tags it wecare:environment=preview, and what it holds (1 resource)") }, "\(progress.lines)")
         XCTAssertTrue(progress.lines.contains("  TableContacts [AWS::DynamoDB::Table] base-wecare-digital-preview-contacts"), "\(progress.lines)")
     }
 

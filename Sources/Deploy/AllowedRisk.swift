@@ -12,6 +12,6 @@ public enum AllowedRisk: String, Sendable, CaseIterable, Comparable {
         let refused = changes.filter { c in AllowedRisk(rawValue: c.risk).map { !allowed.contains($0) } ?? false }
         guard !refused.isEmpty else { return }
         let risks = Set(refused.compactMap { AllowedRisk(rawValue: $0.risk) }).sorted().map(\.rawValue)
-        throw DeployError.risksNotAllowed(risks: risks, changes: refused.map { "\($0.action) \($0.logicalID) [\($0.resourceType)] (\($0.risk): \($0.why))" })
+        throw DeployError.risksNotAllowed(risks: risks, changes: refused.map { "\($0.action) \($0.logicalID) [\($0.resourceType)] (\($0.risk))" })
     }
 }

@@ -19,6 +19,17 @@ public struct CloudFormationClient: Sendable {
         }
     }
 
+    /// A stack tag. Tags given to a change set are the stack's tags once it is executed.
+    public struct Tag: Sendable, Equatable {
+        public var key: String
+        public var value: String
+
+        public init(key: String, value: String) {
+            self.key = key
+            self.value = value
+        }
+    }
+
     public enum ChangeSetType: String, Sendable {
         case create = "CREATE"
         case update = "UPDATE"
@@ -92,13 +103,36 @@ public struct CloudFormationClient: Sendable {
         public var status: String
         public var statusReason: String?
         public var outputs: [StackOutput]
+        public var tags: [String: String]
+        /// As CloudFormation sends them (ISO 8601); kept as text so that a stamp compares exactly.
+        public var creationTime: String?
+        public var lastUpdatedTime: String?
 
-        public init(stackID: String, name: String, status: String, statusReason: String? = nil, outputs: [StackOutput] = []) {
+        public init(stackID: String, name: String, status: String, statusReason: String? = nil, outputs: [StackOutput] = [],
+                    tags: [String: String] = [:], creationTime: String? = nil, lastUpdatedTime: String? = nil) {
             self.stackID = stackID
             self.name = name
             self.status = status
             self.statusReason = statusReason
             self.outputs = outputs
+            self.tags = tags
+            self.creationTime = creationTime
+            self.lastUpdatedTime = lastUpdatedTime
+        }
+    }
+
+    /// One resource a stack holds, as ListStackResources summarises it.
+    public struct StackResourceSummary: Sendable, Equatable {
+        public var logicalResourceID: String
+        public var physicalResourceID: String?
+        public var resourceType: String
+        public var status: String
+
+        public init(logicalResourceID: String, physicalResourceID: String? = nil, resourceType: String, status: String) {
+            self.logicalResourceID = logicalResourceID
+            self.physicalResourceID = physicalResourceID
+            self.resourceType = resourceType
+            self.status = status
         }
     }
 
@@ -148,12 +182,14 @@ public struct CloudFormationClient: Sendable {
         name: String,
         templateBody: String,
         parameters: [Parameter] = [],
-        capabilities: [String] = []
+        capabilities: [String] = [],
+        tags: [Tag] = []
     ) async throws -> String {
         var form = QueryParameters()
         form.set("StackName", name)
         form.set("TemplateBody", templateBody)
         Self.add(parameters, capabilities: capabilities, to: &form)
+        Self.add(tags, to: &form)
         let result = try await client.query(service, action: "CreateStack", parameters: form)
         return try require(result.string("StackId"), "StackId", "CreateStack")
     }
@@ -166,7 +202,8 @@ public struct CloudFormationClient: Sendable {
         templateBody: String,
         parameters: [Parameter] = [],
         capabilities: [String] = [],
-        description: String? = nil
+        description: String? = nil,
+        tags: [Tag] = []
     ) async throws -> (changeSetID: String, stackID: String?) {
         var form = QueryParameters()
         form.set("StackName", stackName)
@@ -175,12 +212,14 @@ public struct CloudFormationClient: Sendable {
         form.set("TemplateBody", templateBody)
         form.set("Description", description)
         Self.add(parameters, capabilities: capabilities, to: &form)
+        Self.add(tags, to: &form)
         let result = try await client.query(service, action: "CreateChangeSet", parameters: form)
         return (try require(result.string("Id"), "Id", "CreateChangeSet"), result.string("StackId"))
     }
 
     /// Reads a change set with all its changes (following `NextToken` pages).
-    public func describeChangeSet(stackName: String, changeSetName: String) async throws -> ChangeSet {
+    /// `changeSetName` may be the change set's ARN, and then `stackName` may be left out.
+    public func describeChangeSet(stackName: String? = nil, changeSetName: String) async throws -> ChangeSet {
         var changeSet: ChangeSet?
         var nextToken: String?
         repeat {
@@ -216,14 +255,15 @@ public struct CloudFormationClient: Sendable {
         return changeSet!
     }
 
-    public func executeChangeSet(stackName: String, changeSetName: String) async throws {
+    /// `changeSetName` may be the change set's ARN, and then `stackName` may be left out.
+    public func executeChangeSet(stackName: String? = nil, changeSetName: String) async throws {
         var form = QueryParameters()
         form.set("ChangeSetName", changeSetName)
         form.set("StackName", stackName)
         _ = try await client.query(service, action: "ExecuteChangeSet", parameters: form)
     }
 
-    public func deleteChangeSet(stackName: String, changeSetName: String) async throws {
+    public func deleteChangeSet(stackName: String? = nil, changeSetName: String) async throws {
         var form = QueryParameters()
         form.set("ChangeSetName", changeSetName)
         form.set("StackName", stackName)
@@ -253,12 +293,47 @@ public struct CloudFormationClient: Sendable {
                     description: output.string("Description"),
                     exportName: output.string("ExportName")
                 )
-            }
+            },
+            tags: Dictionary(stack.all("Tags/member").map { ($0.string("Key") ?? "", $0.string("Value") ?? "") }, uniquingKeysWith: { a, _ in a }),
+            creationTime: stack.string("CreationTime"),
+            lastUpdatedTime: stack.string("LastUpdatedTime")
         )
+    }
+
+    /// Every resource of a stack (following `NextToken` pages).
+    public func listStackResources(stackName: String) async throws -> [StackResourceSummary] {
+        var resources: [StackResourceSummary] = []
+        var nextToken: String?
+        repeat {
+            var form = QueryParameters()
+            form.set("StackName", stackName)
+            form.set("NextToken", nextToken)
+            let result = try await client.query(service, action: "ListStackResources", parameters: form)
+            resources += result.all("StackResourceSummaries/member").map { r in
+                StackResourceSummary(
+                    logicalResourceID: r.string("LogicalResourceId") ?? "",
+                    physicalResourceID: r.string("PhysicalResourceId"),
+                    resourceType: r.string("ResourceType") ?? "",
+                    status: r.string("ResourceStatus") ?? ""
+                )
+            }
+            nextToken = result.string("NextToken").flatMap { $0.isEmpty ? nil : $0 }
+        } while nextToken != nil
+        return resources
     }
 
     /// All events of a stack, newest first (following `NextToken` pages).
     public func describeStackEvents(stackName: String) async throws -> [StackEvent] {
+        try await describeStackEvents(stackName: stackName, allPages: true)
+    }
+
+    /// The stack's newest event, from the first page only (AWS sends newest first): every operation on
+    /// the stack adds one, so its id tells whether anything happened to the stack since it was read.
+    public func latestStackEvent(stackName: String) async throws -> StackEvent? {
+        try await describeStackEvents(stackName: stackName, allPages: false).first
+    }
+
+    private func describeStackEvents(stackName: String, allPages: Bool) async throws -> [StackEvent] {
         var events: [StackEvent] = []
         var nextToken: String?
         repeat {
@@ -282,7 +357,7 @@ public struct CloudFormationClient: Sendable {
                     statusReason: event.string("ResourceStatusReason")
                 ))
             }
-            nextToken = result.string("NextToken").flatMap { $0.isEmpty ? nil : $0 }
+            nextToken = allPages ? result.string("NextToken").flatMap { $0.isEmpty ? nil : $0 } : nil
         } while nextToken != nil
         // AWS already sends newest first; a stable sort keeps that promise for emulators too.
         return events.enumerated()
@@ -313,6 +388,10 @@ public struct CloudFormationClient: Sendable {
     private static func add(_ parameters: [Parameter], capabilities: [String], to form: inout QueryParameters) {
         form.setList("Capabilities", capabilities)
         form.setStructureList("Parameters", parameters.map { [("ParameterKey", $0.key), ("ParameterValue", $0.value)] })
+    }
+
+    private static func add(_ tags: [Tag], to form: inout QueryParameters) {
+        form.setStructureList("Tags", tags.map { [("Key", $0.key), ("Value", $0.value)] })
     }
 
     private func require(_ value: String?, _ field: String, _ operation: String) throws -> String {

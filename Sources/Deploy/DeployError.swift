@@ -1,11 +1,24 @@
-/// Why a deployment was refused or failed. Every refusal happens before any request to AWS.
+/// Why a deployment was refused or failed. Every refusal happens before any request that writes to AWS:
+/// those about the branch, the specs, the parameters, the stack name and the plan's hashes before any request
+/// at all; those about the stack and the plan's change set after read-only requests only (DescribeStacks,
+/// DescribeStackEvents, ListStackResources, DescribeChangeSet).
 public enum DeployError: Error, CustomStringConvertible, Equatable {
     case branchDeploysNowhere(String)
     case environmentNotDeployable(String)
     case specErrors(count: Int, report: String)
     case drift(String)
     case planMismatch([String])
+    case planUnreadable(path: String, reason: String)
     case missingParameters([String])
+    /// `--stack` names a stack of another environment (`owner`), or of none.
+    case stackNameOutsideEnvironment(stack: String, branch: String, environment: String, rule: String, file: String, owner: String?)
+    /// The stack's `wecare:environment` tag names another environment than the branch's.
+    case stackOfAnotherEnvironment(stack: String, tagged: String, branch: String, environment: String)
+    /// The stack has resources and no wecare tags, and `--adopt` was not given.
+    case untaggedStack(stack: String, resources: [String], branch: String, environment: String)
+    /// The change set has data-loss or security changes that `--allow` does not name.
+    case risksNotAllowed(risks: [String], changes: [String])
+    case notConfirmed(keptChangeSet: Bool)
     case changeSetFailed(String)
     case stackFailed(status: String, failures: [String])
     case aws(String)
@@ -17,9 +30,29 @@ public enum DeployError: Error, CustomStringConvertible, Equatable {
         case .environmentNotDeployable(let e): "environment '\(e)' has no branches and is never deployed"
         case .specErrors(let n, _): "the specs have \(n) error\(n == 1 ? "" : "s"); `wecare check` lists them. Nothing was deployed."
         case .drift: "generated/ is not what the specs produce; run `wecare build`, review and commit. Nothing was deployed."
-        case .planMismatch(let what): "the plan no longer matches what would be deployed (\(what.joined(separator: "; "))); run `wecare plan --out` again and review it"
+        case .planMismatch(let what):
+            "the plan no longer matches what would be deployed (\(what.joined(separator: "; "))); run `wecare plan --out` again and review it. Nothing was executed."
+        case .planUnreadable(let path, let reason): "cannot use \(path) as a plan: \(reason); write it again with `wecare plan --out`"
         case .missingParameters(let names):
             "missing template parameters: \(names.joined(separator: ", ")); pass --parameter NAME=VALUE or set WECARE_PARAM_<NAME>"
+        case .stackNameOutsideEnvironment(let stack, let branch, let environment, let rule, let file, let owner):
+            "stack \(stack) is \(owner.map { "named for \($0)" } ?? "named for no environment"), but branch '\(branch)' deploys to \(environment), "
+                + "whose stacks are named \(rule) (naming.prefix in \(file)); leave out --stack or pick such a name. Nothing was sent to AWS."
+        case .stackOfAnotherEnvironment(let stack, let tagged, let branch, let environment):
+            "stack \(stack) belongs to \(tagged) (tag \(StackTags.environment)=\(tagged)), but branch '\(branch)' deploys to \(environment); "
+                + "deploy \(tagged) from its own branches, and \(environment) to its own stack (leave out --stack). Nothing was written to AWS."
+        case .untaggedStack(let stack, let resources, let branch, let environment):
+            "stack \(stack) has \(resources.count) resource\(resources.count == 1 ? "" : "s") but no \(StackTags.environment) tag, so nothing shows it is "
+                + "\(environment)'s (branch '\(branch)'); if it is (a stack deployed before wecare tagged its stacks), run again with --adopt "
+                + "to take it over and tag it, otherwise pick another --stack. Nothing was written to AWS."
+        case .risksNotAllowed(let risks, let changes):
+            // A new stack has dozens of routes and permissions: name the first few, the plan lists them all.
+            "the change set has \(changes.count) \(risks.joined(separator: " and ")) change\(changes.count == 1 ? "" : "s") ("
+                + changes.prefix(8).joined(separator: ", ") + (changes.count > 8 ? ", and \(changes.count - 8) more, listed in the plan" : "")
+                + "); after reviewing them, pass \(risks.map { "--allow \($0)" }.joined(separator: " ")) with --yes. Nothing was executed."
+        case .notConfirmed(let kept):
+            kept ? "not confirmed: nothing was executed (the plan's change set is kept for `wecare deploy --plan`)"
+                : "not confirmed: nothing was executed (the change set was removed)"
         case .changeSetFailed(let reason): "CloudFormation could not create the change set: \(reason)"
         case .stackFailed(let status, _): "the deployment failed: stack is \(status)"
         case .aws(let message): message

@@ -1,3 +1,4 @@
+import Foundation
 import SpecModel
 
 /// What `wecare plan --out` writes and `wecare deploy --plan` checks: what was reviewed is what ships.
@@ -28,39 +29,61 @@ public struct DeployPlan: Sendable, Equatable {
     }
 
     public var branch: String
+    /// The branch pattern that matched (`feature/*`).
+    public var branchRule: String
     public var environment: String
     public var stack: String
+    /// The stack's id: a stack deleted and created again under the same name is another stack.
+    public var stackID: String?
+    /// The stack as it was when the plan was made; nil for a stack the plan's change set creates.
+    public var stackStamp: StackStamp?
     public var specHash: String
     public var templateHash: String
+    /// The template parameters the change set was made with.
+    public var parameters: [String: String]
     public var verdict: Verdict
     public var changeSetName: String?
+    /// The change set's ARN: `deploy --plan` executes exactly this one, never a new one.
+    public var changeSetID: String?
     public var changeSetType: String?
     public var changes: [Change]
 
     public init(branch: String, environment: String, stack: String, specHash: String, templateHash: String, verdict: Verdict,
-                changeSetName: String?, changeSetType: String?, changes: [Change]) {
+                changeSetName: String?, changeSetType: String?, changes: [Change], branchRule: String = "", stackID: String? = nil,
+                stackStamp: StackStamp? = nil, parameters: [String: String] = [:], changeSetID: String? = nil) {
         self.branch = branch
+        self.branchRule = branchRule
         self.environment = environment
         self.stack = stack
+        self.stackID = stackID
+        self.stackStamp = stackStamp
         self.specHash = specHash
         self.templateHash = templateHash
+        self.parameters = parameters
         self.verdict = verdict
         self.changeSetName = changeSetName
+        self.changeSetID = changeSetID
         self.changeSetType = changeSetType
         self.changes = changes
     }
 
+    /// The plan file's version; a file of another version is refused, never half-read.
+    public static let fileVersion = 2
+
     public var json: String {
-        var root: [String: JSONValue] = [
-            "version": .int(1), "branch": .string(branch), "environment": .string(environment), "stack": .string(stack),
-            "specHash": .string(specHash), "templateHash": .string(templateHash), "verdict": .string(verdict.rawValue),
+        func optional(_ s: String?) -> JSONValue { s.map { .string($0) } ?? .null }
+        let root: [String: JSONValue] = [
+            "version": .int(Self.fileVersion), "branch": .string(branch), "branchRule": .string(branchRule), "environment": .string(environment),
+            "stack": .string(stack), "stackId": optional(stackID),
+            "stackStamp": stackStamp.map { .object(["updated": .string($0.updated), "lastEventId": optional($0.lastEvent)]) } ?? .null,
+            "specHash": .string(specHash), "templateHash": .string(templateHash),
+            "parameters": .object(parameters.mapValues { .string($0) }), "verdict": .string(verdict.rawValue),
+            "changeSet": optional(changeSetName), "changeSetId": optional(changeSetID), "changeSetType": optional(changeSetType),
             "changes": .array(changes.map { c in
                 .object(["action": .string(c.action), "logicalId": .string(c.logicalID), "resourceType": .string(c.resourceType),
-                         "replacement": c.replacement.map { .string($0) } ?? .null, "risk": .string(c.risk), "why": .string(c.why)])
+                         "replacement": optional(c.replacement), "risk": .string(c.risk), "why": .string(c.why)])
             }),
         ]
-        root["changeSet"] = changeSetName.map { .string($0) } ?? .null
-        root["changeSetType"] = changeSetType.map { .string($0) } ?? .null
         return JSONValue.object(root).rendered()
     }
 
@@ -93,14 +116,45 @@ extension DeployPlan {
             guard let s = object[key] as? String else { throw DecodeError(description: "plan file lacks '\(key)'; write it again with `wecare plan --out`") }
             return s
         }
-        guard object["version"] as? Int == 1 else { throw DecodeError(description: "plan file version is not 1; write it again with this wecare") }
+        guard object["version"] as? Int == fileVersion else {
+            throw DecodeError(description: "plan file version is not \(fileVersion); write it again with `wecare plan --out` of this wecare")
+        }
         guard let verdict = Verdict(rawValue: try string("verdict")) else { throw DecodeError(description: "plan file has an unknown verdict") }
         let changes = (object["changes"] as? [[String: Any]] ?? []).map { c in
             Change(action: c["action"] as? String ?? "", logicalID: c["logicalId"] as? String ?? "", resourceType: c["resourceType"] as? String ?? "",
                    replacement: c["replacement"] as? String, risk: c["risk"] as? String ?? "", why: c["why"] as? String ?? "")
         }
-        return DeployPlan(branch: try string("branch"), environment: try string("environment"), stack: try string("stack"),
-                          specHash: try string("specHash"), templateHash: try string("templateHash"), verdict: verdict,
-                          changeSetName: object["changeSet"] as? String, changeSetType: object["changeSetType"] as? String, changes: changes)
+        guard let parameters = object["parameters"] as? [String: String] else {
+            throw DecodeError(description: "plan file lacks 'parameters'; write it again with `wecare plan --out`")
+        }
+        let stamp = (object["stackStamp"] as? [String: Any]).flatMap { s in
+            (s["updated"] as? String).map { StackStamp(updated: $0, lastEvent: s["lastEventId"] as? String) }
+        }
+        let plan = DeployPlan(branch: try string("branch"), environment: try string("environment"), stack: try string("stack"),
+                              specHash: try string("specHash"), templateHash: try string("templateHash"), verdict: verdict,
+                              changeSetName: object["changeSet"] as? String, changeSetType: object["changeSetType"] as? String, changes: changes,
+                              branchRule: try string("branchRule"), stackID: object["stackId"] as? String, stackStamp: stamp,
+                              parameters: parameters, changeSetID: object["changeSetId"] as? String)
+        if plan.verdict == .ready, plan.changeSetID == nil {
+            throw DecodeError(description: "plan file has changes but no 'changeSetId' to execute; write it again with `wecare plan --out`")
+        }
+        return plan
+    }
+
+    /// Reads a plan file; a file that is not a plan is refused with what to do.
+    public static func read(from url: URL) throws -> DeployPlan {
+        do {
+            let data = try Data(contentsOf: url)
+            guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                throw DecodeError(description: "it is not a JSON object")
+            }
+            return try parse(object)
+        } catch let error as DecodeError {
+            throw DeployError.planUnreadable(path: url.path, reason: error.description)
+        } catch let error as CocoaError where error.code == .fileReadNoSuchFile {
+            throw DeployError.planUnreadable(path: url.path, reason: "no such file")
+        } catch {
+            throw DeployError.planUnreadable(path: url.path, reason: "\(error.localizedDescription)")
+        }
     }
 }

@@ -5,9 +5,12 @@ import SpecLoading
 import SpecModel
 
 /// What a branch deploys: checked, compared with generated/, hashed. Building one sends nothing to AWS,
-/// so every refusal (unknown branch, check errors, drift, missing parameters) happens before any request.
+/// so every refusal (unknown branch, check errors, drift, missing parameters, a stack name of another
+/// environment) happens before any request.
 public struct DeployTarget: Sendable {
     public var branch: String
+    /// The branch pattern that matched (`feature/*`), tagged on the stack.
+    public var branchRule: String
     public var environment: String
     public var stack: String
     public var region: String
@@ -16,9 +19,10 @@ public struct DeployTarget: Sendable {
     public var templateHash: String
     public var parameters: [(key: String, value: String)]
 
-    public init(branch: String, environment: String, stack: String, region: String, templateBody: String, specHash: String,
+    public init(branch: String, branchRule: String, environment: String, stack: String, region: String, templateBody: String, specHash: String,
                 templateHash: String, parameters: [(key: String, value: String)]) {
         self.branch = branch
+        self.branchRule = branchRule
         self.environment = environment
         self.stack = stack
         self.region = region
@@ -37,8 +41,15 @@ public struct DeployTarget: Sendable {
         guard let platform = check.platform else {
             throw DeployError.specErrors(count: check.report.errorCount, report: check.render(.text))
         }
-        guard let environment = BranchRules.environment(for: branch, in: platform.environments) else {
+        guard let environment = BranchRules.environment(for: branch, in: platform.environments),
+              let rule = environment.branches.first(where: { Glob.matches($0.value, branch) })?.value else {
             throw DeployError.branchDeploysNowhere(branch)
+        }
+        let stack = stackOverride ?? environment.stack
+        let owner = StackNaming.owner(of: stack, in: platform.environments)
+        guard owner?.name.value == environment.name.value else {
+            throw DeployError.stackNameOutsideEnvironment(stack: stack, branch: branch, environment: environment.name.value,
+                                                          rule: StackNaming.rule(for: environment), file: environment.file, owner: owner?.name.value)
         }
         guard check.report.errorCount == 0 else {
             throw DeployError.specErrors(count: check.report.errorCount, report: check.render(.text))
@@ -55,7 +66,7 @@ public struct DeployTarget: Sendable {
         guard missing.isEmpty else { throw DeployError.missingParameters(missing) }
         let declared = try declaredParameters(of: template)
         return DeployTarget(
-            branch: branch, environment: name, stack: stackOverride ?? environment.stack, region: platform.region.value,
+            branch: branch, branchRule: rule, environment: name, stack: stack, region: platform.region.value,
             templateBody: template, specHash: hash(files), templateHash: hash(template),
             parameters: parameters.filter { declared.contains($0.key) }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
     }
@@ -86,14 +97,8 @@ public struct DeployTarget: Sendable {
         Set(try parametersObject(template).keys)
     }
 
-    /// Checks a reviewed plan against this target; lists every difference.
-    public func verify(_ plan: DeployPlan) throws {
-        var mismatches: [String] = []
-        if plan.branch != branch { mismatches.append("branch was '\(plan.branch)', now '\(branch)'") }
-        if plan.environment != environment { mismatches.append("environment was \(plan.environment), now \(environment)") }
-        if plan.stack != stack { mismatches.append("stack was \(plan.stack), now \(stack)") }
-        if plan.specHash != specHash { mismatches.append("the specs changed since the plan (spec hash \(plan.specHash.prefix(12)) → \(specHash.prefix(12)))") }
-        if plan.templateHash != templateHash { mismatches.append("the template changed since the plan (template hash \(plan.templateHash.prefix(12)) → \(templateHash.prefix(12)))") }
-        guard mismatches.isEmpty else { throw DeployError.planMismatch(mismatches) }
+    /// The tags every stack wecare creates or updates carries: they tell the next deployment whose stack it is.
+    public var tags: [(key: String, value: String)] {
+        [(StackTags.environment, environment), (StackTags.specHash, specHash), (StackTags.branchRule, branchRule)]
     }
 }

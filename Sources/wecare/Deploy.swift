@@ -11,29 +11,27 @@ struct DeployCommand: AsyncParsableCommand {
         abstract: "Deploy a branch to its environment through a CloudFormation change set.",
         discussion: """
         Refuses, before any request to AWS: a branch that deploys nowhere, specs with errors, a generated/ that \
-        is not what the specs produce, missing parameters, and a --plan whose hashes no longer match. \
+        is not what the specs produce, missing parameters, a --stack named for another environment, and a --plan \
+        whose hashes or parameters no longer match. Refuses after read-only requests, before any write: a stack \
+        tagged for another environment, an untagged stack with resources (unless --adopt), and a --plan whose \
+        stack changed or whose change set is gone. Data-loss and security changes need --allow. \
         Exit 0 deployed (or nothing to change), 1 refused or failed, 2 usage errors.
         """)
 
     @OptionGroup var target: TargetOptions
     @OptionGroup var aws: AWSOptions
-    @Option(help: "A plan written by `wecare plan --out`; refuse when it no longer matches.") var plan: String?
+    @Option(help: "A plan written by `wecare plan --out`: execute its change set; refuse when anything it was made from changed.") var plan: String?
     @Flag(help: "Execute without asking.") var yes = false
+    @Option(name: .customLong("allow"), help: "Allow changes of this risk class (repeatable): data-loss, security.") var allow: [AllowedRisk] = []
+    @Flag(help: "Take over a stack that has resources but no wecare tags (a stack deployed before wecare tagged its stacks).") var adopt = false
 
     func run() async throws {
         try await Self.guarded {
-            let inputs = try Self.inputs(target)
-            var reviewed: DeployPlan?
-            if let plan {
-                let data = try Data(contentsOf: URL(fileURLWithPath: plan))
-                guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                    throw DeployError.planMismatch(["\(plan) is not a plan file"])
-                }
-                reviewed = try DeployPlan.parse(object)
-            }
+            let inputs = try Self.inputs(target, adopt: adopt)
+            let reviewed = try plan.map { try DeployPlan.read(from: URL(fileURLWithPath: $0)) }
             let yes = self.yes
             let aws = self.aws
-            let result = try await DeployFlow.deploy(inputs, reviewed: reviewed,
+            let result = try await DeployFlow.deploy(inputs, reviewed: reviewed, allow: Set(allow),
                                                      makeDeployer: { Self.deployer(try aws.client(defaultRegion: $0.region)) }) { plan in
                 print(plan.text, terminator: "")
                 if yes { return true }
@@ -52,10 +50,10 @@ struct DeployCommand: AsyncParsableCommand {
         }
     }
 
-    static func inputs(_ options: TargetOptions) throws -> DeployFlow.Inputs {
+    static func inputs(_ options: TargetOptions, adopt: Bool) throws -> DeployFlow.Inputs {
         let root = URL(fileURLWithPath: options.root)
         return DeployFlow.Inputs(branch: options.branch, files: try SpecTree.read(root: root), generated: root.appendingPathComponent("generated"),
-                                 parameters: try options.parameterValues(), stack: options.stack, today: Today.string())
+                                 parameters: try options.parameterValues(), stack: options.stack, today: Today.string(), adopt: adopt)
     }
 
     static func deployer(_ client: AWSClient) -> Deployer {
@@ -65,7 +63,7 @@ struct DeployCommand: AsyncParsableCommand {
         return Deployer(cloudFormation: .init(client: client), progress: progress)
     }
 
-    /// Maps refusals and failures to a message and exit 1; usage problems stay exit 2.
+    /// Maps refusals and failures to a message and exit 1; usage problems (and a --plan that is no plan) exit 2.
     static func guarded(_ body: () async throws -> Void) async throws {
         do {
             try await body()
@@ -79,6 +77,8 @@ struct DeployCommand: AsyncParsableCommand {
             default: break
             }
             FileHandle.standardError.write(Data("wecare: \(error.description)\n".utf8))
+            // A --plan that is no plan is a bad value, like any other usage error.
+            if case .planUnreadable = error { throw ExitCode(2) }
             throw ExitCode(1)
         } catch let error as SpecTree.ReadError {
             FileHandle.standardError.write(Data("wecare: \(error.description)\n".utf8))
@@ -94,3 +94,4 @@ struct DeployCommand: AsyncParsableCommand {
     }
 }
 
+extension AllowedRisk: ExpressibleByArgument {}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Pipeline
 import SpecCheck
+import SpecModel
 
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print a rule's documentation with its failing and passing example.")
@@ -19,7 +20,8 @@ struct Explain: ParsableCommand {
             return
         }
         guard let found = RuleCatalogue.rule(rule!) else {
-            throw ValidationError("unknown rule '\(rule!)'; `wecare explain --list` shows them all")
+            let guess = Spelling.closest(to: rule!, in: RuleCatalogue.all.map(\.id)).map { "did you mean '\($0)'? " } ?? ""
+            throw ValidationError("unknown rule '\(rule!)'; \(guess)`wecare explain --list` shows them all")
         }
         print(RuleDocs.explain(found), terminator: "")
     }

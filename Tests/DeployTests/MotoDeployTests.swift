@@ -13,19 +13,7 @@ final class MotoDeployTests: XCTestCase {
         super.tearDown()
     }
 
-    func client() async throws -> AWSClient {
-        let aws = AWSClient(configuration: AWSClientConfiguration(
-            region: "us-east-1", endpointOverride: try await Self.server.start(),
-            credentialsProvider: AWSCredentials(accessKeyID: "testing", secretAccessKey: "testing"), retryPolicy: .none))
-        // What the specs reference as existing: the execution role and the code bundle.
-        if try await IAMClient(client: aws).getRole(name: "base-wecare-digital") == nil {
-            _ = try await IAMClient(client: aws).createRole(name: "base-wecare-digital", assumeRolePolicyDocument:
-                #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#)
-            try await S3Client(client: aws).createBucket(name: "wecare-code")
-            try await S3Client(client: aws).putObject(bucket: "wecare-code", key: "wecare-service/bootstrap.zip", body: Data("PK".utf8))
-        }
-        return aws
-    }
+    func client() async throws -> AWSClient { try await seededMotoClient(Self.server) }
 
     func testDeployPreviewThenChangeAQueue() async throws {
         let project = try TempProject()
@@ -34,12 +22,27 @@ final class MotoDeployTests: XCTestCase {
         let progress = RecordingProgress()
 
         // From nothing: a CREATE change set with every resource.
-        let created = try await DeployFlow.deploy(try project.inputs(branch: "feature/try"), reviewed: nil, deployer: deployer(aws, progress)) { _ in true }
+        // A new stack's routes and permissions are security changes: without --allow security nothing is
+        // executed, and the change set and the empty stack it made are removed.
+        do {
+            try await DeployFlow.deploy(try project.inputs(branch: "feature/try"), reviewed: nil, deployer: deployer(aws)) { _ in true }
+            XCTFail("security changes executed without --allow security")
+        } catch DeployError.risksNotAllowed(let risks, let changes) {
+            XCTAssertEqual(risks, ["security"])
+            XCTAssertTrue(changes.contains("Add HttpApiAuthorizer [AWS::ApiGatewayV2::Authorizer] (security)"), "\(changes)")
+        }
+        let refused = try await CloudFormationClient(client: aws).describeStack(name: "base-wecare-digital-preview")
+        XCTAssertNil(refused)
+        let created = try await DeployFlow.deploy(try project.inputs(branch: "feature/try"), reviewed: nil, allow: [.security],
+                                                  deployer: deployer(aws, progress)) { _ in true }
         XCTAssertEqual(created.verdict, .ready)
         XCTAssertEqual(created.changeSetType, "CREATE")
         XCTAssertTrue(created.changes.contains { $0.logicalID == "TableContacts" && $0.action == "Add" })
         let stack = try await CloudFormationClient(client: aws).describeStack(name: "base-wecare-digital-preview")
         XCTAssertEqual(stack?.status, "CREATE_COMPLETE")
+        XCTAssertEqual(stack?.tags[StackTags.environment], "preview")
+        XCTAssertEqual(stack?.tags[StackTags.branchRule], "feature/*")
+        XCTAssertEqual(stack?.tags[StackTags.specHash], try project.inputs(branch: "feature/try").target().specHash)
         XCTAssertTrue(progress.lines.contains("stack is CREATE_COMPLETE"), "\(progress.lines)")
 
         // Deploying the same again changes nothing, and that is success.
@@ -53,7 +56,7 @@ final class MotoDeployTests: XCTestCase {
         try project.edit("specs/queues.yaml") { $0.replacingOccurrences(of: "    purpose: Bulk chunks that failed as a whole (Req 8.9)\n    visibilityTimeout: 300s",
                                                                          with: "    purpose: Bulk chunks that failed as a whole (Req 8.9)\n    visibilityTimeout: 600s") }
         try project.rebuild()
-        let plan = try await DeployFlow.plan(try project.inputs(branch: "feature/try"), deployer: deployer(aws))
+        let plan = try await DeployFlow.plan(try project.inputs(branch: "feature/try"), keep: true, deployer: deployer(aws))
         XCTAssertEqual(plan.verdict, .ready)
         XCTAssertEqual(plan.changeSetType, "UPDATE")
         let change = try XCTUnwrap(plan.changes.first { $0.logicalID == "QueueBulkDlq" }, "\(plan.changes)")
@@ -71,7 +74,7 @@ final class MotoDeployTests: XCTestCase {
     func testATemplateTheEmulatorRejectsFailsWithTheFailingEvent() async throws {
         let aws = try await client()
         let template = #"{"Resources":{"QueueBroken":{"Type":"AWS::SQS::Queue","Properties":{"QueueName":"broken","RedrivePolicy":{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:809904170947:does-not-exist","maxReceiveCount":3}}}}}"#
-        let target = DeployTarget(branch: "feature/broken", environment: "preview", stack: "wecare-broken", region: "us-east-1",
+        let target = DeployTarget(branch: "feature/broken", branchRule: "feature/*", environment: "preview", stack: "wecare-broken", region: "us-east-1",
                                   templateBody: template, specHash: "s", templateHash: DeployTarget.hash(template), parameters: [])
         let progress = RecordingProgress()
         let d = deployer(aws, progress)

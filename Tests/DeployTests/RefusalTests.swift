@@ -2,7 +2,7 @@ import AWSClient
 import Deploy
 import XCTest
 
-/// Every refusal happens before the first request to AWS; a counting transport proves it.
+/// The refusals that need nothing from AWS happen before the first request; a counting transport proves it.
 final class RefusalTests: XCTestCase {
     var transport = CountingTransport()
     var project: TempProject!
@@ -63,7 +63,8 @@ final class RefusalTests: XCTestCase {
     func testPlanHashMismatch() async throws {
         let target = try project.inputs(branch: "feature/x").target()
         let reviewed = DeployPlan(branch: "feature/x", environment: "preview", stack: target.stack, specHash: "0123456789abcdef",
-                                  templateHash: target.templateHash, verdict: .ready, changeSetName: nil, changeSetType: nil, changes: [])
+                                  templateHash: target.templateHash, verdict: .ready, changeSetName: nil, changeSetType: nil, changes: [],
+                                  parameters: ["CodeBucket": "wecare-code", "UserPoolClientId": "local"])
         await assertRefused(try project.inputs(branch: "feature/x"), reviewed: reviewed) {
             guard case .planMismatch(let what) = $0 else { return XCTFail("\($0)") }
             XCTAssertEqual(what.count, 1)
@@ -74,9 +75,19 @@ final class RefusalTests: XCTestCase {
     func testPlanForAnotherBranch() async throws {
         let target = try project.inputs(branch: "feature/x").target()
         let reviewed = DeployPlan(branch: "feature/y", environment: "preview", stack: target.stack, specHash: target.specHash,
-                                  templateHash: target.templateHash, verdict: .ready, changeSetName: nil, changeSetType: nil, changes: [])
+                                  templateHash: target.templateHash, verdict: .ready, changeSetName: nil, changeSetType: nil, changes: [],
+                                  parameters: ["CodeBucket": "wecare-code", "UserPoolClientId": "local"])
         await assertRefused(try project.inputs(branch: "feature/x"), reviewed: reviewed) {
             XCTAssertEqual($0, .planMismatch(["branch was 'feature/y', now 'feature/x'"]))
+        }
+    }
+
+    func testStackNameOfAnotherEnvironment() async throws {
+        await assertRefused(try project.inputs(branch: "main", stack: "base-wecare-digital-preview")) {
+            guard case .stackNameOutsideEnvironment(_, _, "production", _, "environments/production.yaml", "preview") = $0 else { return XCTFail("\($0)") }
+        }
+        await assertRefused(try project.inputs(branch: "feature/x", stack: "wecare-broken")) {
+            guard case .stackNameOutsideEnvironment(_, _, "preview", _, _, nil) = $0 else { return XCTFail("\($0)") }
         }
     }
 
@@ -89,7 +100,9 @@ final class RefusalTests: XCTestCase {
     func testPlanFileRoundTrip() throws {
         let plan = DeployPlan(branch: "main", environment: "production", stack: "s", specHash: "a", templateHash: "b", verdict: .ready,
                               changeSetName: "c", changeSetType: "UPDATE",
-                              changes: [.init(action: "Modify", logicalID: "QueueBulkQueue", resourceType: "AWS::SQS::Queue", replacement: "False", risk: "capacity", why: "w")])
+                              changes: [.init(action: "Modify", logicalID: "QueueBulkQueue", resourceType: "AWS::SQS::Queue", replacement: "False", risk: "capacity", why: "w")],
+                              branchRule: "main", stackID: "arn:stack", stackStamp: StackStamp(updated: "2026-11-20T10:00:00Z", lastEvent: nil),
+                              parameters: ["CodeBucket": "b"], changeSetID: "arn:change-set")
         let object = try JSONSerialization.jsonObject(with: Data(plan.json.utf8)) as! [String: Any]
         XCTAssertEqual(try DeployPlan.parse(object), plan)
     }

@@ -180,7 +180,7 @@ final class RecordingForwardingTransport: HTTPTransport, @unchecked Sendable {
     private var _requests: [RecordedRequest] = []
     private let next: any HTTPTransport
 
-    init(_ next: any HTTPTransport = URLSessionTransport()) { self.next = next }
+    init(_ next: any HTTPTransport = AsyncHTTPClientTransport()) { self.next = next }
 
     var requests: [RecordedRequest] { lock.withLock { _requests } }
     var writes: [RecordedRequest] { requests.filter { !readOnlyActions.contains($0.action) } }
@@ -201,7 +201,7 @@ func fakeClient(_ transport: any HTTPTransport) -> AWSClient {
 }
 
 /// A client of the test's moto, with what the specs reference as existing: the execution role and the code bundle.
-func seededMotoClient(_ server: MotoServer, transport: any HTTPTransport = URLSessionTransport()) async throws -> AWSClient {
+func seededMotoClient(_ server: MotoServer, transport: any HTTPTransport = AsyncHTTPClientTransport()) async throws -> AWSClient {
     let aws = AWSClient(configuration: AWSClientConfiguration(
         region: "us-east-1", endpointOverride: try await server.start(),
         credentialsProvider: AWSCredentials(accessKeyID: "testing", secretAccessKey: "testing"), transport: transport, retryPolicy: .none))

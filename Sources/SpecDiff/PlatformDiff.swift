@@ -19,6 +19,7 @@ enum PlatformDiff {
         messaging(base, head, &out)
         existing(base, head, &out)
         variables(base, head, &out)
+        handlers(base, head, &out)
         return out.changes
     }
 
@@ -254,6 +255,29 @@ enum PlatformDiff {
     }
 
     static let sendModeSetting = "{ setting: sendMode }"
+
+    // MARK: - Handlers
+
+    /// What a handler serves and reads: the templates do not show it, the generated config and the checker do.
+    static func handlers(_ base: Platform, _ head: Platform, _ out: inout ChangeList) {
+        func needs(_ h: Handler) -> String { h.needs.map { "{ \($0.kind.key): \($0.name.value) }" }.sorted().joined(separator: ", ") }
+        for name in Set(base.handlers.map(\.id.value)).union(head.handlers.map(\.id.value)).sorted() {
+            let resource = DiffResource("handler", name)
+            switch (base.handler(name), head.handler(name)) {
+            case (let b?, nil): out.add(.other, resource, "handler", b.serves.value.rawValue, nil, "The runtime no longer declares the handler.")
+            case (nil, let a?): out.add(.other, resource, "handler", nil, a.serves.value.rawValue, "The runtime declares a new handler.")
+            case (let b?, let a?):
+                if b.serves.value != a.serves.value {
+                    out.add(.other, resource, "serves", b.serves.value.rawValue, a.serves.value.rawValue, "The handler takes another kind of event.")
+                }
+                if needs(b) != needs(a) {
+                    out.add(.other, resource, "needs", needs(b), needs(a),
+                            "The handler reads other resources: every function running it must give it each one (lambda.handler-needs).")
+                }
+            default: break
+            }
+        }
+    }
 
     static func spelled(_ f: Function) -> [String: String] {
         var out: [String: String] = [:]

@@ -34,6 +34,15 @@ final class ClassificationTests: XCTestCase {
         XCTAssertEqual(Set(c.map(\.risk)), [.other])
     }
 
+    func testAHandlersNeedsAreListed() throws {
+        let c = try changes([Edit("specs/handlers.yaml", "    needs: [{ table: Contacts }]\n", "    needs: [{ table: Contacts }, { table: Messages }]\n")])
+        let change = try XCTUnwrap(c.first { $0.resource == DiffResource("handler", "contacts.search") })
+        XCTAssertEqual(change.field, "needs")
+        XCTAssertEqual(change.before, "{ table: Contacts }")
+        XCTAssertEqual(change.after, "{ table: Contacts }, { table: Messages }")
+        XCTAssertEqual(change.risk, .other)
+    }
+
     func testSecretReferenceIsSecurity() throws {
         let c = try changes([
             Edit("specs/existing.yaml", "  certificates:\n", "  secrets:\n    meta-app:\n      store: secretsmanager\n      name: wecare/meta-app-secret\n  certificates:\n"),

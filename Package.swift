@@ -107,6 +107,8 @@ let package = Package(
                                                            .product(name: "HummingbirdTesting", package: "hummingbird"),
                                                            .product(name: "HTTPTypes", package: "swift-http-types")],
                     resources: [.copy("Fixtures")]),
+        // scripts/check-bundle, the gate on the Lambda bundle, shown to refuse what it must.
+        .testTarget(name: "BundleCheckTests", dependencies: ["TestSupport"]),
         .testTarget(name: "DeployTests", dependencies: ["Deploy", "Pipeline", "AWSClient", "SpecLoading", "TestSupport"]),
         .testTarget(name: "SpecDiffTests", dependencies: ["SpecDiff", "Pipeline", "SpecModel", "SpecLoading", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "SpecLoadingTests", dependencies: ["SpecLoading", "SpecCheck"]),

@@ -6,9 +6,8 @@ public enum AWSTimestamp {
     public static func parse(_ text: String) -> Date? {
         let text = text.trimmingCharacters(in: .whitespaces)
         guard text.count >= 19 else { return nil }
-        let whole = String(text.prefix(19))
         var rest = Substring(text.dropFirst(19))
-        guard let base = makeSecondsFormatter().date(from: whole.replacingOccurrences(of: " ", with: "T")) else { return nil }
+        guard let base = seconds(Array(text.utf8.prefix(19))) else { return nil }
         var fraction = 0.0
         if rest.first == "." {
             let digits = rest.dropFirst().prefix { $0.isNumber }
@@ -29,12 +28,19 @@ public enum AWSTimestamp {
         return base.addingTimeInterval(fraction - Double(offset))
     }
 
-    /// DateFormatter is not Sendable, so each parse makes its own.
-    private static func makeSecondsFormatter() -> DateFormatter {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss"
-        return formatter
+    /// `yyyy-MM-ddTHH:mm:ss` (or a space for the T) in UTC.
+    private static func seconds(_ b: [UInt8]) -> Date? {
+        func number(_ range: Range<Int>) -> Int? {
+            var n = 0
+            for i in range {
+                guard b[i] >= 0x30, b[i] <= 0x39 else { return nil }
+                n = n * 10 + Int(b[i] - 0x30)
+            }
+            return n
+        }
+        guard b.count == 19, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54 || b[10] == 0x20, b[13] == 0x3A, b[16] == 0x3A,
+              let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19) else { return nil }
+        return UTCCalendar.date(.init(year: year, month: month, day: day, hour: hour, minute: minute, second: second))
     }
 }

@@ -212,11 +212,7 @@ public struct SigV4Signer: Sendable {
     }
 
     static func timestamps(_ date: Date) -> (full: String, day: String) {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        let full = formatter.string(from: date)
+        let full = UTCCalendar.basicTimestamp(date)
         return (full, String(full.prefix(8)))
     }
 

@@ -80,7 +80,7 @@ final class InstanceMetadataCredentialsTests: XCTestCase {
     }
 
     func testNoMetadataServiceFallsThroughFast() async throws {
-        // A closed loopback port: refused at once.
+        // A closed loopback port: connections are refused, and the transport retries them until its one-second deadline.
         let closed = "http://127.0.0.1:9"
         let started = Date()
         let error = await XCTAssertCredentialsError {

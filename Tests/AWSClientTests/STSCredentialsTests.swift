@@ -221,6 +221,43 @@ final class STSCredentialsTests: XCTestCase {
                                           reason: "role_arn needs source_profile, credential_source or web_identity_token_file beside it"))
     }
 
+    func testCredentialSourceEnvironmentSignsTheAssumeRole() async throws {
+        let home = try TemporaryHome()
+        try home.write(".aws/config", """
+            [profile from-env]
+            role_arn = arn:aws:iam::123456789012:role/ops
+            credential_source = Environment
+            [profile from-nowhere]
+            role_arn = arn:aws:iam::123456789012:role/ops
+            credential_source = Keychain
+            [profile mfa]
+            role_arn = arn:aws:iam::123456789012:role/ops
+            source_profile = empty
+            mfa_serial = arn:aws:iam::123456789012:mfa/me
+            [profile via-empty]
+            role_arn = arn:aws:iam::123456789012:role/ops
+            source_profile = empty
+            [profile empty]
+            region = eu-west-1
+            """)
+        let sts = AnsweringTransport { _ in AWSHTTPResponse(statusCode: 200, body: Data(Self.assumeRoleXML.utf8)) }
+        let context = CredentialsFixtures.context(
+            ["HOME": home.path, "AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "e"], transport: sts)
+        let credentials = try await CredentialsProviderChain.standard(context, profile: "from-env").credentials()
+        XCTAssertEqual(credentials.accessKeyID, "ASIAOPS")
+        XCTAssertTrue(sts.requests.first?.headers["Authorization"]?.contains("Credential=AKIDENV/") == true)
+
+        let unknown = await XCTAssertCredentialsError { try await CredentialsProviderChain.standard(context, profile: "from-nowhere").credentials() }
+        XCTAssertEqual(unknown, .incomplete(source: "profile \"from-nowhere\"",
+                                            reason: "credential_source \"Keychain\" is not Environment, EcsContainer or Ec2InstanceMetadata"))
+        let mfa = await XCTAssertCredentialsError { try await CredentialsProviderChain.standard(context, profile: "mfa").credentials() }
+        guard case .incomplete(_, let reason)? = mfa else { return XCTFail("\(String(describing: mfa))") }
+        XCTAssertTrue(reason.hasPrefix("mfa_serial needs an MFA code"), reason)
+        let empty = await XCTAssertCredentialsError { try await CredentialsProviderChain.standard(context, profile: "via-empty").credentials() }
+        XCTAssertEqual(empty, .incomplete(source: "profile \"via-empty\"", reason: "its source_profile \"empty\" has no credentials"))
+        XCTAssertEqual(sts.requests.count, 1)
+    }
+
     static let assumeRoleXML = """
         <AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>\
         <Credentials><AccessKeyId>ASIAOPS</AccessKeyId><SecretAccessKey>s</SecretAccessKey><SessionToken>t</SessionToken>\

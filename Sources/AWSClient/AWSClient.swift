@@ -11,11 +11,14 @@ public struct AWSClient: Sendable {
     /// Sends a service-relative request (method, path, query, headers, body) to the service's endpoint,
     /// or to `endpoint` when given. Returns 2xx responses; throws `AWSError` for error responses,
     /// `AWSClientError.transportFailed` when no response arrived, `CredentialsError` without credentials.
+    /// `signed: false` is for the operations the service models leave unauthenticated (STS
+    /// AssumeRoleWithWebIdentity, where the token is the proof; the SSO portal, with its bearer token).
     public func send(
         _ request: AWSHTTPRequest,
         service: AWSService,
         operation: String,
-        endpoint: URL? = nil
+        endpoint: URL? = nil,
+        signed: Bool = true
     ) async throws -> AWSHTTPResponse {
         let target = request.resolved(against: try endpoint ?? configuration.endpoint(for: service))
         let policy = configuration.retryPolicy
@@ -24,10 +27,10 @@ public struct AWSClient: Sendable {
             let failure: any Error
             do {
                 // Signed per attempt: a retry needs a fresh timestamp and possibly rotated credentials.
-                let signed = try signer(for: service).sign(target, date: configuration.now())
+                let outgoing = signed ? try await signer(for: service).sign(target, date: configuration.now()) : target
                 let response: AWSHTTPResponse
                 do {
-                    response = try await configuration.transport.send(signed)
+                    response = try await configuration.transport.send(outgoing)
                 } catch let error as CancellationError {
                     throw error
                 } catch {
@@ -50,9 +53,9 @@ public struct AWSClient: Sendable {
         service: AWSService,
         expires: Int,
         endpoint: URL? = nil
-    ) throws -> URL {
+    ) async throws -> URL {
         let target = request.resolved(against: try endpoint ?? configuration.endpoint(for: service))
-        guard let url = try signer(for: service).presignedURL(for: target, date: configuration.now(), expires: expires) else {
+        guard let url = try await signer(for: service).presignedURL(for: target, date: configuration.now(), expires: expires) else {
             throw AWSClientError.invalidRequest(service: service.name, operation: "presign", reason: "cannot form a URL")
         }
         return url
@@ -89,20 +92,25 @@ public struct AWSClient: Sendable {
     }
 
     /// Query-protocol call; returns the `<ActionResult>` element (or the root when there is none).
-    public func query(_ service: AWSService, action: String, parameters: QueryParameters = QueryParameters()) async throws -> XMLTree {
+    public func query(
+        _ service: AWSService,
+        action: String,
+        parameters: QueryParameters = QueryParameters(),
+        signed: Bool = true
+    ) async throws -> XMLTree {
         guard case .awsQuery(let version) = service.wireProtocol else {
             preconditionFailure("\(service.name) does not use the query protocol")
         }
         let request = AWSQueryProtocol.request(action: action, version: version, parameters: parameters)
-        let response = try await send(request, service: service, operation: action)
+        let response = try await send(request, service: service, operation: action, signed: signed)
         return try AWSQueryProtocol.result(of: action, from: response.body, service: service)
     }
 
     // MARK: - Private
 
-    private func signer(for service: AWSService) throws -> SigV4Signer {
+    private func signer(for service: AWSService) async throws -> SigV4Signer {
         SigV4Signer(
-            credentials: try configuration.credentialsProvider.credentials(),
+            credentials: try await configuration.credentialsProvider.credentials(),
             region: configuration.signingRegion(for: service),
             service: service.signingName,
             options: service.signerOptions

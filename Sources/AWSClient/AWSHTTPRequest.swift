@@ -44,6 +44,18 @@ public struct AWSHTTPRequest: Sendable, Equatable {
         self.body = body
     }
 
+    /// A request for an absolute http(s) URL (the credentials endpoints); nil for any other URL.
+    public init?(method: String, url: URL, headers: HTTPHeaders = [:], body: Data = Data()) {
+        guard let components = URLComponents(url: url, resolvingAgainstBaseURL: false),
+              let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              let host = components.host, !host.isEmpty else { return nil }
+        let path = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
+        self.init(
+            method: method, scheme: scheme, host: host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host, port: components.port,
+            path: path, query: (components.queryItems ?? []).map { QueryItem(name: $0.name, value: $0.value ?? "") },
+            headers: headers, body: body)
+    }
+
     /// `host[:port]`, leaving out the scheme's default port as HTTP clients do.
     public var authority: String {
         guard let port, !(scheme == "https" && port == 443), !(scheme == "http" && port == 80) else { return host }

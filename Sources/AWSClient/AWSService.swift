@@ -79,4 +79,10 @@ extension AWSService {
         wireProtocol: .awsJSON(version: "1.0", targetPrefix: "PinpointSMSVoiceV2"))
     public static let lambda = AWSService(
         name: "Lambda", serviceID: "Lambda", endpointPrefix: "lambda", wireProtocol: .restJSON)
+    /// Regional endpoints (`sts.<region>.amazonaws.com`), as the SDKs use by default now.
+    public static let sts = AWSService(
+        name: "STS", serviceID: "STS", endpointPrefix: "sts", wireProtocol: .awsQuery(version: "2011-06-15"))
+    /// The AWS IAM Identity Center (SSO) portal, `portal.sso.<region>.amazonaws.com`; its calls are unsigned.
+    public static let sso = AWSService(
+        name: "SSO", serviceID: "SSO", endpointPrefix: "portal.sso", signingName: "awsssoportal", wireProtocol: .restJSON)
 }

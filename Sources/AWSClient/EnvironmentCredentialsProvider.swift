@@ -18,7 +18,7 @@ public struct EnvironmentCredentialsProvider: CredentialsProvider {
                 sessionToken: nonEmpty(environment["AWS_SESSION_TOKEN"])
             )
         case (nil, nil):
-            throw CredentialsError.notFound(searched: [Self.sourceName])
+            throw CredentialsError.notFound(searched: ["\(Self.sourceName): not set"])
         case (_?, nil):
             throw CredentialsError.incomplete(source: Self.sourceName, reason: "AWS_SECRET_ACCESS_KEY is not set")
         case (nil, _?):

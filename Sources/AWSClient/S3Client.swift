@@ -44,10 +44,10 @@ public struct S3Client: Sendable {
     }
 
     /// A GET link anyone can use until it expires (default one hour).
-    public func presignedGetObjectURL(bucket: String, key: String, expires: Int = 3600) throws -> URL {
+    public func presignedGetObjectURL(bucket: String, key: String, expires: Int = 3600) async throws -> URL {
         let target = try address(bucket: bucket, key: key)
         let request = AWSHTTPRequest(method: "GET", path: target.path)
-        return try client.presignedURL(for: request, service: service, expires: expires, endpoint: target.endpoint)
+        return try await client.presignedURL(for: request, service: service, expires: expires, endpoint: target.endpoint)
     }
 
     // MARK: - Private

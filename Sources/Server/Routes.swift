@@ -122,7 +122,11 @@ public enum Routes {
                 let page = try await call { try await s.deps.store.messages(contactId: contactId, before: before, limit: limit, now: s.deps.clock.now()) }
                 let next = page.count == limit ? page.last.map { String($0.timestamp.timeIntervalSince1970) } : nil
                 let bucket = await s.settings.value.mediaBucket
-                let links = page.map { m in m.s3Key.flatMap { try? s.mediaLinks?.link(bucket: bucket, key: $0).absoluteString } }
+                var links: [String?] = []
+                for m in page {
+                    guard let key = m.s3Key, let signer = s.mediaLinks else { links.append(nil); continue }
+                    links.append(try? await signer.link(bucket: bucket, key: key).absoluteString)
+                }
                 return (JSONBody.response(.ok, MessagePage(messages: zip(page, links).map { MessageView(message: $0, mediaUrl: $1) }, next: next)), contactId)
             }
         }

@@ -91,7 +91,8 @@ public enum SNSDelivery: Sendable {
     case unsubscribeConfirmation(topicArn: String)
 }
 
-/// Pre-signed GET links for media (S3 in AWS environments), valid for one hour.
+/// Pre-signed GET links for media (S3 in AWS environments), valid for one hour. Async: signing may
+/// first fetch or refresh temporary credentials.
 public protocol MediaLinkSigner: Sendable {
-    func link(bucket: String, key: String) throws -> URL
+    func link(bucket: String, key: String) async throws -> URL
 }

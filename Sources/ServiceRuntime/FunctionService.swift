@@ -57,7 +57,7 @@ public enum FunctionService {
 /// One-hour pre-signed S3 GET links for stored media (messages are read with their media as URLs).
 struct S3MediaLinks: MediaLinkSigner {
     let s3: S3Client
-    func link(bucket: String, key: String) throws -> URL { try s3.presignedGetObjectURL(bucket: bucket, key: key, expires: 3600) }
+    func link(bucket: String, key: String) async throws -> URL { try await s3.presignedGetObjectURL(bucket: bucket, key: key, expires: 3600) }
 }
 
 /// The bulk queue of a function that is not given one: the worker is triggered by the queue and never

@@ -6,7 +6,7 @@ import Foundation
 struct AWSOptions: ParsableArguments {
     @Option(help: "Send every AWS request to this endpoint (a local emulator such as moto); wins over AWS_ENDPOINT_URL*.") var endpointURL: String?
     @Option(help: "AWS region (default: AWS_REGION, then the specs' region).") var region: String?
-    @Option(help: "Named profile of the shared credentials file.") var profile: String?
+    @Option(help: "Named profile of ~/.aws/config or ~/.aws/credentials (keys, role, SSO or credential_process).") var profile: String?
 
     func client(defaultRegion: String) throws -> AWSClient {
         let env = ProcessInfo.processInfo.environment
@@ -18,12 +18,15 @@ struct AWSOptions: ParsableArguments {
             endpoint = url
         }
         // AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> apply as in the AWS CLI; --endpoint-url wins over both.
+        // Credentials too: environment, web identity, profiles, container, EC2; --profile means that
+        // profile alone, AWS_PROFILE only picks the profile the chain reads. STS is called in the region.
+        let region = region ?? env["AWS_REGION"] ?? env["AWS_DEFAULT_REGION"] ?? defaultRegion
         do {
             return AWSClient(configuration: try AWSClientConfiguration(
-                region: region ?? env["AWS_REGION"] ?? env["AWS_DEFAULT_REGION"] ?? defaultRegion,
+                region: region,
                 environment: env,
                 endpointOverride: endpoint,
-                credentialsProvider: CredentialsProviderChain.standard(environment: env, profile: profile ?? env["AWS_PROFILE"])))
+                credentialsProvider: CredentialsProviderChain.standard(environment: env, profile: profile, region: region)))
         } catch {
             throw ValidationError(String(describing: error))
         }

@@ -93,7 +93,7 @@ final class MotoIntegrationTests: XCTestCase {
         let bucket = "media-\(UUID().uuidString.prefix(8).lowercased())"
         try await s3.createBucket(name: bucket)
         try await s3.putObject(bucket: bucket, key: "inbound/hello world.txt", body: Data("hi there".utf8), contentType: "text/plain")
-        let url = try s3.presignedGetObjectURL(bucket: bucket, key: "inbound/hello world.txt", expires: 3600)
+        let url = try await s3.presignedGetObjectURL(bucket: bucket, key: "inbound/hello world.txt", expires: 3600)
         XCTAssertEqual(url.host, "127.0.0.1")
         // The transport's plain GET, as the service fetches the Cognito JWKS.
         let response = try await AsyncHTTPClientTransport().get(url)

@@ -261,9 +261,9 @@ final class ProtocolRequestTests: XCTestCase {
             #"<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LocationConstraint>eu-west-1</LocationConstraint></CreateBucketConfiguration>"#)
     }
 
-    func testS3PresignedGetObjectURL() throws {
+    func testS3PresignedGetObjectURL() async throws {
         let s3 = S3Client(client: TestClients.client(transport: RecordingTransport()))
-        let url = try s3.presignedGetObjectURL(bucket: "media", key: "inbound/photo.jpg", expires: 3600)
+        let url = try await s3.presignedGetObjectURL(bucket: "media", key: "inbound/photo.jpg", expires: 3600)
         let components = try XCTUnwrap(URLComponents(url: url, resolvingAgainstBaseURL: false))
         XCTAssertEqual(components.host, "media.s3.us-east-1.amazonaws.com")
         XCTAssertEqual(components.path, "/inbound/photo.jpg")

@@ -95,7 +95,7 @@ final class AWSBulkAdaptersTests: XCTestCase {
         XCTAssertEqual(done.progress.sent, 150)
         let key = try XCTUnwrap(done.job.reportKey)
         XCTAssertEqual(key, "preview/base-wecare-digital/reports/\(job.job.id)-complete.json")
-        let (data, response) = try await URLSession.shared.data(from: try s3.presignedGetObjectURL(bucket: bucket, key: key))
+        let (data, response) = try await URLSession.shared.data(from: try await s3.presignedGetObjectURL(bucket: bucket, key: key))
         XCTAssertEqual((response as? HTTPURLResponse)?.statusCode, 200)
         let report = try JSONSerialization.jsonObject(with: data) as? [String: Any]
         XCTAssertEqual(report?["sentCount"] as? Int, 150)

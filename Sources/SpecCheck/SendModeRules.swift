@@ -2,7 +2,7 @@ import SpecModel
 
 /// SEND_MODE and branch rules: the locks that keep real messages out of non-production.
 enum SendModeRules {
-    static let all: [Rule] = [liveOutsideProduction, branchOverlap, branchProduction]
+    static let all: [Rule] = [liveOutsideProduction, sendingDenied, branchOverlap, branchProduction]
 
     static let liveOutsideProduction = Rule(
         id: RuleID.liveOutsideProduction, family: "SEND_MODE", summary: "Only production sends for real",
@@ -45,6 +45,24 @@ enum SendModeRules {
                 }
             }
             return out
+        })
+
+    static let sendingDenied = Rule(
+        id: RuleID.sendingDenied, family: "SEND_MODE", summary: "A DRY_RUN environment's functions cannot send, by IAM",
+        documentation: "Every environment shares one execution role, so a DRY_RUN environment's generated policy denies every provider sending action (WhatsApp, SMS, email, Pinpoint) to its own functions through the `lambda:SourceFunctionArn` condition. A scope that grants a sending call the denial does not name (another `Send…` or `Post…` action of a messaging service, or a pattern such as `ses:Send*`) would let a DRY_RUN function send; name the actions instead. No waiver.",
+        waivable: false,
+        failing: [ExampleBase.edited("specs/iam.yaml", "    - sid: Logs\n", "    - sid: Mail\n      actions: [↓ses:Send*]\n      resources: [{ emailSender: mail }]\n    - sid: Logs\n")],
+        passing: [ExampleBase.edited("specs/iam.yaml", "    - sid: Logs\n", "    - sid: Mail\n      actions: [ses:SendEmail]\n      resources: [{ emailSender: mail }]\n    - sid: Logs\n")],
+        check: .deployment { d in
+            guard let denial = d.sendingDenial else { return [] }
+            return (d.platform.rolePolicy?.scopes ?? []).flatMap { scope in
+                scope.actions.filter { SendingDenial.couldSend($0.value) && !denial.covers($0.value) }.map { action in
+                    Diagnostic(RuleID.sendingDenied, action.location,
+                               "scope '\(scope.sid.value)' grants \(action.value), which \(d.environment.name.value)'s functions could use to send; the generated DRY_RUN denial does not cover it",
+                               hint: Glob.isPattern(action.value) ? "name the actions the functions call instead of a pattern, e.g. ses:SendEmail"
+                                                                 : "remove it, or add it to SendingDenial.actions so DRY_RUN environments are denied it")
+                }
+            }
         })
 
     static let branchOverlap = Rule(

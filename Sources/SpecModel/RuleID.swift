@@ -13,6 +13,7 @@ public enum RuleID {
     public static let liveOutsideProduction = "sendmode.live-outside-production"
     public static let branchOverlap = "branch.overlap"
     public static let branchProduction = "branch.production-only"
+    public static let sendingDenied = "sendmode.iam-deny"
     // S3
     public static let prefixSlash = "s3.prefix-trailing-slash"
     public static let objectARN = "s3.object-arn"

@@ -16,6 +16,17 @@ public enum IAMPolicyGenerator {
             }
             return .object(statement)
         }
-        return .object(["Version": .string("2012-10-17"), "Statement": .array(statements)])
+        var all = statements
+        if let denial = d.sendingDenial {
+            // DRY_RUN enforced by IAM: the shared role may send, this environment's functions may not.
+            all.append(.object([
+                "Sid": .string(SendingDenial.sid),
+                "Effect": .string("Deny"),
+                "Action": .array(denial.actions.map { .string($0) }),
+                "Resource": .string("*"),
+                "Condition": .object(["ArnLike": .object(["lambda:SourceFunctionArn": .array(denial.functionARNs.map { .string($0) })])]),
+            ]))
+        }
+        return .object(["Version": .string("2012-10-17"), "Statement": .array(all)])
     }
 }

@@ -110,6 +110,7 @@ public struct SendPipeline: Sendable {
             let request = outbound(r, contact: contact, phoneNumberId: phoneNumberId, mediaId: mediaId)
             message.providerMessageId = try await withRetries(r.channel, phoneNumberId) { try await deps.gateway.send(request) }
             message.status = .sent
+            deps.events.record(.info, "message_sent", ["channel": r.channel.rawValue, "messageId": message.id])
         } catch {
             message.status = .failed
             message.errorDetails = String(describing: error)

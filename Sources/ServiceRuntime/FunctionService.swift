@@ -29,7 +29,8 @@ public enum FunctionService {
         // Functions that send share the providers' limits through RateLimitTrackers: each Lambda instance is its own process.
         let limiter: any RateLimiter = config.table(.rateLimitTrackers).map { DynamoDBRateLimiter(client: dynamodb, table: $0, limits: .configured) }
             ?? SlidingWindowLimiter(.configured)
-        let deps = CoreDependencies(store: store, gateway: AWSChannelGateway(client: sending), clock: SystemClock(), ids: UUIDSource(), events: log,
+        let events = EmbeddedMetrics(log: log, environment: runtime.environment.rawValue)
+        let deps = CoreDependencies(store: store, gateway: AWSChannelGateway(client: sending), clock: SystemClock(), ids: UUIDSource(), events: events,
                                     limiter: limiter)
         let settings = CoreSettings.from(environment: runtime.environment.rawValue, sendMode: runtime.sendMode == .live ? .live : .dryRun,
                                          bucket: config.bucket(.media) ?? "", incoming: config.keyPrefix(.mediaIncoming) ?? "",

@@ -11,6 +11,7 @@ public enum SwiftConfigGenerator {
             GeneratedFile(path: "\(folder)/Functions.swift", contents: functions(p)),
             GeneratedFile(path: "\(folder)/Schema.swift", contents: schema(p)),
             GeneratedFile(path: "\(folder)/Messaging.swift", contents: messaging(p)),
+            GeneratedFile(path: "\(folder)/AlarmMetrics.swift", contents: alarmMetrics(p)),
             GeneratedFile(path: "\(folder)/Environments.swift", contents: environments(deployments)),
             GeneratedFile(path: "\(folder)/ConfigLoader.swift", contents: ConfigLoaderSource.text(header: header)),
         ]
@@ -193,6 +194,24 @@ public enum SwiftConfigGenerator {
             out += "    public static let bulkConfirmationThreshold = \(b.confirmationThreshold.value)\n"
         }
         return out + "}\n"
+    }
+
+    /// The custom metrics the alarms watch: the runtime publishes each, so an alarm can fire.
+    static func alarmMetrics(_ p: Platform) -> String {
+        var metrics: [(namespace: String, name: String)] = []
+        for a in p.alarms {
+            if case .metric(let namespace, let name, _) = a.kind, !metrics.contains(where: { $0 == (namespace.value, name.value) }) {
+                metrics.append((namespace.value, name.value))
+            }
+        }
+        var out = header + "\n/// The metrics the specs' alarms watch (kind: metric), each with the `Environment` dimension the\n"
+        out += "/// alarms filter on. The service publishes them as CloudWatch Embedded Metric Format log lines.\n"
+        out += "public enum AlarmMetric: \(metrics.isEmpty ? "" : "String, ")CaseIterable, Sendable {\n"
+        for m in metrics { out += "    case \(Naming.camel(m.name)) = \(lit(m.name))\n" }
+        out += "\n    public var namespace: String {\n        switch self {\n"
+        for m in metrics { out += "        case .\(Naming.camel(m.name)): \(lit(m.namespace))\n" }
+        out += "        }\n    }\n}\n"
+        return out
     }
 
     static func environments(_ deployments: [Deployment]) -> String {

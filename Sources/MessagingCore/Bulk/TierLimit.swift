@@ -27,6 +27,8 @@ struct TierLimit: Sendable {
             deps.events.record(.warning, "tier_refused", ["needed": String(adding), "used": String(used), "tier": String(tier)])
             throw .refused(.tierLimitExceeded, text)
         }
+        // The usage this job takes the tier to: the metric the tier alarm watches (Req 13.9, 14).
+        deps.events.record(.info, "whatsapp_tier_usage", ["used": String(used + adding), "tier": String(tier)])
     }
 
     /// Raises a critical alert when `adding` conversations take usage across the alert share of the tier.

@@ -12,7 +12,7 @@ final class GeneratedFilesTests: XCTestCase {
         XCTAssertEqual(build.files.map(\.path), [
             "cloudformation/preview.json", "cloudformation/production.json", "cloudformation/staging.json",
             "docs/resources.md", "iam/preview.json", "iam/production.json", "iam/staging.json",
-            "swift/WecareConfig/ConfigLoader.swift", "swift/WecareConfig/Environments.swift", "swift/WecareConfig/Functions.swift",
+            "swift/WecareConfig/AlarmMetrics.swift", "swift/WecareConfig/ConfigLoader.swift", "swift/WecareConfig/Environments.swift", "swift/WecareConfig/Functions.swift",
             "swift/WecareConfig/Messaging.swift", "swift/WecareConfig/Schema.swift",
         ])
     }

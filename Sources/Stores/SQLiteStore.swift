@@ -77,6 +77,12 @@ public final class SQLiteStore: MessagingStore, Sendable {
         m.registerMigration("v3-config") { db in
             try db.execute(sql: "CREATE TABLE system_config (configKey TEXT PRIMARY KEY, configValue TEXT NOT NULL, updatedBy TEXT NOT NULL, updatedAt DOUBLE NOT NULL)")
         }
+        m.registerMigration("v4-leases") { db in
+            try db.execute(sql: """
+                ALTER TABLE bulk_recipient ADD COLUMN owner TEXT;
+                ALTER TABLE bulk_recipient ADD COLUMN leaseUntil DOUBLE;
+                """)
+        }
         return m
     }
 

@@ -168,43 +168,57 @@ public struct BulkService: Sendable {
         return try await BulkReports(deps, settings: settings, bulk: bulk).render(id)
     }
 
-    /// On start-up: settles recipients a crash left in `sending`, requeues chunks a dead process had
-    /// taken, and finishes jobs whose last recipient ended before their report was written.
+    /// On start-up: settles every recipient a crash left in `sending` (one process held every claim, so
+    /// every claim is dead), requeues chunks a dead process had taken, and finishes jobs whose last
+    /// recipient ended before their report was written.
     public func recover() async throws(CoreError) -> RecoveryReport {
-        var report = RecoveryReport()
-        let now = deps.clock.now()
         try await call { try await bulk.queue.releaseInFlight() }
-        for r in try await call({ try await bulk.store.interruptedRecipients() }) {
-            if let m = try await call({ try await deps.store.message(idempotencyKey: r.idempotencyKey) }) {
-                // Recorded but not marked: the message is the truth.
-                try await call { try await bulk.store.finishRecipient(jobId: r.jobId, seq: r.seq, status: m.status == .failed ? .failed : .sent,
-                                                                      message: nil, error: m.errorDetails, at: now) }
-                report.settled += 1
-            } else if settings.sendMode == .dryRun {
-                // DRY_RUN records the message in the same transaction that marks it sent: nothing went out.
-                try await call { try await bulk.store.releaseRecipient(jobId: r.jobId, seq: r.seq, at: now) }
-                report.requeued += 1
-            } else {
-                // LIVE: the provider may or may not have taken it. Failing it is the only way never to send twice.
-                let error = "INTERRUPTED: the service stopped while this send was with the provider; its outcome is unknown, so it is not retried"
-                try await call { try await bulk.store.finishRecipient(jobId: r.jobId, seq: r.seq, status: .failed, message: nil, error: error, at: now) }
-                deps.events.record(.critical, "bulk_send_interrupted", ["jobId": r.jobId, "contactId": r.contactId])
-                report.failedUnknown += 1
-            }
-        }
+        var report = try await settle(leaseExpiredBy: nil)
         report.resumedJobs = try await reconcile()
         deps.events.record(.info, "bulk_recovered", ["resumedJobs": String(report.resumedJobs), "requeuedRecipients": String(report.requeued),
                                                      "settledRecipients": String(report.settled), "failedUnknown": String(report.failedUnknown)])
         return report
     }
 
-    /// Brings every job's queue and report in line with its recipients: queues the pending chunks of
-    /// running jobs (the queue or the claim drops duplicates; chunks kept in the bulk DLQ wait for their
-    /// replay), completes jobs with nothing left, and writes reports that a failed write left missing.
-    /// Run at start-up and periodically, it heals what an error between two steps left behind.
+    /// The recovery path, the only one that takes over a claim: each recipient in `sending` whose lease
+    /// ended (every one when `leaseExpiredBy` is nil). Each write is conditioned on the lease's owner still
+    /// holding it, so a worker that finishes meanwhile wins and nothing is settled twice.
+    /// - A message recorded under its idempotency key is the provider's answer: the recipient is marked from it.
+    /// - DRY_RUN without a message: nothing went out (the message is recorded with the outcome), so it is pending again.
+    /// - LIVE without a message: the provider may have taken it. It becomes `interrupted`, never sent again,
+    ///   and a critical event is raised; a late answer from its worker still settles it.
+    public func settle(leaseExpiredBy: Date?) async throws(CoreError) -> RecoveryReport {
+        var report = RecoveryReport()
+        let now = deps.clock.now()
+        for r in try await call({ try await bulk.store.sendingRecipients(leaseExpiredBy: leaseExpiredBy) }) {
+            let owner = r.lease?.owner
+            if let m = try await call({ try await deps.store.message(idempotencyKey: r.idempotencyKey) }) {
+                try await call { try await bulk.store.finishRecipient(jobId: r.jobId, seq: r.seq, owner: owner, status: m.status == .failed ? .failed : .sent,
+                                                                      message: nil, error: m.errorDetails, at: now) }
+                report.settled += 1
+            } else if settings.sendMode == .dryRun {
+                try await call { try await bulk.store.releaseRecipient(jobId: r.jobId, seq: r.seq, owner: owner, at: now) }
+                report.requeued += 1
+            } else {
+                let error = "INTERRUPTED: the worker stopped while this send was with the provider; its outcome is unknown, so it is not retried"
+                try await call { try await bulk.store.finishRecipient(jobId: r.jobId, seq: r.seq, owner: owner, status: .interrupted, message: nil,
+                                                                      error: error, at: now) }
+                deps.events.record(.critical, "bulk_send_interrupted", ["jobId": r.jobId, "seq": String(r.seq), "contactId": r.contactId])
+                report.failedUnknown += 1
+            }
+        }
+        return report
+    }
+
+    /// Brings every job's recipients, queue and report in line: settles recipients whose lease expired (see
+    /// `settle`), queues the pending chunks of running jobs (the queue or the claim drops duplicates; chunks
+    /// kept in the bulk DLQ wait for their replay), completes jobs with nothing left, and writes reports
+    /// that a failed write left missing. Run at start-up and periodically (`serve` every 60 s, the
+    /// scheduled reconcile in AWS), it heals what a crash or an error between two steps left behind.
     /// Returns how many running jobs had chunks to queue.
     @discardableResult
     public func reconcile() async throws(CoreError) -> Int {
+        _ = try await settle(leaseExpiredBy: deps.clock.now())
         let reports = BulkReports(deps, settings: settings, bulk: bulk)
         let dead = Set(try await call { try await deps.store.dlqEntries(limit: 1000, now: deps.clock.now()) }
             .filter { $0.queue == DLQService.bulkQueue }.map(\.originalMessageId))
@@ -233,7 +247,7 @@ public struct BulkService: Sendable {
         public var requeued = 0
         /// Interrupted after the message was recorded: marked from the record.
         public var settled = 0
-        /// Interrupted during a LIVE provider call: failed, never sent twice.
+        /// Interrupted during a LIVE provider call: `interrupted`, never sent twice.
         public var failedUnknown = 0
 
         public init(resumedJobs: Int = 0, requeued: Int = 0, settled: Int = 0, failedUnknown: Int = 0) {

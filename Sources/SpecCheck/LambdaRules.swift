@@ -15,7 +15,7 @@ enum LambdaRules {
     static let baseFunctions = ExampleBase.files["specs/functions.yaml"]!
 
     static func functions(worker: String) -> String {
-        baseFunctions.replacingOccurrences(of: "  worker:\n    handler: bulk.worker\n    trigger: { queue: work }\n", with: worker)
+        baseFunctions.replacingOccurrences(of: "  worker:\n    handler: bulk.worker\n    timeout: 120\n    trigger: { queue: work }\n", with: worker)
     }
 
     static let reservedVariable = Rule(
@@ -81,7 +81,7 @@ enum LambdaRules {
         id: RuleID.timeoutRange, family: "Lambda", summary: "Timeout between 1 and 900 seconds",
         documentation: "Lambda accepts timeouts from 1 to 900 seconds.",
         failing: [RuleExample("specs/functions.yaml", functions(worker: "  worker:\n    handler: bulk.worker\n    timeout: ↓1200\n    trigger: { queue: work }\n"))],
-        passing: [RuleExample("specs/functions.yaml", functions(worker: "  worker:\n    handler: bulk.worker\n    timeout: 30\n    trigger: { queue: work }\n"))],
+        passing: [RuleExample("specs/functions.yaml", functions(worker: "  worker:\n    handler: bulk.worker\n    timeout: 120\n    trigger: { queue: work }\n"))],
         check: .platform { p in
             p.functions.filter { !(1...900).contains($0.timeout.value) }.map { f in
                 Diagnostic(RuleID.timeoutRange, f.timeout.location, "function '\(f.id.value)' has timeout \(f.timeout.value) s; Lambda allows 1–900",
@@ -92,8 +92,8 @@ enum LambdaRules {
     static let memoryRange = Rule(
         id: RuleID.memoryRange, family: "Lambda", summary: "Memory between 128 and 10,240 MB",
         documentation: "Lambda accepts 128 to 10,240 MB of memory.",
-        failing: [RuleExample("specs/functions.yaml", functions(worker: "  worker:\n    handler: bulk.worker\n    memory: ↓64\n    trigger: { queue: work }\n"))],
-        passing: [RuleExample("specs/functions.yaml", functions(worker: "  worker:\n    handler: bulk.worker\n    memory: 512\n    trigger: { queue: work }\n"))],
+        failing: [RuleExample("specs/functions.yaml", functions(worker: "  worker:\n    handler: bulk.worker\n    timeout: 120\n    memory: ↓64\n    trigger: { queue: work }\n"))],
+        passing: [RuleExample("specs/functions.yaml", functions(worker: "  worker:\n    handler: bulk.worker\n    timeout: 120\n    memory: 512\n    trigger: { queue: work }\n"))],
         check: .platform { p in
             p.functions.filter { !(128...10_240).contains($0.memory.value) }.map { f in
                 Diagnostic(RuleID.memoryRange, f.memory.location, "function '\(f.id.value)' has \(f.memory.value) MB of memory; Lambda allows 128–10240",

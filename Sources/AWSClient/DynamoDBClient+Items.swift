@@ -55,7 +55,7 @@ public typealias DynamoItem = [String: DynamoValue]
 extension DynamoDBClient {
     /// A write with an optional condition, one element of `transactWriteItems`.
     public enum TransactWrite: Sendable, Equatable {
-        case put(table: String, item: DynamoItem, condition: String? = nil)
+        case put(table: String, item: DynamoItem, condition: String? = nil, values: DynamoItem = [:], names: [String: String]? = nil)
         case update(table: String, key: DynamoItem, set: String, condition: String? = nil, values: DynamoItem = [:], names: [String: String]? = nil)
         case delete(table: String, key: DynamoItem)
     }
@@ -272,6 +272,8 @@ extension DynamoDBClient {
             var TableName: String
             var Item: DynamoItem
             var ConditionExpression: String?
+            var ExpressionAttributeValues: DynamoItem?
+            var ExpressionAttributeNames: [String: String]?
         }
         struct UpdateShape: Encodable {
             var TableName: String
@@ -291,8 +293,9 @@ extension DynamoDBClient {
 
         init(_ write: TransactWrite) {
             switch write {
-            case .put(let table, let item, let condition):
-                Put = PutShape(TableName: table, Item: item, ConditionExpression: condition)
+            case .put(let table, let item, let condition, let values, let names):
+                Put = PutShape(TableName: table, Item: item, ConditionExpression: condition, ExpressionAttributeValues: values.isEmpty ? nil : values,
+                               ExpressionAttributeNames: names)
             case .update(let table, let key, let set, let condition, let values, let names):
                 Update = UpdateShape(TableName: table, Key: key, UpdateExpression: set, ConditionExpression: condition,
                                      ExpressionAttributeValues: values.isEmpty ? nil : values, ExpressionAttributeNames: names)

@@ -33,14 +33,42 @@ public final class DynamoDBBulkStore: BulkStore, Sendable {
 
     // MARK: Jobs
 
-    public func insertJob(_ job: BulkJob, contactIds: [String]) async throws {
+    /// A creation marker (`create#<jobId>` in the jobs table, no status, so no job listing sees it) is taken
+    /// first with a conditional put: of two requests creating the same job (one Idempotency-Key), one
+    /// writes the recipients and the other gets false. The job is then written in one transaction with
+    /// the marker still being this request's, so a creation taken over after `creationTakeover` (its
+    /// request died half-way) can never also complete, and recipients are never rewritten under a job
+    /// that exists.
+    public func insertJob(_ job: BulkJob, contactIds: [String]) async throws -> Bool {
         let at = DynamoValue.number(job.createdAt.timeIntervalSince1970)
+        let marker: DynamoItem = ["jobId": .s("create#" + job.id)]
+        let token = UUID().uuidString
+        do {
+            try await db.putItem(table: jobsTable, item: marker.merging(["token": .s(token), "createdAt": at]) { a, _ in a },
+                                 condition: "attribute_not_exists(jobId) OR (attribute_not_exists(done) AND createdAt < :stale)",
+                                 values: [":stale": .number(job.createdAt.timeIntervalSince1970 - Self.creationTakeover)])
+        } catch where DynamoDBStore.conditionFailed(error) {
+            return false
+        }
+        if try await self.job(id: job.id) != nil { return false }
         let items = contactIds.enumerated().map { seq, contactId -> DynamoItem in
             Self.key(job.id, seq).merging(["seq": .number(seq), "contactId": .s(contactId), "status": .s(RecipientStatus.pending.rawValue), "updatedAt": at]) { a, _ in a }
         }
         try await db.batchWrite(table: recipientsTable, puts: items)
-        try await db.putItem(table: jobsTable, item: try JobItem.item(job))
+        do {
+            try await db.transactWriteItems([
+                .update(table: jobsTable, key: marker, set: "SET done = :t", condition: "#tk = :me", values: [":t": .bool(true), ":me": .s(token)],
+                        names: ["#tk": "token"]),
+                .put(table: jobsTable, item: try JobItem.item(job), condition: "attribute_not_exists(jobId)"),
+            ])
+        } catch where DynamoDBStore.conditionFailed(error) {
+            return false
+        }
+        return true
     }
+
+    /// How long a creation may take before another request with the same Idempotency-Key takes it over.
+    static let creationTakeover: TimeInterval = 300
 
     public func job(id: String) async throws -> BulkJob? {
         try await db.getItem(table: jobsTable, key: ["jobId": .s(id)]).flatMap(JobItem.job)
@@ -79,6 +107,7 @@ public final class DynamoDBBulkStore: BulkStore, Sendable {
 
     public func deleteJob(id: String) async throws {
         try await db.deleteItem(table: jobsTable, key: ["jobId": .s(id)])
+        try await db.deleteItem(table: jobsTable, key: ["jobId": .s("create#" + id)])
         let keys = try await db.queryAll(table: recipientsTable, keyCondition: "jobId = :j", values: [":j": .s(id)])
             .compactMap(RecipientItem.recipient).map { Self.key($0.jobId, $0.seq) }
         try await db.batchWrite(table: recipientsTable, deleteKeys: keys)

@@ -6,14 +6,19 @@ import MessagingCore
 // "message recorded" and "recipient sent" are one transaction, and parking a chunk can look at its job.
 
 extension SQLiteStore: BulkStore {
-    public func insertJob(_ job: BulkJob, contactIds: [String]) async throws {
+    public func insertJob(_ job: BulkJob, contactIds: [String]) async throws -> Bool {
         try await db.write { db in
-            try BulkJobRow(job).insert(db)
+            do {
+                try BulkJobRow(job).insert(db)
+            } catch where Self.isUniqueViolation(error) {
+                return false
+            }
             let insert = try db.makeStatement(sql: "INSERT INTO bulk_recipient (jobId, seq, contactId, status, updatedAt) VALUES (?, ?, ?, 'pending', ?)")
             let at = job.createdAt.timeIntervalSince1970
             for (seq, contactId) in contactIds.enumerated() {
                 try insert.execute(arguments: [job.id, seq, contactId, at])
             }
+            return true
         }
     }
 

@@ -160,10 +160,13 @@ public final class SQLiteStore: MessagingStore, Sendable {
         try await inbound.recordInbound(message, sender: sender, updatedAt: updatedAt)
     }
 
-    public func updateMessage(_ message: Message) async throws {
+    public func updateMessage(_ message: Message, ifStatusIn allowed: Set<MessageStatus>?) async throws -> Bool {
         try await db.write { db in
-            guard try MessageRow.fetchOne(db, key: message.id) != nil else { throw StoreError.notFound(message.id) }
+            // One write transaction: the status read here is the one replaced.
+            guard let old = try MessageRow.fetchOne(db, key: message.id)?.message else { throw StoreError.notFound(message.id) }
+            if let allowed, !allowed.contains(old.status) { return false }
             try MessageRow(message).update(db)
+            return true
         }
     }
 

@@ -21,10 +21,13 @@ final class BulkJobTests: XCTestCase {
         let confirmed = try await w.service.confirm(gated.job.id)
         XCTAssertEqual(confirmed.job.status, .inProgress)
         XCTAssertNotNil(confirmed.job.confirmedAt)
+        let again = try await w.service.confirm(gated.job.id)
+        XCTAssertEqual(again.job.confirmedAt, confirmed.job.confirmedAt, "a job is confirmed once; confirming it again re-drives its queueing")
+        _ = try await w.service.control(gated.job.id, .cancel)
         let error5 = await failure { () async throws(CoreError) in
             _ = try await w.service.confirm(gated.job.id)
         }
-        XCTAssertEqual(error5?.code, "CONFLICT", "a job is confirmed once")
+        XCTAssertEqual(error5?.code, "CONFLICT", "an ended job cannot be confirmed")
     }
 
     func testChunksAreExactlyOneHundred() async throws {
@@ -296,7 +299,7 @@ struct FailingRecipients: BulkStore {
         func take() -> Bool { lock.withLock { left > 0 ? { left -= 1; return true }() : false } }
     }
     struct DiskOnFire: Error, CustomStringConvertible { var description: String { "disk on fire" } }
-    func insertJob(_ job: BulkJob, contactIds: [String]) async throws { try await base.insertJob(job, contactIds: contactIds) }
+    func insertJob(_ job: BulkJob, contactIds: [String]) async throws -> Bool { try await base.insertJob(job, contactIds: contactIds) }
     func job(id: String) async throws -> BulkJob? { try await base.job(id: id) }
     func updateJob(_ job: BulkJob) async throws { try await base.updateJob(job) }
     func transitionJob(id: String, from: Set<BulkJobStatus>, to status: BulkJobStatus, at: Date) async throws -> (changed: Bool, job: BulkJob?) {

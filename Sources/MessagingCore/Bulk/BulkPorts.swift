@@ -3,8 +3,10 @@ import Foundation
 /// Where bulk jobs and their recipients live (the BulkJobs and BulkRecipients tables).
 /// Each method is one atomic step of the exactly-once protocol; none may be split by a crash.
 public protocol BulkStore: Sendable {
-    /// Stores the job and its recipients (seq 0, 1, … in the given order, all pending) in one transaction.
-    func insertJob(_ job: BulkJob, contactIds: [String]) async throws
+    /// Stores the job and its recipients (seq 0, 1, … in the given order, all pending) in one transaction;
+    /// false (nothing changed) when a job with that id exists or is being created.
+    @discardableResult
+    func insertJob(_ job: BulkJob, contactIds: [String]) async throws -> Bool
     func job(id: String) async throws -> BulkJob?
     func updateJob(_ job: BulkJob) async throws
     /// Moves the job to `status` only when it is in one of `from`, stamping the matching time (confirmedAt

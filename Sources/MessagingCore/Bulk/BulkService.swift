@@ -52,7 +52,19 @@ public struct BulkService: Sendable {
     /// Largest job accepted: the recipients are snapshotted into the store at creation.
     public static let maxRecipients = 1_000_000
 
-    public func create(channel: Channel, recipients: Recipients, content: BulkContent, createdBy: String) async throws(CoreError) -> JobView {
+    /// With an `idempotencyKey` (the `Idempotency-Key` header) the job's id comes from the caller and the
+    /// key, so a retried request finds the job the first one created and creates nothing.
+    public func create(channel: Channel, recipients: Recipients, content: BulkContent, createdBy: String,
+                       idempotencyKey: String? = nil) async throws(CoreError) -> JobView {
+        var jobId: String?
+        if let key = idempotencyKey {
+            guard (1...255).contains(key.count), key.allSatisfy({ $0.isASCII && !$0.isWhitespace && !$0.isNewline }) else {
+                throw .invalid("Idempotency-Key must be 1 to 255 printable ASCII characters without spaces")
+            }
+            let id = Self.jobId(createdBy: createdBy, idempotencyKey: key)
+            if try await call({ try await bulk.store.job(id: id) }) != nil { return try await view(id) }
+            jobId = id
+        }
         try SendPipeline(deps, settings: settings).validateContent(content.request(channel: channel, contactId: ""))
         let ids: [String]
         switch recipients {
@@ -68,20 +80,46 @@ public struct BulkService: Sendable {
 
         let now = deps.clock.now()
         let gated = ids.count > settings.bulk.confirmationThreshold
-        var job = BulkJob(id: deps.ids.next(), channel: channel, status: gated ? .pending : .inProgress, content: content,
+        var job = BulkJob(id: jobId ?? deps.ids.next(), channel: channel, status: gated ? .pending : .inProgress, content: content,
                           totalRecipients: ids.count, createdBy: createdBy, createdAt: now, updatedAt: now)
         if !gated { job.confirmedAt = now }
         let stored = job
-        try await call { try await bulk.store.insertJob(stored, contactIds: ids) }
+        guard try await call({ try await bulk.store.insertJob(stored, contactIds: ids) }) else {
+            // The same key's other request won: its job, whatever state it has reached.
+            guard try await call({ try await bulk.store.job(id: job.id) }) != nil else {
+                throw .conflict("a job with this Idempotency-Key is being created; retry the request")
+            }
+            return try await view(job.id)
+        }
         deps.events.record(.info, "bulk_created", ["jobId": job.id, "channel": channel.rawValue, "recipients": String(ids.count),
                                                    "status": job.status.rawValue])
         if !gated { try await start(job) }
         return JobView(job: job, progress: BulkProgress(total: ids.count, pending: ids.count), needsConfirmation: gated)
     }
 
+    /// A job id from its creator and the creator's Idempotency-Key: two 64-bit FNV-1a hashes (different
+    /// offsets) as 32 hex digits, so the id is safe in URLs and object keys whatever the key holds.
+    static func jobId(createdBy: String, idempotencyKey: String) -> String {
+        func fnv(_ offset: UInt64) -> UInt64 {
+            var h = offset
+            for b in (createdBy + "\u{0}" + idempotencyKey).utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+            return h
+        }
+        return "idem-" + String(fnv(0xcbf2_9ce4_8422_2325), radix: 16).leftPadded(16) + String(fnv(0x84222325_cbf29ce4), radix: 16).leftPadded(16)
+    }
+
     /// The explicit confirmation a job over the threshold needs before anything is queued (Req 8.1).
+    /// Confirming a job already in progress queues again the chunks that still have pending recipients
+    /// (the queue or the claim drops duplicates): a confirm whose enqueue failed half-way is re-driven by
+    /// sending it again, until every chunk is queued.
     public func confirm(_ id: String) async throws(CoreError) -> JobView {
         let job = try await existing(id)
+        if job.status == .inProgress {
+            let chunks = try await call { try await bulk.store.pendingChunks(jobId: id, size: settings.bulk.chunkSize) }
+            if !chunks.isEmpty { try await call { try await bulk.queue.enqueue(chunks) } }
+            deps.events.record(.info, "bulk_confirm_redriven", ["jobId": id, "chunks": String(chunks.count)])
+            return try await view(id)
+        }
         guard job.status == .pending else { throw .conflict("job \(id) is \(job.status.rawValue); only a pending job can be confirmed") }
         if job.channel == .whatsapp, job.content.isTemplate { try await tier.check(adding: job.totalRecipients, queued: try await queuedConversations()) }
         // The transition records confirmedAt itself: a cancel or pause landing meanwhile is never overwritten.
@@ -267,4 +305,8 @@ public struct BulkService: Sendable {
         guard let job else { return .notFound("no bulk job \(id)") }
         return .conflict("job \(id) is \(job.status.rawValue); \(rule)")
     }
+}
+
+extension String {
+    fileprivate func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

@@ -138,7 +138,7 @@ enum LambdaRules {
 
     static let handlerUnknown = Rule(
         id: RuleID.handlerUnknown, family: "Lambda", summary: "Every function runs a declared handler that serves its trigger",
-        documentation: "Once the specs declare the runtime's handlers (`handlers:`), a function's `handler` must be one of them, and its trigger must be the kind of event that handler serves (routes, topic, queue or invoke). Otherwise the function is deployed with code that cannot take its events.",
+        documentation: "Once the specs declare the runtime's handlers (`handlers:`), a function's `handler` must be one of them, and its trigger must be the kind of event that handler serves (routes, topic, queue, invoke or schedule). Otherwise the function is deployed with code that cannot take its events.",
         failing: [RuleExample("specs/handlers.yaml", handlers.replacingOccurrences(of: "serves: queue", with: "serves: routes")),
                   ExampleBase.edited("specs/functions.yaml", "handler: bulk.worker", "handler: ↓bulk.worker")],
         passing: [RuleExample("specs/handlers.yaml", handlers)],

@@ -177,7 +177,7 @@ enum References {
             case .topic(let t): refs.append(t)
             case .queue(let q, _): refs.append(q)
             case .invokedBy(let callers): refs += callers
-            case .routes: break
+            case .routes, .schedule: break
             }
             if let d = f.deadLetterQueue { refs.append(d) }
             if let g = f.logGroup { refs.append(g) }

@@ -56,7 +56,7 @@ public final class DynamoDBBulkStore: BulkStore, Sendable {
         }
         try await db.batchWrite(table: recipientsTable, puts: items)
         do {
-            try await db.transactWriteItems([
+            try await DynamoDBStore.transact(db, [
                 .update(table: jobsTable, key: marker, set: "SET done = :t", condition: "#tk = :me", values: [":t": .bool(true), ":me": .s(token)],
                         names: ["#tk": "token"]),
                 .put(table: jobsTable, item: try JobItem.item(job), condition: "attribute_not_exists(jobId)"),
@@ -225,7 +225,7 @@ public final class DynamoDBBulkStore: BulkStore, Sendable {
         }
         writes.append(.update(table: recipientsTable, key: Self.key(jobId, seq), set: set, condition: condition, values: values, names: ["#st": "status"]))
         do {
-            try await db.transactWriteItems(writes)
+            try await DynamoDBStore.transact(db, writes)
         } catch where DynamoDBStore.conditionFailed(error) {
             // The message was already recorded under its idempotency key (a retry of a transaction that was
             // applied, or another delivery's record), or the recipient had already left `sending`: record

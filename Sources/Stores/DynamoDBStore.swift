@@ -79,6 +79,10 @@ public final class DynamoDBStore: MessagingStore, Sendable {
     /// (TransactionConflict: nothing was written) or was throttled; still losing after `attempts`, it is
     /// `StoreError.transient`, which the inbound handler turns into a failed invocation that Lambda retries.
     func transact(_ writes: [DynamoDBClient.TransactWrite], attempts: Int = 4) async throws {
+        try await Self.transact(db, writes, attempts: attempts)
+    }
+
+    static func transact(_ db: DynamoDBClient, _ writes: [DynamoDBClient.TransactWrite], attempts: Int = 4) async throws {
         var attempt = 0
         while true {
             do {

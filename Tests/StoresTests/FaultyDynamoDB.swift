@@ -31,8 +31,15 @@ final class FaultyDynamoDB: HTTPTransport, @unchecked Sendable {
     init(base: any HTTPTransport = AsyncHTTPClientTransport()) { self.base = base }
 
     /// Injects `fault` on the next `count` requests of `operation` whose body contains `containing` (any, when nil).
+    /// A stale answer is for index queries only (a query of the table itself reads consistently or not,
+    /// but never from an index that lags).
     func inject(_ fault: Fault, on operation: String, containing: String? = nil, count: Int = 1) {
-        lock.withLock { rules.append(Rule(fault: fault, operation: operation, matching: { containing.map($0.contains) ?? true }, count: count)) }
+        let index = fault == .staleIndex
+        lock.withLock {
+            rules.append(Rule(fault: fault, operation: operation, matching: { body in
+                (containing.map(body.contains) ?? true) && (!index || body.contains("\"IndexName\""))
+            }, count: count))
+        }
     }
 
     func clear() { lock.withLock { rules.removeAll() } }

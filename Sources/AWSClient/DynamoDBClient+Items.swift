@@ -55,7 +55,7 @@ public typealias DynamoItem = [String: DynamoValue]
 extension DynamoDBClient {
     /// A write with an optional condition, one element of `transactWriteItems`.
     public enum TransactWrite: Sendable, Equatable {
-        case put(table: String, item: DynamoItem, condition: String? = nil)
+        case put(table: String, item: DynamoItem, condition: String? = nil, values: DynamoItem = [:], names: [String: String]? = nil)
         case update(table: String, key: DynamoItem, set: String, condition: String? = nil, values: DynamoItem = [:], names: [String: String]? = nil)
         case delete(table: String, key: DynamoItem)
     }
@@ -95,13 +95,15 @@ extension DynamoDBClient {
     }
 
     /// One page of a query on the table or one of its indexes.
+    /// `consistent` reads the table strongly consistently (not possible on a global secondary index).
     public func query(table: String, index: String? = nil, keyCondition: String, values: DynamoItem, names: [String: String]? = nil,
-                      filter: String? = nil, forward: Bool = true, limit: Int? = nil, startKey: DynamoItem? = nil) async throws -> Page {
+                      filter: String? = nil, forward: Bool = true, limit: Int? = nil, startKey: DynamoItem? = nil,
+                      consistent: Bool = false) async throws -> Page {
         let output: PageOutput = try await client.json(
             .dynamoDB, operation: "Query",
             input: QueryInput(TableName: table, IndexName: index, KeyConditionExpression: keyCondition, FilterExpression: filter,
                               ExpressionAttributeValues: values, ExpressionAttributeNames: names, ScanIndexForward: forward, Limit: limit,
-                              ExclusiveStartKey: startKey))
+                              ExclusiveStartKey: startKey, ConsistentRead: consistent ? true : nil))
         return Page(items: output.Items ?? [], lastEvaluatedKey: output.LastEvaluatedKey)
     }
 
@@ -117,9 +119,10 @@ extension DynamoDBClient {
 
     /// Every page of a query, read one after the other.
     public func queryAll(table: String, index: String? = nil, keyCondition: String, values: DynamoItem, names: [String: String]? = nil,
-                         filter: String? = nil) async throws -> [DynamoItem] {
+                         filter: String? = nil, consistent: Bool = false) async throws -> [DynamoItem] {
         try await allPages { start in
-            try await query(table: table, index: index, keyCondition: keyCondition, values: values, names: names, filter: filter, startKey: start)
+            try await query(table: table, index: index, keyCondition: keyCondition, values: values, names: names, filter: filter, startKey: start,
+                            consistent: consistent)
         }
     }
 
@@ -249,6 +252,7 @@ extension DynamoDBClient {
         var ScanIndexForward: Bool
         var Limit: Int?
         var ExclusiveStartKey: DynamoItem?
+        var ConsistentRead: Bool?
     }
 
     private struct ScanInput: Encodable {
@@ -268,6 +272,8 @@ extension DynamoDBClient {
             var TableName: String
             var Item: DynamoItem
             var ConditionExpression: String?
+            var ExpressionAttributeValues: DynamoItem?
+            var ExpressionAttributeNames: [String: String]?
         }
         struct UpdateShape: Encodable {
             var TableName: String
@@ -287,8 +293,9 @@ extension DynamoDBClient {
 
         init(_ write: TransactWrite) {
             switch write {
-            case .put(let table, let item, let condition):
-                Put = PutShape(TableName: table, Item: item, ConditionExpression: condition)
+            case .put(let table, let item, let condition, let values, let names):
+                Put = PutShape(TableName: table, Item: item, ConditionExpression: condition, ExpressionAttributeValues: values.isEmpty ? nil : values,
+                               ExpressionAttributeNames: names)
             case .update(let table, let key, let set, let condition, let values, let names):
                 Update = UpdateShape(TableName: table, Key: key, UpdateExpression: set, ConditionExpression: condition,
                                      ExpressionAttributeValues: values.isEmpty ? nil : values, ExpressionAttributeNames: names)

@@ -41,6 +41,8 @@ public enum LambdaEvent: Sendable {
     case sns([SNSRecord])
     case sqs([SQSRecord])
     case http(HTTPRequestEvent)
+    /// An EventBridge schedule's event (`"source": "aws.events"`, `"detail-type": "Scheduled Event"`): its time.
+    case scheduled(time: String)
     /// A direct invoke: the payload as sent.
     case direct(Data)
 
@@ -60,6 +62,9 @@ public enum LambdaEvent: Sendable {
                     return SQSRecord(messageId: id, body: body, receiveCount: count)
                 })
             }
+        }
+        if (object["source"] as? String) == "aws.events", (object["detail-type"] as? String) == "Scheduled Event" {
+            return .scheduled(time: object["time"] as? String ?? "")
         }
         if (object["version"] as? String) == "2.0", let context = object["requestContext"] as? [String: Any],
            let http = context["http"] as? [String: Any], let method = http["method"] as? String {

@@ -70,9 +70,15 @@ public struct BulkSettings: Sendable, Equatable {
     public var visibilityTimeout: TimeInterval
     /// A chunk that fails as a whole this many times goes to the bulk DLQ (Req 8.9).
     public var maxChunkReceives: Int
+    /// How long a claim outlives the deadline of the invocation that made it (or, with no deadline, the
+    /// chunk's visibility): the time a request already sent by a dead worker may still take to land.
+    public var leaseMargin: TimeInterval
+    /// What one send needs after its rate slot: the provider call and recording its outcome. A worker with
+    /// a deadline claims no recipient it cannot finish with this much time left.
+    public var sendReserve: TimeInterval
 
     public init(chunkSize: Int = 100, confirmationThreshold: Int = 20, workers: Int = 5, whatsAppTierLimit: Int = 250, tierAlertPercent: Int = 80,
-                visibilityTimeout: TimeInterval = 300, maxChunkReceives: Int = 3) {
+                visibilityTimeout: TimeInterval = 300, maxChunkReceives: Int = 3, leaseMargin: TimeInterval = 30, sendReserve: TimeInterval = 5) {
         self.chunkSize = chunkSize
         self.confirmationThreshold = confirmationThreshold
         self.workers = workers
@@ -80,6 +86,8 @@ public struct BulkSettings: Sendable, Equatable {
         self.tierAlertPercent = tierAlertPercent
         self.visibilityTimeout = visibilityTimeout
         self.maxChunkReceives = maxChunkReceives
+        self.leaseMargin = leaseMargin
+        self.sendReserve = sendReserve
     }
 }
 

@@ -65,9 +65,11 @@ public actor InMemoryStore: MessagingStore {
         return InboundRecord(stored: true, contactId: contactId, createdContact: created)
     }
 
-    public func updateMessage(_ message: Message) throws {
-        guard messages[message.id] != nil else { throw StoreError.notFound(message.id) }
+    public func updateMessage(_ message: Message, ifStatusIn allowed: Set<MessageStatus>?) throws -> Bool {
+        guard let old = messages[message.id] else { throw StoreError.notFound(message.id) }
+        if let allowed, !allowed.contains(old.status) { return false }
         messages[message.id] = message
+        return true
     }
 
     public func message(id: String) -> Message? { messages[id] }

@@ -21,14 +21,43 @@ public struct InboundProcessor: Sendable {
 
     static let statusOrder = ["sent": 1, "delivered": 2, "read": 3]
 
+    /// Where a status stands: a message only moves up this order (failed is final).
+    static func rank(_ status: MessageStatus) -> Int {
+        switch status {
+        case .received, .dryRun: 0
+        case .sent: 1
+        case .delivered: 2
+        case .read: 3
+        case .failed: 4
+        }
+    }
+
+    /// How often an event is worked again when a write keeps losing to a concurrent one, before the
+    /// delivery is failed so that SNS/Lambda deliver it again.
+    static let transientAttempts = 3
+
+    /// A write that keeps losing to a concurrent one (`StoreError.transient`) is not the event's fault: the
+    /// event is worked again (everything it does is idempotent), and if it still loses the call fails with
+    /// `.internal` and nothing goes to the DLQ, so the delivery is retried by SNS or Lambda. Any other
+    /// failure keeps the event in the DLQ and is `.invalid`.
     /// - Parameters:
     ///   - eventID: the delivery's id (SNS MessageId), which DLQ replay dedupes on.
     ///   - recordFailure: false when replaying, so a failure updates the DLQ entry instead of adding one.
     public func process(_ payload: String, eventID: String, recordFailure: Bool = true) async throws(CoreError) -> Outcome {
-        do {
-            return try await handle(try EUMEvent.decode(payload))
-        } catch {
-            let reason = (error as? CoreError)?.message ?? String(describing: error)
+        var attempt = 0
+        while true {
+            let reason: String
+            do {
+                return try await handle(try EUMEvent.decode(payload))
+            } catch StoreError.transient(let detail) {
+                attempt += 1
+                deps.events.record(attempt < Self.transientAttempts ? .warning : .error, "inbound_conflict",
+                                   ["eventId": eventID, "attempt": String(attempt), "error": detail])
+                if attempt >= Self.transientAttempts { throw .internal("inbound event \(eventID) lost to concurrent writes \(attempt) times: \(detail); deliver it again") }
+                continue
+            } catch {
+                reason = (error as? CoreError)?.message ?? String(describing: error)
+            }
             if recordFailure {
                 let now = deps.clock.now()
                 try await call {
@@ -82,15 +111,22 @@ public struct InboundProcessor: Sendable {
                 deps.events.record(.warning, "status_for_unknown_message", ["whatsappMessageId": s.whatsappId, "status": s.status])
                 continue
             }
-            if s.status == "failed" {
-                message.status = .failed
-                message.errorDetails = s.error ?? "failed"
-            } else if let rank = Self.statusOrder[s.status], let status = MessageStatus(rawValue: s.status) {
-                // A late `delivered` never overwrites `read`.
-                if rank > (Self.statusOrder[message.status.rawValue] ?? 0), message.status != .failed { message.status = status }
+            let incoming: MessageStatus? = s.status == "failed" ? .failed : Self.statusOrder[s.status] != nil ? MessageStatus(rawValue: s.status) : nil
+            // Read, move up, write only while the stored status is still at most what is written; a concurrent
+            // update that went further makes the write fail its condition, and it is worked again from a new read.
+            for _ in 0..<5 {
+                var updated = message
+                if let incoming, Self.rank(incoming) > Self.rank(message.status) {
+                    // A late `delivered` never overwrites `read`.
+                    updated.status = incoming
+                    if incoming == .failed { updated.errorDetails = s.error ?? "failed" }
+                }
+                updated.whatsappMessageId = message.whatsappMessageId ?? s.whatsappId
+                let allowed = Set([MessageStatus.received, .dryRun, .sent, .delivered, .read, .failed].filter { Self.rank($0) <= Self.rank(updated.status) })
+                if try await deps.store.updateMessage(updated, ifStatusIn: allowed) { break }
+                guard let again = try await deps.store.message(id: message.id) else { break }
+                message = again
             }
-            message.whatsappMessageId = message.whatsappMessageId ?? s.whatsappId
-            try await deps.store.updateMessage(message)
             outcome.statusesApplied += 1
         }
         return outcome

@@ -29,7 +29,9 @@ public protocol MessagingStore: Sendable {
 
     /// Inserts a message; returns false (and stores nothing) when its WhatsApp id or idempotency key is already stored.
     func insertMessage(_ message: Message) async throws -> Bool
-    func updateMessage(_ message: Message) async throws
+    /// Replaces the stored message; with `ifStatusIn`, only while its stored status is one of those (false
+    /// otherwise, nothing written): how status updates stay monotonic when two of them race.
+    func updateMessage(_ message: Message, ifStatusIn allowed: Set<MessageStatus>?) async throws -> Bool
     /// Inbound, in one transaction: finds the live contact with `sender`'s phone or inserts `sender`,
     /// inserts the message under that contact, and moves the contact's `lastInboundMessageAt` forward to
     /// the message's time (never back). Nothing of the message is stored when its WhatsApp id already is.
@@ -64,6 +66,16 @@ public protocol MessagingStore: Sendable {
 public enum StoreError: Error, Equatable, Sendable {
     case duplicate(String)
     case notFound(String)
+    /// The write lost to a concurrent one (DynamoDB's TransactionConflict) or was throttled, and kept
+    /// losing after the store's own retries: the same call later may succeed.
+    case transient(String)
+}
+
+extension MessagingStore {
+    /// Replaces the stored message, whatever its status.
+    public func updateMessage(_ message: Message) async throws {
+        _ = try await updateMessage(message, ifStatusIn: nil)
+    }
 }
 
 /// A message as a provider receives it; the channel layer turns it into an API call.

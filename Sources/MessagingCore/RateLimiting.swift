@@ -3,6 +3,17 @@ import Foundation
 /// Waits until a send may go, per channel and sending number; nothing is dropped (Req 13.5).
 public protocol RateLimiter: Sendable {
     func acquire(channel: Channel, phoneNumberId: String?) async throws
+    /// Takes a slot only if one comes within `seconds` from now, waiting for it; false (nothing taken)
+    /// otherwise. A worker with a deadline asks this before it claims a recipient.
+    func acquire(channel: Channel, phoneNumberId: String?, within seconds: TimeInterval) async throws -> Bool
+}
+
+extension RateLimiter {
+    public func acquire(channel: Channel, phoneNumberId: String?, within seconds: TimeInterval) async throws -> Bool {
+        guard seconds >= 0 else { return false }
+        try await acquire(channel: channel, phoneNumberId: phoneNumberId)
+        return true
+    }
 }
 
 public struct NoRateLimit: RateLimiter {
@@ -97,8 +108,19 @@ public actor SlidingWindowLimiter: RateLimiter {
         if slot > now() { try await sleepUntil(slot) }
     }
 
+    public func acquire(channel: Channel, phoneNumberId: String?, within seconds: TimeInterval) async throws -> Bool {
+        guard let slot = reserve(limits.windows(channel: channel, phoneNumberId: phoneNumberId), notAfter: now() + seconds) else { return false }
+        if slot > now() { try await sleepUntil(slot) }
+        return true
+    }
+
     /// The earliest time every window allows, granted in all of them at once.
     func reserve(_ keys: [(key: String, limit: Int)]) -> Double {
+        reserve(keys, notAfter: .infinity)!
+    }
+
+    /// The same, but nil (nothing granted) when that time is later than `notAfter`.
+    func reserve(_ keys: [(key: String, limit: Int)], notAfter: Double) -> Double? {
         let current = now()
         var slot = current
         // Moving later for one key can only keep or move later the others' answers: repeat until all agree.
@@ -113,6 +135,7 @@ public actor SlidingWindowLimiter: RateLimiter {
                 }
             }
         }
+        guard slot <= notAfter else { return nil }
         for (key, _) in keys { windows[key, default: Window()].grant(slot, prune: current - span) }
         return slot
     }

@@ -83,8 +83,9 @@ public struct SendPipeline: Sendable {
 
     /// Makes the message for a contact that passed `check`: LIVE calls the provider (rate-limited,
     /// retried on throttling and 5xx), DRY_RUN records the request LIVE would send. Stores nothing;
-    /// a provider failure is a failed message, not an error.
-    public func deliver(_ r: SendRequest, to contact: Contact, idempotencyKey: String?) async -> Message {
+    /// a provider failure is a failed message, not an error. With `slotTaken` the caller already waited
+    /// for the first call's rate slot (a bulk worker takes it before it claims the recipient).
+    public func deliver(_ r: SendRequest, to contact: Contact, idempotencyKey: String?, slotTaken: Bool = false) async -> Message {
         let now = deps.clock.now()
         let phoneNumberId = r.channel == .whatsapp ? (r.phoneNumberId ?? settings.allowlist.first) : nil
         var message = Message(id: deps.ids.next(), contactId: contact.id, channel: r.channel, direction: .outbound, status: .dryRun,
@@ -100,15 +101,16 @@ public struct SendPipeline: Sendable {
             deps.events.record(.info, "dry_run", ["contactId": contact.id, "channel": r.channel.rawValue, "messageId": message.id])
             return message
         }
+        var slot = slotTaken
         do {
             if let media = r.media, let phoneNumberId {
-                mediaId = try await withRetries(r.channel, phoneNumberId) {
+                mediaId = try await withRetries(r.channel, phoneNumberId, slot: &slot) {
                     try await deps.gateway.uploadWhatsAppMedia(phoneNumberId: phoneNumberId, bucket: settings.mediaBucket, key: settings.outgoingPrefix + media.file)
                 }
                 message.mediaId = mediaId
             }
             let request = outbound(r, contact: contact, phoneNumberId: phoneNumberId, mediaId: mediaId)
-            message.providerMessageId = try await withRetries(r.channel, phoneNumberId) { try await deps.gateway.send(request) }
+            message.providerMessageId = try await withRetries(r.channel, phoneNumberId, slot: &slot) { try await deps.gateway.send(request) }
             message.status = .sent
             deps.events.record(.info, "message_sent", ["channel": r.channel.rawValue, "messageId": message.id])
         } catch {
@@ -120,10 +122,11 @@ public struct SendPipeline: Sendable {
     }
 
     /// One provider call under the rate limit; throttling and 5xx are retried with backoff, at most `retry.maxRetries` times (Req 13.8).
-    private func withRetries<T>(_ channel: Channel, _ phoneNumberId: String?, _ body: () async throws -> T) async throws -> T {
+    /// `slot`: a slot already taken, spent by the first call.
+    private func withRetries<T>(_ channel: Channel, _ phoneNumberId: String?, slot: inout Bool, _ body: () async throws -> T) async throws -> T {
         var retry = 0
         while true {
-            try await deps.limiter.acquire(channel: channel, phoneNumberId: phoneNumberId)
+            if slot { slot = false } else { try await deps.limiter.acquire(channel: channel, phoneNumberId: phoneNumberId) }
             do {
                 return try await body()
             } catch let e as ProviderError where e.retryable && retry < deps.retry.maxRetries {

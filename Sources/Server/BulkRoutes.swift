@@ -10,7 +10,10 @@ enum BulkRoutes {
                 let o = try await JSONBody.object(req)
                 let service = try await service(s)
                 let (channel, recipients, content) = try decodeJob(o)
-                let view = try await service.create(channel: channel, recipients: recipients, content: content, createdBy: caller.userId)
+                // A retried POST with the same Idempotency-Key gets the same job, never a second one.
+                let key = req.headers[.init("Idempotency-Key")!]
+                let view = try await service.create(channel: channel, recipients: recipients, content: content, createdBy: caller.userId,
+                                                    idempotencyKey: key)
                 return (JSONBody.response(view.needsConfirmation ? .accepted : .created, view), view.job.id)
             }
         }

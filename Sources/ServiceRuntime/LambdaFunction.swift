@@ -43,14 +43,27 @@ public struct LambdaFunction: Sendable {
             let worker = BulkWorker(context.deps, settings: await context.settings.value, bulk: bulk)
             var failed: [String] = []
             for record in records {
-                // Only a chunk fully handled leaves the queue; a paused job's chunk or a failure goes back to SQS,
-                // which redrives it to the bulk DLQ after its receive limit.
-                guard let chunk = try? BulkChunk(json: record.body), (try? await worker.work(chunk)) == .done else {
+                // Only a chunk fully handled leaves the queue; a paused job's chunk, a chunk handed back at the
+                // invocation's deadline or a failure goes back to SQS, which redrives it to the bulk DLQ after its
+                // receive limit.
+                guard let chunk = try? BulkChunk(json: record.body), (try? await worker.work(chunk, deadline: invocation.deadline)) == .done else {
                     failed.append(record.messageId)
                     continue
                 }
             }
             return LambdaEvent.batchResponse(failed: failed)
+        case .bulkReconcile:
+            // The recovery path in AWS, on EventBridge's schedule. Every step is a conditional write, so two
+            // runs overlapping (a slow one and the next minute's) settle nothing twice. A failure fails the
+            // invocation; the next minute's run takes it up.
+            guard case .scheduled = event else { throw WrongEvent(description: "\(function.rawValue) takes EventBridge scheduled events") }
+            guard let bulk = context.bulk else { throw WrongEvent(description: "\(function.rawValue) was not given the bulk tables") }
+            let service = BulkService(context.deps, settings: await context.settings.value, bulk: bulk)
+            let settled = try await service.settle(leaseExpiredBy: context.deps.clock.now())
+            let requeued = try await service.reconcile()
+            context.deps.events.record(.info, "bulk_reconciled", ["requeuedJobs": String(requeued), "settledRecipients": String(settled.settled),
+                                                                 "pendingAgain": String(settled.requeued), "interrupted": String(settled.failedUnknown)])
+            return Data("{}".utf8)
         case .authMiddleware, .contactsCreate, .contactsRead, .contactsUpdate, .contactsDelete, .contactsSearch,
              .outboundWhatsapp, .outboundSms, .outboundEmail, .bulkCreate, .bulkControl, .dlqReplay:
             guard case .http(let request) = event, let api else { throw WrongEvent(description: "\(function.rawValue) takes API Gateway HTTP events") }

@@ -48,7 +48,7 @@ public enum ExampleBase {
         queues:
           work:
             name: work
-            visibilityTimeout: 180s
+            visibilityTimeout: 720s
             retention: 1d
             deadLetter: { queue: work-dlq, maxReceiveCount: 3 }
           work-dlq:
@@ -81,6 +81,7 @@ public enum ExampleBase {
               - { prefix: incoming, allow: [put] }
           worker:
             handler: bulk.worker
+            timeout: 120
             trigger: { queue: work }
 
         """,

@@ -104,6 +104,7 @@ enum IAMRules {
               - { prefix: incoming, allow: [put] }
           worker:
             handler: bulk.worker
+            timeout: 120
             trigger: { queue: work }
         """)],
         passing: [RuleExample("specs/iam.yaml", baseIAM)],

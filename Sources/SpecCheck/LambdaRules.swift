@@ -15,7 +15,7 @@ enum LambdaRules {
     static let baseFunctions = ExampleBase.files["specs/functions.yaml"]!
 
     static func functions(worker: String) -> String {
-        baseFunctions.replacingOccurrences(of: "  worker:\n    handler: bulk.worker\n    trigger: { queue: work }\n", with: worker)
+        baseFunctions.replacingOccurrences(of: "  worker:\n    handler: bulk.worker\n    timeout: 120\n    trigger: { queue: work }\n", with: worker)
     }
 
     static let reservedVariable = Rule(
@@ -81,7 +81,7 @@ enum LambdaRules {
         id: RuleID.timeoutRange, family: "Lambda", summary: "Timeout between 1 and 900 seconds",
         documentation: "Lambda accepts timeouts from 1 to 900 seconds.",
         failing: [RuleExample("specs/functions.yaml", functions(worker: "  worker:\n    handler: bulk.worker\n    timeout: ↓1200\n    trigger: { queue: work }\n"))],
-        passing: [RuleExample("specs/functions.yaml", functions(worker: "  worker:\n    handler: bulk.worker\n    timeout: 30\n    trigger: { queue: work }\n"))],
+        passing: [RuleExample("specs/functions.yaml", functions(worker: "  worker:\n    handler: bulk.worker\n    timeout: 120\n    trigger: { queue: work }\n"))],
         check: .platform { p in
             p.functions.filter { !(1...900).contains($0.timeout.value) }.map { f in
                 Diagnostic(RuleID.timeoutRange, f.timeout.location, "function '\(f.id.value)' has timeout \(f.timeout.value) s; Lambda allows 1–900",
@@ -92,8 +92,8 @@ enum LambdaRules {
     static let memoryRange = Rule(
         id: RuleID.memoryRange, family: "Lambda", summary: "Memory between 128 and 10,240 MB",
         documentation: "Lambda accepts 128 to 10,240 MB of memory.",
-        failing: [RuleExample("specs/functions.yaml", functions(worker: "  worker:\n    handler: bulk.worker\n    memory: ↓64\n    trigger: { queue: work }\n"))],
-        passing: [RuleExample("specs/functions.yaml", functions(worker: "  worker:\n    handler: bulk.worker\n    memory: 512\n    trigger: { queue: work }\n"))],
+        failing: [RuleExample("specs/functions.yaml", functions(worker: "  worker:\n    handler: bulk.worker\n    timeout: 120\n    memory: ↓64\n    trigger: { queue: work }\n"))],
+        passing: [RuleExample("specs/functions.yaml", functions(worker: "  worker:\n    handler: bulk.worker\n    timeout: 120\n    memory: 512\n    trigger: { queue: work }\n"))],
         check: .platform { p in
             p.functions.filter { !(128...10_240).contains($0.memory.value) }.map { f in
                 Diagnostic(RuleID.memoryRange, f.memory.location, "function '\(f.id.value)' has \(f.memory.value) MB of memory; Lambda allows 128–10240",
@@ -138,7 +138,7 @@ enum LambdaRules {
 
     static let handlerUnknown = Rule(
         id: RuleID.handlerUnknown, family: "Lambda", summary: "Every function runs a declared handler that serves its trigger",
-        documentation: "Once the specs declare the runtime's handlers (`handlers:`), a function's `handler` must be one of them, and its trigger must be the kind of event that handler serves (routes, topic, queue or invoke). Otherwise the function is deployed with code that cannot take its events.",
+        documentation: "Once the specs declare the runtime's handlers (`handlers:`), a function's `handler` must be one of them, and its trigger must be the kind of event that handler serves (routes, topic, queue, invoke or schedule). Otherwise the function is deployed with code that cannot take its events.",
         failing: [RuleExample("specs/handlers.yaml", handlers.replacingOccurrences(of: "serves: queue", with: "serves: routes")),
                   ExampleBase.edited("specs/functions.yaml", "handler: bulk.worker", "handler: ↓bulk.worker")],
         passing: [RuleExample("specs/handlers.yaml", handlers)],

@@ -1,7 +1,7 @@
 import SpecModel
 
 enum MessagingRules {
-    static let all: [Rule] = [rateLimit, chunkSize, workerConcurrency, confirmationThreshold, allowlist]
+    static let all: [Rule] = [rateLimit, chunkSize, workerConcurrency, workerTimeout, confirmationThreshold, allowlist]
 
     static let baseMessaging = ExampleBase.files["specs/messaging.yaml"]!
 
@@ -63,6 +63,33 @@ enum MessagingRules {
                 }
             }
             return out
+        })
+
+    /// What a worker keeps for the last send of an invocation: the provider call, a retry or two with
+    /// backoff, and recording the outcome (the runtime's `sendReserve` is 5 s of it).
+    static let workerReserve = 10
+
+    static let workerTimeout = Rule(
+        id: RuleID.workerTimeout, family: "Messaging", summary: "A bulk worker's timeout covers one chunk at the slowest channel's rate",
+        documentation: "The workers share each channel's rate, so one worker sends a chunk at the slowest channel's rate divided by the worker concurrency: 100 recipients × 5 workers ÷ SMS's 5/s is 100 s. A worker stops claiming when its invocation's time cannot cover the next send and hands the rest of the chunk back, but every hand-back is one more receive of the chunk: with a timeout shorter than a chunk plus 10 s for the last send, chunks need several invocations and reach the bulk DLQ's receive limit sooner. The timeout must be at least chunkSize × concurrency ÷ slowest rate + 10 s (the concurrency is the function's reserved concurrency, else bulk.workerConcurrency).",
+        failing: [RuleExample("specs/functions.yaml", LambdaRules.functions(worker: "  worker:\n    handler: bulk.worker\n    timeout: ↓50\n    trigger: { queue: work }\n"))],
+        passing: [RuleExample("specs/functions.yaml", LambdaRules.baseFunctions)],
+        check: .platform { p in
+            guard let b = p.bulk else { return [] }
+            var rates: [(String, Int)] = []
+            if let c = p.channels { rates += [("SMS", c.smsRatePerSecond.value), ("email", c.emailRatePerSecond.value)] }
+            if let w = p.whatsapp { rates += w.phoneNumbers.map { ("WhatsApp number '\($0.id.value)'", $0.ratePerSecond.value) } }
+            guard let (slowest, rate) = rates.filter({ $0.1 > 0 }).min(by: { $0.1 < $1.1 }) else { return [] }
+            return p.functions.filter { $0.handler.value == "bulk.worker" }.compactMap { f in
+                let workers = f.reservedConcurrency?.value ?? b.workerConcurrency.value
+                let chunk = (b.chunkSize.value * workers + rate - 1) / rate
+                let needed = chunk + workerReserve
+                guard f.timeout.value < needed else { return nil }
+                return Diagnostic(RuleID.workerTimeout, f.timeout.location,
+                                  "bulk worker '\(f.id.value)' has a \(f.timeout.value) s timeout; a chunk of \(b.chunkSize.value) at \(slowest)'s \(rate)/s shared by \(workers) workers takes \(chunk) s, plus \(workerReserve) s for the last send",
+                                  hint: "set `timeout: \(needed)` or more (and the queue's visibility timeout to 6 × that), or lower the worker concurrency",
+                                  resource: ResourceID(.function, f.id.value))
+            }
         })
 
     static let confirmationThreshold = Rule(

@@ -206,6 +206,7 @@ enum S3Rules {
               - { prefix: incoming, allow: [put] }
           worker:
             handler: bulk.worker
+            timeout: 120
             trigger: { queue: work }
         """)],
         passing: [RuleExample("specs/functions.yaml", """
@@ -232,6 +233,7 @@ enum S3Rules {
               - { prefix: incoming, allow: [put] }
           worker:
             handler: bulk.worker
+            timeout: 120
             trigger: { queue: work }
         """)],
         check: .deployment { d in

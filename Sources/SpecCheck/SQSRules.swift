@@ -12,7 +12,7 @@ enum SQSRules {
     static let dlqRetention = Rule(
         id: RuleID.dlqRetention, family: "SQS", summary: "A DLQ keeps messages longer than its source queue",
         documentation: "SQS keeps a message's original enqueue time when it moves to the DLQ, so a DLQ with a retention no longer than its source can delete a message the moment it arrives.",
-        failing: [RuleExample("specs/queues.yaml", queues(work: "  work:\n    name: work\n    visibilityTimeout: 180s\n    retention: 4d\n    deadLetter: { queue: work-dlq, maxReceiveCount: 3 }\n",
+        failing: [RuleExample("specs/queues.yaml", queues(work: "  work:\n    name: work\n    visibilityTimeout: 720s\n    retention: 4d\n    deadLetter: { queue: work-dlq, maxReceiveCount: 3 }\n",
                                                         dlq: "  work-dlq:\n    name: work-dlq\n    visibilityTimeout: 180s\n    retention: ↓4d\n"))],
         passing: [RuleExample("specs/queues.yaml", baseQueues)],
         check: .platform { p in
@@ -27,7 +27,7 @@ enum SQSRules {
     static let maxReceiveCount = Rule(
         id: RuleID.maxReceiveCount, family: "SQS", summary: "maxReceiveCount between 1 and 1,000",
         documentation: "SQS accepts a redrive maxReceiveCount from 1 to 1,000.",
-        failing: [RuleExample("specs/queues.yaml", queues(work: "  work:\n    name: work\n    visibilityTimeout: 180s\n    retention: 1d\n    deadLetter: { queue: work-dlq, maxReceiveCount: ↓0 }\n"))],
+        failing: [RuleExample("specs/queues.yaml", queues(work: "  work:\n    name: work\n    visibilityTimeout: 720s\n    retention: 1d\n    deadLetter: { queue: work-dlq, maxReceiveCount: ↓0 }\n"))],
         passing: [RuleExample("specs/queues.yaml", baseQueues)],
         check: .platform { p in
             p.queues.compactMap { q in
@@ -55,7 +55,7 @@ enum SQSRules {
     static let retentionRange = Rule(
         id: RuleID.retentionRange, family: "SQS", summary: "Retention between 60 s and 14 days; visibility at most 12 h",
         documentation: "SQS keeps messages from 60 seconds to 14 days and hides them for at most 12 hours.",
-        failing: [RuleExample("specs/queues.yaml", queues(work: "  work:\n    name: work\n    visibilityTimeout: 180s\n    retention: 1d\n    deadLetter: { queue: work-dlq, maxReceiveCount: 3 }\n",
+        failing: [RuleExample("specs/queues.yaml", queues(work: "  work:\n    name: work\n    visibilityTimeout: 720s\n    retention: 1d\n    deadLetter: { queue: work-dlq, maxReceiveCount: 3 }\n",
                                                         dlq: "  work-dlq:\n    name: work-dlq\n    visibilityTimeout: 180s\n    retention: ↓30d\n"))],
         passing: [RuleExample("specs/queues.yaml", baseQueues)],
         check: .platform { p in

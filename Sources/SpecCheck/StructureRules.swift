@@ -11,7 +11,7 @@ enum StructureRules {
         queues:
           work:
             name: work
-            visibilityTimeout: 180s
+            visibilityTimeout: 720s
            ↓retention: 1d
         """)],
         passing: [RuleExample("specs/platform.yaml", """
@@ -54,7 +54,7 @@ enum StructureRules {
         queues:
           work:
             name: work
-            visibilityTimeout: 180s
+            visibilityTimeout: 720s
             retention: 1d
             deadLetter: { queue: work-dlq, maxReceiveCount: 3 }
           work-dlq: { name: work-dlq, visibilityTimeout: 180s, retention: 7d }
@@ -68,13 +68,13 @@ enum StructureRules {
         queues:
           ↓work:
             name: work
-            visibilityTimeout: 180s
+            visibilityTimeout: 720s
         """)],
         passing: [RuleExample("specs/queues.yaml", """
         queues:
           work:
             name: work
-            visibilityTimeout: 180s
+            visibilityTimeout: 720s
             retention: 1d
             deadLetter: { queue: work-dlq, maxReceiveCount: 3 }
           work-dlq: { name: work-dlq, visibilityTimeout: 180s, retention: 7d }
@@ -95,7 +95,7 @@ enum StructureRules {
         queues:
           work:
             name: work
-            visibilityTimeout: 180s
+            visibilityTimeout: 720s
             retention: 1d
             deadLetter: { queue: work-dlq, maxReceiveCount: 3 }
           work-dlq: { name: work-dlq, visibilityTimeout: 180s, retention: 7d }
@@ -128,7 +128,7 @@ enum StructureRules {
         queues:
           work:
             name: work
-            visibilityTimeout: 180s
+            visibilityTimeout: 720s
             retention: 1d
             deadLetter: { queue: ↓work-deadletter, maxReceiveCount: 3 }
           work-dlq: { name: work-dlq, visibilityTimeout: 180s, retention: 7d }
@@ -137,7 +137,7 @@ enum StructureRules {
         queues:
           work:
             name: work
-            visibilityTimeout: 180s
+            visibilityTimeout: 720s
             retention: 1d
             deadLetter: { queue: work-dlq, maxReceiveCount: 3 }
           work-dlq: { name: work-dlq, visibilityTimeout: 180s, retention: 7d }
@@ -158,7 +158,7 @@ enum StructureRules {
         queues:
           work:
             name: work
-            visibilityTimeout: 180s
+            visibilityTimeout: 720s
             retention: 1d
             deadLetter: { queue: work-dlq, maxReceiveCount: 3 }
           work-dlq: { name: work-dlq, visibilityTimeout: 180s, retention: 7d }
@@ -177,7 +177,7 @@ enum References {
             case .topic(let t): refs.append(t)
             case .queue(let q, _): refs.append(q)
             case .invokedBy(let callers): refs += callers
-            case .routes: break
+            case .routes, .schedule: break
             }
             if let d = f.deadLetterQueue { refs.append(d) }
             if let g = f.logGroup { refs.append(g) }

@@ -59,12 +59,13 @@ func readFunction(_ key: ScalarNode, _ node: SyntaxNode, defaults: FunctionDefau
 }
 
 private func readTrigger(_ node: SyntaxNode, subject: String, owner: SourceLocation?, sink: DiagnosticSink) -> Function.Trigger? {
-    guard let r = MappingReader.expect(node, allowed: ["topic", "queue", "batchSize", "routes", "invokedBy"], subject: subject, owner: owner, sink: sink) else { return nil }
-    let kinds = ["topic", "queue", "routes", "invokedBy"].filter(r.has)
+    guard let r = MappingReader.expect(node, allowed: ["topic", "queue", "batchSize", "routes", "invokedBy", "schedule"], subject: subject, owner: owner,
+                                       sink: sink) else { return nil }
+    let kinds = ["topic", "queue", "routes", "invokedBy", "schedule"].filter(r.has)
     guard kinds.count == 1 else {
         sink.error(kinds.isEmpty ? RuleID.missingField : RuleID.schemaType, at: r.owner,
                    kinds.isEmpty ? "\(subject) names no source" : "\(subject) has \(kinds.count) sources (\(kinds.joined(separator: ", "))); a function has one",
-                   hint: "keep exactly one of topic, queue, routes, invokedBy")
+                   hint: "keep exactly one of topic, queue, routes, invokedBy, schedule")
         return nil
     }
     switch kinds[0] {
@@ -86,6 +87,14 @@ private func readTrigger(_ node: SyntaxNode, subject: String, owner: SourceLocat
             return Located(Function.Route(method: String(parts[0]), path: String(parts[1])), at: text.location)
         }
         return .routes(routes)
+    case "schedule":
+        guard let expression = r.string("schedule", example: "rate(1 minute)") else { return nil }
+        guard isScheduleExpression(expression.value) else {
+            sink.error(RuleID.schemaType, at: expression.location, "schedule '\(expression.value)' is not an EventBridge schedule expression",
+                       hint: "write `rate(1 minute)`, `rate(5 minutes)`, `rate(1 hour)` or `cron(0 12 * * ? *)`")
+            return nil
+        }
+        return .schedule(expression)
     default:
         return .invokedBy(r.stringList("invokedBy", required: true).map { Reference(kind: .function, name: $0) })
     }
@@ -145,4 +154,19 @@ private func readAccess(_ r: MappingReader, subject: String, sink: DiagnosticSin
         }
         return Function.Access(target: target, verbs: verbs.filter { allowedVerbs[$0.value] != nil }, location: item.location)
     }
+}
+
+/// EventBridge's two forms: `rate(N unit)` (minute(s), hour(s), day(s); singular exactly for 1) and
+/// `cron(six fields)`.
+func isScheduleExpression(_ text: String) -> Bool {
+    if text.hasPrefix("rate("), text.hasSuffix(")") {
+        let parts = text.dropFirst(5).dropLast().split(separator: " ")
+        guard parts.count == 2, let n = Int(parts[0]), n > 0 else { return false }
+        let unit = String(parts[1])
+        return n == 1 ? ["minute", "hour", "day"].contains(unit) : ["minutes", "hours", "days"].contains(unit)
+    }
+    if text.hasPrefix("cron("), text.hasSuffix(")") {
+        return text.dropFirst(5).dropLast().split(separator: " ").count == 6
+    }
+    return false
 }

@@ -9,6 +9,8 @@ public struct Function: Sendable {
         case routes([Located<Route>])
         /// Invoked directly by other functions.
         case invokedBy([Reference])
+        /// Invoked on a schedule by an EventBridge rule: `rate(1 minute)` or `cron(…)`.
+        case schedule(Located<String>)
     }
 
     public struct Route: Hashable, Sendable, CustomStringConvertible {

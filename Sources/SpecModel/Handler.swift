@@ -5,7 +5,7 @@
 public struct Handler: Sendable {
     /// The kind of event a handler takes; a function's trigger must be of that kind.
     public enum Serves: String, Sendable, CaseIterable {
-        case routes, topic, queue, invoke
+        case routes, topic, queue, invoke, schedule
     }
 
     public var id: Located<String>
@@ -30,6 +30,7 @@ extension Function.Trigger {
         case .topic: .topic
         case .queue: .queue
         case .invokedBy: .invoke
+        case .schedule: .schedule
         }
     }
 }

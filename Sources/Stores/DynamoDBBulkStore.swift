@@ -6,8 +6,9 @@ import MessagingCore
 /// where the job-create, job-control and worker functions are separate processes.
 ///
 /// Each step of the exactly-once protocol is one conditional write: a claim moves a recipient from
-/// `pending` to `sending` only if it is pending; a finish moves it from `sending` and records its
-/// message (with its idempotency-key marker) in the same TransactWriteItems. A job is written after its
+/// `pending` to `sending` under a lease (owner and expiry) only if it is pending or already held by the
+/// same owner; a finish moves it from `sending` while its owner holds it and records its message (with
+/// its idempotency-key marker) in the same TransactWriteItems. A job is written after its
 /// recipients, so a job that exists has all of them; recipients of a job whose creation died half-way
 /// belong to no job and are never read. The `byStatus` index (jobId, status) answers "any left?",
 /// "which chunks?" and "what does a cancel stop?" without reading the whole job; it is eventually
@@ -32,14 +33,42 @@ public final class DynamoDBBulkStore: BulkStore, Sendable {
 
     // MARK: Jobs
 
-    public func insertJob(_ job: BulkJob, contactIds: [String]) async throws {
+    /// A creation marker (`create#<jobId>` in the jobs table, no status, so no job listing sees it) is taken
+    /// first with a conditional put: of two requests creating the same job (one Idempotency-Key), one
+    /// writes the recipients and the other gets false. The job is then written in one transaction with
+    /// the marker still being this request's, so a creation taken over after `creationTakeover` (its
+    /// request died half-way) can never also complete, and recipients are never rewritten under a job
+    /// that exists.
+    public func insertJob(_ job: BulkJob, contactIds: [String]) async throws -> Bool {
         let at = DynamoValue.number(job.createdAt.timeIntervalSince1970)
+        let marker: DynamoItem = ["jobId": .s("create#" + job.id)]
+        let token = UUID().uuidString
+        do {
+            try await db.putItem(table: jobsTable, item: marker.merging(["token": .s(token), "createdAt": at]) { a, _ in a },
+                                 condition: "attribute_not_exists(jobId) OR (attribute_not_exists(done) AND createdAt < :stale)",
+                                 values: [":stale": .number(job.createdAt.timeIntervalSince1970 - Self.creationTakeover)])
+        } catch where DynamoDBStore.conditionFailed(error) {
+            return false
+        }
+        if try await self.job(id: job.id) != nil { return false }
         let items = contactIds.enumerated().map { seq, contactId -> DynamoItem in
             Self.key(job.id, seq).merging(["seq": .number(seq), "contactId": .s(contactId), "status": .s(RecipientStatus.pending.rawValue), "updatedAt": at]) { a, _ in a }
         }
         try await db.batchWrite(table: recipientsTable, puts: items)
-        try await db.putItem(table: jobsTable, item: try JobItem.item(job))
+        do {
+            try await DynamoDBStore.transact(db, [
+                .update(table: jobsTable, key: marker, set: "SET done = :t", condition: "#tk = :me", values: [":t": .bool(true), ":me": .s(token)],
+                        names: ["#tk": "token"]),
+                .put(table: jobsTable, item: try JobItem.item(job), condition: "attribute_not_exists(jobId)"),
+            ])
+        } catch where DynamoDBStore.conditionFailed(error) {
+            return false
+        }
+        return true
     }
+
+    /// How long a creation may take before another request with the same Idempotency-Key takes it over.
+    static let creationTakeover: TimeInterval = 300
 
     public func job(id: String) async throws -> BulkJob? {
         try await db.getItem(table: jobsTable, key: ["jobId": .s(id)]).flatMap(JobItem.job)
@@ -78,6 +107,7 @@ public final class DynamoDBBulkStore: BulkStore, Sendable {
 
     public func deleteJob(id: String) async throws {
         try await db.deleteItem(table: jobsTable, key: ["jobId": .s(id)])
+        try await db.deleteItem(table: jobsTable, key: ["jobId": .s("create#" + id)])
         let keys = try await db.queryAll(table: recipientsTable, keyCondition: "jobId = :j", values: [":j": .s(id)])
             .compactMap(RecipientItem.recipient).map { Self.key($0.jobId, $0.seq) }
         try await db.batchWrite(table: recipientsTable, deleteKeys: keys)
@@ -113,12 +143,21 @@ public final class DynamoDBBulkStore: BulkStore, Sendable {
         return BulkProgress(counts: counts)
     }
 
+    /// The index answers "not yet" cheaply; "settled" is then confirmed by a strongly consistent read of
+    /// the job's recipients in the table itself, since a stale index could complete a job early.
     public func isSettled(jobId: String) async throws -> Bool {
         for status in [RecipientStatus.pending, .sending] {
             let page = try await db.query(table: recipientsTable, index: "byStatus", keyCondition: "jobId = :j AND #st = :s",
                                           values: [":j": .s(jobId), ":s": .s(status.rawValue)], names: ["#st": "status"], limit: 1)
             if !page.items.isEmpty { return false }
         }
+        var start: DynamoItem?
+        repeat {
+            let page = try await db.query(table: recipientsTable, keyCondition: "jobId = :j", values: [":j": .s(jobId), ":p": .s("pending"), ":s": .s("sending")],
+                                          names: ["#st": "status"], filter: "#st IN (:p, :s)", startKey: start, consistent: true)
+            if !page.items.isEmpty { return false }
+            start = page.lastEvaluatedKey
+        } while start != nil
         return true
     }
 
@@ -128,11 +167,31 @@ public final class DynamoDBBulkStore: BulkStore, Sendable {
         return page.items.compactMap(RecipientItem.recipient)
     }
 
-    /// Moves one recipient between states; false when it was not in `from`.
-    private func move(_ jobId: String, _ seq: Int, from: RecipientStatus, to: RecipientStatus, at: Date) async throws -> Bool {
+    /// Moves one recipient between states; false when it was not in `from` (or, with `owner`, not held by it).
+    private func move(_ jobId: String, _ seq: Int, from: RecipientStatus, to: RecipientStatus, owner: String? = nil, at: Date) async throws -> Bool {
+        var values: DynamoItem = [":to": .s(to.rawValue), ":from": .s(from.rawValue), ":at": .number(at.timeIntervalSince1970)]
+        var condition = "#st = :from"
+        if let owner {
+            condition += " AND leaseOwner = :o"
+            values[":o"] = .s(owner)
+        }
+        let set = to == .pending ? "SET #st = :to, updatedAt = :at REMOVE leaseOwner, leaseUntil" : "SET #st = :to, updatedAt = :at"
         do {
-            try await db.updateItem(table: recipientsTable, key: Self.key(jobId, seq), set: "SET #st = :to, updatedAt = :at", condition: "#st = :from",
-                                    values: [":to": .s(to.rawValue), ":from": .s(from.rawValue), ":at": .number(at.timeIntervalSince1970)],
+            try await db.updateItem(table: recipientsTable, key: Self.key(jobId, seq), set: set, condition: condition, values: values, names: ["#st": "status"])
+            return true
+        } catch where DynamoDBStore.conditionFailed(error) {
+            return false
+        }
+    }
+
+    /// A retry of the same owner's claim passes its own condition: a 5xx whose write was applied strands nobody.
+    public func claimRecipient(jobId: String, seq: Int, lease: Lease, at: Date) async throws -> Bool {
+        do {
+            try await db.updateItem(table: recipientsTable, key: Self.key(jobId, seq),
+                                    set: "SET #st = :sending, leaseOwner = :o, leaseUntil = :u, updatedAt = :at",
+                                    condition: "#st = :pending OR (#st = :sending AND leaseOwner = :o)",
+                                    values: [":sending": .s(RecipientStatus.sending.rawValue), ":pending": .s(RecipientStatus.pending.rawValue),
+                                             ":o": .s(lease.owner), ":u": .number(lease.until.timeIntervalSince1970), ":at": .number(at.timeIntervalSince1970)],
                                     names: ["#st": "status"])
             return true
         } catch where DynamoDBStore.conditionFailed(error) {
@@ -140,14 +199,20 @@ public final class DynamoDBBulkStore: BulkStore, Sendable {
         }
     }
 
-    public func claimRecipient(jobId: String, seq: Int, at: Date) async throws -> Bool {
-        try await move(jobId, seq, from: .pending, to: .sending, at: at)
-    }
-
-    public func finishRecipient(jobId: String, seq: Int, status: RecipientStatus, message: Message?, error: String?, at: Date) async throws {
+    public func finishRecipient(jobId: String, seq: Int, owner: String?, status: RecipientStatus, message: Message?, error: String?, at: Date) async throws {
         let messagesTable = try messages.messagesTableName
         var set = "SET #st = :to, updatedAt = :at"
         var values: DynamoItem = [":to": .s(status.rawValue), ":from": .s(RecipientStatus.sending.rawValue), ":at": .number(at.timeIntervalSince1970)]
+        // From `sending` while the owner holds it; a provider's answer also settles an interrupted recipient.
+        var condition = "#st = :from"
+        if let owner {
+            condition = "(#st = :from AND leaseOwner = :o)"
+            values[":o"] = .s(owner)
+        }
+        if message != nil {
+            condition += " OR #st = :interrupted"
+            values[":interrupted"] = .s(RecipientStatus.interrupted.rawValue)
+        }
         if let error {
             set += ", errorDetails = :e"
             values[":e"] = .s(error)
@@ -158,26 +223,27 @@ public final class DynamoDBBulkStore: BulkStore, Sendable {
             values[":m"] = .s(message.id)
             writes += DynamoDBStore.insertWrites(message, table: messagesTable)
         }
-        writes.append(.update(table: recipientsTable, key: Self.key(jobId, seq), set: set, condition: "#st = :from", values: values, names: ["#st": "status"]))
+        writes.append(.update(table: recipientsTable, key: Self.key(jobId, seq), set: set, condition: condition, values: values, names: ["#st": "status"]))
         do {
-            try await db.transactWriteItems(writes)
+            try await DynamoDBStore.transact(db, writes)
         } catch where DynamoDBStore.conditionFailed(error) {
-            // The message was already recorded under its idempotency key, or the recipient had already
-            // left `sending`: record what can be, the first record standing, as the SQLite store does.
+            // The message was already recorded under its idempotency key (a retry of a transaction that was
+            // applied, or another delivery's record), or the recipient had already left `sending`: record
+            // what can be, the first record standing, as the SQLite store does.
             var recorded = message?.id
             if let message, try await !messages.insertMessage(message), let key = message.idempotencyKey {
                 recorded = try await messages.message(idempotencyKey: key)?.id
             }
             if let recorded { values[":m"] = .s(recorded) }
             do {
-                try await db.updateItem(table: recipientsTable, key: Self.key(jobId, seq), set: set, condition: "#st = :from", values: values,
+                try await db.updateItem(table: recipientsTable, key: Self.key(jobId, seq), set: set, condition: condition, values: values,
                                         names: ["#st": "status"])
             } catch where DynamoDBStore.conditionFailed(error) {}
         }
     }
 
-    public func releaseRecipient(jobId: String, seq: Int, at: Date) async throws {
-        _ = try await move(jobId, seq, from: .sending, to: .pending, at: at)
+    public func releaseRecipient(jobId: String, seq: Int, owner: String?, at: Date) async throws {
+        _ = try await move(jobId, seq, from: .sending, to: .pending, owner: owner, at: at)
     }
 
     /// Each pending recipient is its own conditional write (one it loses to a claim stays claimed), a
@@ -192,9 +258,18 @@ public final class DynamoDBBulkStore: BulkStore, Sendable {
 
     static let writesInFlight = 16
 
-    public func interruptedRecipients() async throws -> [BulkRecipient] {
+    /// Candidates come from the index; each is read again, strongly consistent, so that a stale index entry
+    /// never settles a recipient its worker has finished or whose lease was extended.
+    public func sendingRecipients(leaseExpiredBy: Date?) async throws -> [BulkRecipient] {
         var out: [BulkRecipient] = []
-        for job in try await jobs(in: [.inProgress, .paused, .cancelled]) { out += try await recipients(job.id, in: .sending) }
+        for job in try await jobs(in: [.inProgress, .paused, .cancelled, .completed]) {
+            for candidate in try await recipients(job.id, in: .sending) {
+                guard let item = try await db.getItem(table: recipientsTable, key: Self.key(candidate.jobId, candidate.seq)),
+                      let r = RecipientItem.recipient(item), r.status == .sending else { continue }
+                if let t = leaseExpiredBy, let until = r.lease?.until, until >= t { continue }
+                out.append(r)
+            }
+        }
         return out
     }
 
@@ -252,6 +327,7 @@ enum RecipientItem {
         guard let jobId = i["jobId"]?.string, let seq = i["seq"]?.int, let contactId = i["contactId"]?.string,
               let status = i["status"]?.string.flatMap(RecipientStatus.init), let updated = i["updatedAt"]?.double else { return nil }
         return BulkRecipient(jobId: jobId, seq: seq, contactId: contactId, status: status, messageId: i["messageId"]?.string,
-                             error: i["errorDetails"]?.string, updatedAt: Date(timeIntervalSince1970: updated))
+                             error: i["errorDetails"]?.string, updatedAt: Date(timeIntervalSince1970: updated),
+                             lease: i["leaseOwner"]?.string.map { Lease(owner: $0, until: Date(timeIntervalSince1970: i["leaseUntil"]?.double ?? 0)) })
     }
 }

@@ -54,6 +54,21 @@ public struct DynamoDBRateLimiter: RateLimiter {
     }
 
     /// One slot of `key` in `second`, from any of its shards; false when they are all full.
+    public func acquire(channel: Channel, phoneNumberId: String?, within seconds: TimeInterval) async throws -> Bool {
+        // Gives up before waiting for a second that starts after the limit; a slot taken in the first
+        // window is not given back (as above), which only ever makes a later send wait longer.
+        let last = now() + seconds
+        for (key, limit) in limits.windows(channel: channel, phoneNumberId: phoneNumberId) {
+            while true {
+                let second = now().rounded(.down)
+                if try await take(key, limit: limit, second: second) { break }
+                guard second + 1 <= last else { return false }
+                try await sleepUntil(second + 1)
+            }
+        }
+        return true
+    }
+
     func take(_ key: String, limit: Int, second: Double) async throws -> Bool {
         for shard in Self.shards(key, limit: limit).shuffled() {
             do {

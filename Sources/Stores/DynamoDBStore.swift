@@ -75,6 +75,33 @@ public final class DynamoDBStore: MessagingStore, Sendable {
         return reasons.last == "ConditionalCheckFailed" && !reasons.dropLast().contains("ConditionalCheckFailed")
     }
 
+    /// TransactWriteItems, retried when it lost to a concurrent transaction on the same items
+    /// (TransactionConflict: nothing was written) or was throttled; still losing after `attempts`, it is
+    /// `StoreError.transient`, which the inbound handler turns into a failed invocation that Lambda retries.
+    func transact(_ writes: [DynamoDBClient.TransactWrite], attempts: Int = 4) async throws {
+        try await Self.transact(db, writes, attempts: attempts)
+    }
+
+    static func transact(_ db: DynamoDBClient, _ writes: [DynamoDBClient.TransactWrite], attempts: Int = 4) async throws {
+        var attempt = 0
+        while true {
+            do {
+                return try await db.transactWriteItems(writes)
+            } catch let error as AWSError where Self.isTransient(error) {
+                attempt += 1
+                guard attempt < attempts else { throw StoreError.transient("\(error.code): \(DynamoDBClient.cancellationReasons(error))") }
+                try await Task.sleep(for: .milliseconds(Int.random(in: 10...(50 << attempt))))
+            }
+        }
+    }
+
+    static func isTransient(_ e: AWSError) -> Bool {
+        let reasons = DynamoDBClient.cancellationReasons(e)
+        if reasons.contains("ConditionalCheckFailed") { return false }
+        return e.code == "TransactionConflictException" || e.code == "ProvisionedThroughputExceededException" || e.code == "ThrottlingException"
+            || reasons.contains("TransactionConflict") || reasons.contains("ThrottlingError") || reasons.contains("ProvisionedThroughputExceeded")
+    }
+
     /// True when the transaction was cancelled by a failed condition (a marker already there).
     static func conditionFailed(_ error: Error) -> Bool {
         guard let e = error as? AWSError else { return false }
@@ -89,7 +116,7 @@ public final class DynamoDBStore: MessagingStore, Sendable {
         if let phone = contact.phone, contact.deletedAt == nil { writes.append(Self.claimPhone(phone, for: contact.id, table: table)) }
         writes.append(.put(table: table, item: ContactItem.item(contact), condition: "attribute_not_exists(contactId)"))
         do {
-            try await db.transactWriteItems(writes)
+            try await transact(writes)
         } catch where Self.conditionFailed(error) {
             throw StoreError.duplicate(contact.phone ?? contact.id)
         }
@@ -107,7 +134,7 @@ public final class DynamoDBStore: MessagingStore, Sendable {
         }
         writes.append(.put(table: table, item: ContactItem.item(contact), condition: "attribute_exists(contactId)"))
         do {
-            try await db.transactWriteItems(writes)
+            try await transact(writes)
         } catch let error as AWSError where Self.onlyLastConditionFailed(error) {
             throw StoreError.notFound(contact.id)   // deleted since it was read
         } catch where Self.conditionFailed(error) {
@@ -154,10 +181,10 @@ public final class DynamoDBStore: MessagingStore, Sendable {
         let writes = Self.insertWrites(message, table: try messagesTable)
         do {
             // Without a marker the message is one conditional put: a transaction costs twice the writes.
-            if writes.count == 1, case .put(let table, let item, let condition) = writes[0] {
+            if writes.count == 1, case .put(let table, let item, let condition, _, _) = writes[0] {
                 try await db.putItem(table: table, item: item, condition: condition)
             } else {
-                try await db.transactWriteItems(writes)
+                try await transact(writes)
             }
             return true
         } catch where Self.conditionFailed(error) {
@@ -193,7 +220,7 @@ public final class DynamoDBStore: MessagingStore, Sendable {
             values: [":t": .number(t), ":u": .number(updatedAt.timeIntervalSince1970)])
         let moves = contact.lastInboundMessageAt.map { $0 < message.timestamp } ?? true
         do {
-            try await db.transactWriteItems(moves ? writes + [window] : writes)
+            try await transact(moves ? writes + [window] : writes)
         } catch let error as AWSError where moves && Self.onlyLastConditionFailed(error) {
             guard try await insertMessage(message) else { return InboundRecord(stored: false, contactId: contact.id, createdContact: created) }
         } catch where Self.conditionFailed(error) {
@@ -202,20 +229,33 @@ public final class DynamoDBStore: MessagingStore, Sendable {
         return InboundRecord(stored: true, contactId: contact.id, createdContact: created)
     }
 
-    public func updateMessage(_ message: Message) async throws {
+    public func updateMessage(_ message: Message, ifStatusIn allowed: Set<MessageStatus>?) async throws -> Bool {
         let table = try messagesTable
         guard let old = try await self.message(id: message.id) else { throw StoreError.notFound(message.id) }
         var writes: [DynamoDBClient.TransactWrite] = []
-        if old.whatsappMessageId == nil, let w = message.whatsappMessageId {
+        let claimsMarker = old.whatsappMessageId == nil && message.whatsappMessageId != nil
+        if claimsMarker, let w = message.whatsappMessageId {
             // A status update taught us the WhatsApp id: later updates find the message by it.
             writes.append(Self.claim(Self.whatsappMarker(w), for: message, table: table))
         }
-        writes.append(.put(table: table, item: MessageItem.item(message), condition: "attribute_exists(messageId)"))
+        // The status condition is DynamoDB's, not only the read's: a concurrent update that went further wins.
+        var condition = "attribute_exists(messageId)"
+        var values: DynamoItem = [:]
+        if let allowed {
+            let names = allowed.sorted { $0.rawValue < $1.rawValue }.enumerated().map { (":st\($0.offset)", $0.element) }
+            condition += " AND #st IN (\(names.map(\.0).joined(separator: ", ")))"
+            values = Dictionary(uniqueKeysWithValues: names.map { ($0.0, DynamoValue.s($0.1.rawValue)) })
+        }
+        writes.append(.put(table: table, item: MessageItem.item(message), condition: condition, values: values,
+                           names: allowed == nil ? nil : ["#st": "status"]))
         do {
-            try await db.transactWriteItems(writes)
+            try await transact(writes)
+        } catch let error as AWSError where allowed != nil && Self.onlyLastConditionFailed(error) {
+            return false
         } catch where Self.conditionFailed(error) {
             throw StoreError.duplicate(message.whatsappMessageId ?? message.id)
         }
+        return true
     }
 
     public func message(id: String) async throws -> Message? {

@@ -6,14 +6,19 @@ import MessagingCore
 // "message recorded" and "recipient sent" are one transaction, and parking a chunk can look at its job.
 
 extension SQLiteStore: BulkStore {
-    public func insertJob(_ job: BulkJob, contactIds: [String]) async throws {
+    public func insertJob(_ job: BulkJob, contactIds: [String]) async throws -> Bool {
         try await db.write { db in
-            try BulkJobRow(job).insert(db)
+            do {
+                try BulkJobRow(job).insert(db)
+            } catch where Self.isUniqueViolation(error) {
+                return false
+            }
             let insert = try db.makeStatement(sql: "INSERT INTO bulk_recipient (jobId, seq, contactId, status, updatedAt) VALUES (?, ?, ?, 'pending', ?)")
             let at = job.createdAt.timeIntervalSince1970
             for (seq, contactId) in contactIds.enumerated() {
                 try insert.execute(arguments: [job.id, seq, contactId, at])
             }
+            return true
         }
     }
 
@@ -81,15 +86,17 @@ extension SQLiteStore: BulkStore {
         }
     }
 
-    public func claimRecipient(jobId: String, seq: Int, at: Date) async throws -> Bool {
+    public func claimRecipient(jobId: String, seq: Int, lease: Lease, at: Date) async throws -> Bool {
         try await db.write { db in
-            try db.execute(sql: "UPDATE bulk_recipient SET status = 'sending', updatedAt = ? WHERE jobId = ? AND seq = ? AND status = 'pending'",
-                           arguments: [at.timeIntervalSince1970, jobId, seq])
+            try db.execute(sql: """
+                UPDATE bulk_recipient SET status = 'sending', owner = ?, leaseUntil = ?, updatedAt = ?
+                WHERE jobId = ? AND seq = ? AND (status = 'pending' OR (status = 'sending' AND owner = ?))
+                """, arguments: [lease.owner, lease.until.timeIntervalSince1970, at.timeIntervalSince1970, jobId, seq, lease.owner])
             return db.changesCount == 1
         }
     }
 
-    public func finishRecipient(jobId: String, seq: Int, status: RecipientStatus, message: Message?, error: String?, at: Date) async throws {
+    public func finishRecipient(jobId: String, seq: Int, owner: String?, status: RecipientStatus, message: Message?, error: String?, at: Date) async throws {
         try await db.write { db in
             var messageId = message?.id
             if let message {
@@ -100,17 +107,20 @@ extension SQLiteStore: BulkStore {
                     messageId = try String.fetchOne(db, sql: "SELECT id FROM message WHERE idempotencyKey = ?", arguments: [message.idempotencyKey])
                 }
             }
+            // From `sending` while the owner holds it; a provider's answer also settles an interrupted recipient.
             try db.execute(sql: """
                 UPDATE bulk_recipient SET status = ?, messageId = coalesce(?, messageId), error = ?, updatedAt = ?
-                WHERE jobId = ? AND seq = ? AND status = 'sending'
-                """, arguments: [status.rawValue, messageId, error, at.timeIntervalSince1970, jobId, seq])
+                WHERE jobId = ? AND seq = ? AND ((status = 'sending' AND (? IS NULL OR owner = ?)) OR (? AND status = 'interrupted'))
+                """, arguments: [status.rawValue, messageId, error, at.timeIntervalSince1970, jobId, seq, owner, owner, message != nil])
         }
     }
 
-    public func releaseRecipient(jobId: String, seq: Int, at: Date) async throws {
+    public func releaseRecipient(jobId: String, seq: Int, owner: String?, at: Date) async throws {
         try await db.write { db in
-            try db.execute(sql: "UPDATE bulk_recipient SET status = 'pending', updatedAt = ? WHERE jobId = ? AND seq = ? AND status = 'sending'",
-                           arguments: [at.timeIntervalSince1970, jobId, seq])
+            try db.execute(sql: """
+                UPDATE bulk_recipient SET status = 'pending', owner = NULL, leaseUntil = NULL, updatedAt = ?
+                WHERE jobId = ? AND seq = ? AND status = 'sending' AND (? IS NULL OR owner = ?)
+                """, arguments: [at.timeIntervalSince1970, jobId, seq, owner, owner])
         }
     }
 
@@ -122,8 +132,11 @@ extension SQLiteStore: BulkStore {
         }
     }
 
-    public func interruptedRecipients() async throws -> [BulkRecipient] {
-        try await db.read { try BulkRecipientRow.fetchAll($0, sql: "SELECT * FROM bulk_recipient WHERE status = 'sending'").map(\.recipient) }
+    public func sendingRecipients(leaseExpiredBy: Date?) async throws -> [BulkRecipient] {
+        try await db.read { db in
+            try BulkRecipientRow.fetchAll(db, sql: "SELECT * FROM bulk_recipient WHERE status = 'sending' AND (? IS NULL OR coalesce(leaseUntil, 0) < ?)",
+                                          arguments: [leaseExpiredBy?.timeIntervalSince1970, leaseExpiredBy?.timeIntervalSince1970]).map(\.recipient)
+        }
     }
 
     public func unsentTemplateRecipients() async throws -> Int {
@@ -253,9 +266,11 @@ struct BulkJobRow: Codable, FetchableRecord, PersistableRecord {
 
 struct BulkRecipientRow: Codable, FetchableRecord {
     var jobId: String, seq: Int, contactId: String, status: String, messageId: String?, error: String?, updatedAt: Double
+    var owner: String?, leaseUntil: Double?
 
     var recipient: BulkRecipient {
         BulkRecipient(jobId: jobId, seq: seq, contactId: contactId, status: RecipientStatus(rawValue: status) ?? .failed, messageId: messageId,
-                      error: error, updatedAt: Date(timeIntervalSince1970: updatedAt))
+                      error: error, updatedAt: Date(timeIntervalSince1970: updatedAt),
+                      lease: owner.map { Lease(owner: $0, until: Date(timeIntervalSince1970: leaseUntil ?? 0)) })
     }
 }

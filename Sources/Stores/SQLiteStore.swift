@@ -77,6 +77,12 @@ public final class SQLiteStore: MessagingStore, Sendable {
         m.registerMigration("v3-config") { db in
             try db.execute(sql: "CREATE TABLE system_config (configKey TEXT PRIMARY KEY, configValue TEXT NOT NULL, updatedBy TEXT NOT NULL, updatedAt DOUBLE NOT NULL)")
         }
+        m.registerMigration("v4-leases") { db in
+            try db.execute(sql: """
+                ALTER TABLE bulk_recipient ADD COLUMN owner TEXT;
+                ALTER TABLE bulk_recipient ADD COLUMN leaseUntil DOUBLE;
+                """)
+        }
         return m
     }
 
@@ -154,10 +160,13 @@ public final class SQLiteStore: MessagingStore, Sendable {
         try await inbound.recordInbound(message, sender: sender, updatedAt: updatedAt)
     }
 
-    public func updateMessage(_ message: Message) async throws {
+    public func updateMessage(_ message: Message, ifStatusIn allowed: Set<MessageStatus>?) async throws -> Bool {
         try await db.write { db in
-            guard try MessageRow.fetchOne(db, key: message.id) != nil else { throw StoreError.notFound(message.id) }
+            // One write transaction: the status read here is the one replaced.
+            guard let old = try MessageRow.fetchOne(db, key: message.id)?.message else { throw StoreError.notFound(message.id) }
+            if let allowed, !allowed.contains(old.status) { return false }
             try MessageRow(message).update(db)
+            return true
         }
     }
 

@@ -21,10 +21,13 @@ final class BulkJobTests: XCTestCase {
         let confirmed = try await w.service.confirm(gated.job.id)
         XCTAssertEqual(confirmed.job.status, .inProgress)
         XCTAssertNotNil(confirmed.job.confirmedAt)
+        let again = try await w.service.confirm(gated.job.id)
+        XCTAssertEqual(again.job.confirmedAt, confirmed.job.confirmedAt, "a job is confirmed once; confirming it again re-drives its queueing")
+        _ = try await w.service.control(gated.job.id, .cancel)
         let error5 = await failure { () async throws(CoreError) in
             _ = try await w.service.confirm(gated.job.id)
         }
-        XCTAssertEqual(error5?.code, "CONFLICT", "a job is confirmed once")
+        XCTAssertEqual(error5?.code, "CONFLICT", "an ended job cannot be confirmed")
     }
 
     func testChunksAreExactlyOneHundred() async throws {
@@ -252,14 +255,16 @@ final class BulkJobTests: XCTestCase {
         let done = try await w.service.view(view.job.id)
         XCTAssertEqual(done.progress.sent, 2)
         XCTAssertEqual(w.gateway.sent.count, 2, "each sent once")
-        let interrupted = try await w.store.interruptedRecipients()
+        let interrupted = try await w.store.sendingRecipients(leaseExpiredBy: nil)
         XCTAssertTrue(interrupted.isEmpty)
     }
 
     func testSeveralWorkersSendEveryRecipientOnce() async throws {
-        let w = try BulkWorld()
+        var live = try BulkWorld()
+        live.settings.sendMode = .live
+        let w = live
         let ids = try await w.contacts(1000)
-        let view = try await w.service.create(channel: .email, recipients: .contacts(ids), content: BulkContent(subject: "s", html: "<p>hi</p>"), createdBy: "u1")
+        let view = try await w.service.create(channel: .sms, recipients: .contacts(ids), content: BulkContent(text: "hi"), createdBy: "u1")
         _ = try await w.service.confirm(view.job.id)
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<5 { group.addTask { await w.drain() } }
@@ -267,10 +272,7 @@ final class BulkJobTests: XCTestCase {
         let progress = try await w.service.view(view.job.id)
         XCTAssertEqual(progress.job.status, .completed)
         XCTAssertEqual(progress.progress.sent, 1000)
-        for seq in stride(from: 0, to: 1000, by: 97) {
-            let m = try await w.store.message(idempotencyKey: BulkRecipient.idempotencyKey(jobId: view.job.id, seq: seq))
-            XCTAssertNotNil(m)
-        }
+        w.assertOneCallPerRecipient(1000)
     }
 }
 
@@ -297,7 +299,7 @@ struct FailingRecipients: BulkStore {
         func take() -> Bool { lock.withLock { left > 0 ? { left -= 1; return true }() : false } }
     }
     struct DiskOnFire: Error, CustomStringConvertible { var description: String { "disk on fire" } }
-    func insertJob(_ job: BulkJob, contactIds: [String]) async throws { try await base.insertJob(job, contactIds: contactIds) }
+    func insertJob(_ job: BulkJob, contactIds: [String]) async throws -> Bool { try await base.insertJob(job, contactIds: contactIds) }
     func job(id: String) async throws -> BulkJob? { try await base.job(id: id) }
     func updateJob(_ job: BulkJob) async throws { try await base.updateJob(job) }
     func transitionJob(id: String, from: Set<BulkJobStatus>, to status: BulkJobStatus, at: Date) async throws -> (changed: Bool, job: BulkJob?) {
@@ -311,14 +313,18 @@ struct FailingRecipients: BulkStore {
         if failReads { throw DiskOnFire() }
         return try await base.recipients(jobId: jobId, fromSeq: fromSeq, limit: limit)
     }
-    func claimRecipient(jobId: String, seq: Int, at: Date) async throws -> Bool { try await base.claimRecipient(jobId: jobId, seq: seq, at: at) }
-    func finishRecipient(jobId: String, seq: Int, status: RecipientStatus, message: Message?, error: String?, at: Date) async throws {
-        if finishFailures?.take() == true { throw DiskOnFire() }
-        try await base.finishRecipient(jobId: jobId, seq: seq, status: status, message: message, error: error, at: at)
+    func claimRecipient(jobId: String, seq: Int, lease: Lease, at: Date) async throws -> Bool {
+        try await base.claimRecipient(jobId: jobId, seq: seq, lease: lease, at: at)
     }
-    func releaseRecipient(jobId: String, seq: Int, at: Date) async throws { try await base.releaseRecipient(jobId: jobId, seq: seq, at: at) }
+    func finishRecipient(jobId: String, seq: Int, owner: String?, status: RecipientStatus, message: Message?, error: String?, at: Date) async throws {
+        if finishFailures?.take() == true { throw DiskOnFire() }
+        try await base.finishRecipient(jobId: jobId, seq: seq, owner: owner, status: status, message: message, error: error, at: at)
+    }
+    func releaseRecipient(jobId: String, seq: Int, owner: String?, at: Date) async throws {
+        try await base.releaseRecipient(jobId: jobId, seq: seq, owner: owner, at: at)
+    }
     func cancelPending(jobId: String, at: Date) async throws -> Int { try await base.cancelPending(jobId: jobId, at: at) }
-    func interruptedRecipients() async throws -> [BulkRecipient] { try await base.interruptedRecipients() }
+    func sendingRecipients(leaseExpiredBy: Date?) async throws -> [BulkRecipient] { try await base.sendingRecipients(leaseExpiredBy: leaseExpiredBy) }
     func pendingChunks(jobId: String, size: Int) async throws -> [BulkChunk] { try await base.pendingChunks(jobId: jobId, size: size) }
     func unsentTemplateRecipients() async throws -> Int { try await base.unsentTemplateRecipients() }
 }

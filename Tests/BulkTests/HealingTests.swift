@@ -27,8 +27,8 @@ final class HealingTests: XCTestCase {
         _ = try await w.service.control(view.job.id, .pause)
         // The recipients in flight at the pause end after it.
         for seq in 0..<3 {
-            _ = try await w.store.claimRecipient(jobId: view.job.id, seq: seq, at: w.clock.now())
-            try await w.store.finishRecipient(jobId: view.job.id, seq: seq, status: .sent, message: nil, error: nil, at: w.clock.now())
+            _ = try await w.store.claimRecipient(jobId: view.job.id, seq: seq, lease: w.lease(), at: w.clock.now())
+            try await w.store.finishRecipient(jobId: view.job.id, seq: seq, owner: "w", status: .sent, message: nil, error: nil, at: w.clock.now())
         }
         let resumed = try await w.service.control(view.job.id, .resume)
         XCTAssertEqual(resumed.job.status, .completed)
@@ -81,7 +81,7 @@ final class HealingTests: XCTestCase {
         stop.request()
         await running.value
         let progress = try await w.service.view(view.job.id).progress
-        let interrupted = try await w.store.interruptedRecipients()
+        let interrupted = try await w.store.sendingRecipients(leaseExpiredBy: nil)
         XCTAssertTrue(interrupted.isEmpty, "every recipient taken was finished before the workers stopped")
         XCTAssertEqual(progress.failed, 0)
         XCTAssertEqual(progress.sent, w.gateway.sent.count)

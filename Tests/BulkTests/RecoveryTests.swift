@@ -13,7 +13,7 @@ final class RecoveryTests: XCTestCase {
         let view = try await w.service.create(channel: .sms, recipients: .contacts(ids), content: BulkContent(text: "hi"), createdBy: "u1")
         let taken = try await w.store.receive(visibility: 300, now: w.clock.now())
         XCTAssertNotNil(taken)
-        let claimed = try await w.store.claimRecipient(jobId: view.job.id, seq: 0, at: w.clock.now())
+        let claimed = try await w.store.claimRecipient(jobId: view.job.id, seq: 0, lease: w.lease(), at: w.clock.now())
         XCTAssertTrue(claimed)
         return view.job.id
     }
@@ -41,9 +41,10 @@ final class RecoveryTests: XCTestCase {
         XCTAssertEqual(report.failedUnknown, 1)
         await w.drain()
         let view = try await w.service.view(jobId)
-        XCTAssertEqual(view.progress, BulkProgress(total: 3, sent: 2, failed: 1, pending: 0, cancelled: 0))
+        XCTAssertEqual(view.progress, BulkProgress(total: 3, sent: 2, failed: 1, pending: 0, cancelled: 0, interrupted: 1))
         XCTAssertEqual(w.gateway.sent.count, 2, "the interrupted recipient is not sent again")
         let first = try await w.store.recipients(jobId: jobId, fromSeq: 0, limit: 1)[0]
+        XCTAssertEqual(first.status, .interrupted)
         XCTAssertTrue(first.error?.hasPrefix("INTERRUPTED") ?? false)
         XCTAssertTrue(w.events.events.contains { $0.level == .critical && $0.name == "bulk_send_interrupted" })
     }
@@ -77,13 +78,13 @@ final class RecoveryTests: XCTestCase {
             // Work a few recipients by hand, leaving one claimed, as a process killed mid-chunk would.
             let pending = try await w.store.recipients(jobId: q.chunk.jobId, fromSeq: q.chunk.firstSeq, limit: q.chunk.count).filter { $0.status == .pending }
             for r in pending.prefix(round % 7) {
-                _ = try await w.store.claimRecipient(jobId: r.jobId, seq: r.seq, at: w.clock.now())
+                _ = try await w.store.claimRecipient(jobId: r.jobId, seq: r.seq, lease: w.lease(), at: w.clock.now())
                 let m = Message(id: "m-\(r.seq)", contactId: r.contactId, channel: .sms, direction: .outbound, status: .dryRun, kind: "text",
                                 content: "hi", timestamp: w.clock.now(), expiresAt: Int(w.clock.now().timeIntervalSince1970) + 100,
                                 idempotencyKey: r.idempotencyKey)
-                try await w.store.finishRecipient(jobId: r.jobId, seq: r.seq, status: .sent, message: m, error: nil, at: w.clock.now())
+                try await w.store.finishRecipient(jobId: r.jobId, seq: r.seq, owner: "w", status: .sent, message: m, error: nil, at: w.clock.now())
             }
-            if let r = pending.dropFirst(round % 7).first { _ = try await w.store.claimRecipient(jobId: r.jobId, seq: r.seq, at: w.clock.now()) }
+            if let r = pending.dropFirst(round % 7).first { _ = try await w.store.claimRecipient(jobId: r.jobId, seq: r.seq, lease: w.lease(), at: w.clock.now()) }
             _ = try await w.service.recover()
         }
         await w.drain()

@@ -2,6 +2,7 @@ import CoreTestSupport
 import Foundation
 import MessagingCore
 import Stores
+import XCTest
 
 /// A LIVE provider that records what it is asked, can fail with a script of errors, and can run a hook on a given send.
 final class ScriptedGateway: ChannelGateway, @unchecked Sendable {
@@ -12,6 +13,19 @@ final class ScriptedGateway: ChannelGateway, @unchecked Sendable {
     var onSend: (@Sendable (Int) async -> Void)?
 
     var sent: [OutboundRequest] { lock.withLock { requests } }
+    /// Provider calls that went through, per destination (phone number or email address): the count that
+    /// shows a double send, which a store's one-message-per-key would hide.
+    var callsPerDestination: [String: Int] {
+        var out: [String: Int] = [:]
+        for r in sent {
+            switch r {
+            case .sms(let destination, _, _): out[destination, default: 0] += 1
+            case .email(_, let to, _, _, _): out[to, default: 0] += 1
+            case .whatsapp(_, _, let message): out[message, default: 0] += 1
+            }
+        }
+        return out
+    }
     var attemptCount: Int { lock.withLock { attempts } }
     func fail(with errors: [ProviderError]) { lock.withLock { script = errors } }
 
@@ -45,6 +59,7 @@ struct BulkWorld {
                                 smsPoolId: "pool-1", emailSender: "one@wecare.digital", mediaBucket: "stream.wecare.digital",
                                 incomingPrefix: "in/", outgoingPrefix: "out/", reportsPrefix: "reports/")
     var retry = SendRetry(sleep: { _ in })
+    var limiter: any RateLimiter = NoRateLimit()
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("wecare-bulk-\(UUID().uuidString)")
@@ -53,7 +68,7 @@ struct BulkWorld {
         objects = DirectoryObjectStore(root: directory.appendingPathComponent("objects"))
     }
 
-    var deps: CoreDependencies { CoreDependencies(store: store, gateway: gateway, clock: clock, ids: ids, events: events, retry: retry) }
+    var deps: CoreDependencies { CoreDependencies(store: store, gateway: gateway, clock: clock, ids: ids, events: events, limiter: limiter, retry: retry) }
     var bulkDeps: BulkDependencies { BulkDependencies(store: store, queue: store, objects: objects) }
     var service: BulkService { BulkService(deps, settings: settings, bulk: bulkDeps) }
     var worker: BulkWorker { BulkWorker(deps, settings: settings, bulk: bulkDeps) }
@@ -72,9 +87,28 @@ struct BulkWorld {
         return ids
     }
 
+    /// A lease held by the test's own "worker" (owner "w") for an hour.
+    func lease(_ owner: String = "w", seconds: TimeInterval = 3600) -> Lease {
+        Lease(owner: owner, until: clock.now().addingTimeInterval(seconds))
+    }
+
     /// Runs one worker until the queue has nothing visible.
     func drain() async {
         while await worker.runOnce() {}
+    }
+
+    /// Asserts what exactly-once means where a double send would show: one provider call per recipient
+    /// phone (the contacts `contacts(_:)` makes), none for the recipients in `notSent`.
+    func assertOneCallPerRecipient(_ count: Int, notSent: Set<Int> = [], file: StaticString = #filePath, line: UInt = #line) {
+        let calls = gateway.callsPerDestination
+        var missing = 0, twice = 0
+        for i in 0..<count where !notSent.contains(i) {
+            let n = calls["+1425555\(String(format: "%04d", i))", default: 0]
+            if n == 0 { missing += 1 }
+            if n > 1 { twice += 1 }
+        }
+        let unexpected = notSent.filter { calls["+1425555\(String(format: "%04d", $0))", default: 0] > 0 }
+        XCTAssertEqual([missing, twice, unexpected.count], [0, 0, 0], "provider calls: missing, twice, sent though interrupted", file: file, line: line)
     }
 
     func report(_ job: BulkJob, _ suffix: String) throws -> [String: Any] {

@@ -40,7 +40,12 @@ final class GeneratedFilesTests: XCTestCase {
         let types = resources.values.map { $0["Type"] as! String }
         XCTAssertEqual(types.filter { $0 == "AWS::DynamoDB::Table" }.count, 11)
         XCTAssertEqual(types.filter { $0 == "AWS::SQS::Queue" }.count, 4)
-        XCTAssertEqual(types.filter { $0 == "AWS::Lambda::Function" }.count, 14)
+        XCTAssertEqual(types.filter { $0 == "AWS::Lambda::Function" }.count, 15)
+        // The scheduled reconcile: an EventBridge rule targeting the function, and the permission it invokes with.
+        let rule = resources["FunctionBulkReconcileSchedule"]?["Properties"] as? [String: Any]
+        XCTAssertEqual(rule?["ScheduleExpression"] as? String, "rate(1 minute)")
+        let permission = resources["FunctionBulkReconcileSchedulePermission"]?["Properties"] as? [String: Any]
+        XCTAssertEqual(permission?["Principal"] as? String, "events.amazonaws.com")
         XCTAssertFalse(types.contains { $0.hasPrefix("AWS::IAM::") }, "no IAM resource is created or changed")
         // TTL and the SNS subscription, which moto ignores, asserted from the template.
         let messages = resources["TableMessages"]!["Properties"] as! [String: Any]

@@ -70,5 +70,8 @@ final class LambdaRuntimeTests: XCTestCase {
         XCTAssertEqual(response, #"{"body":"{}","headers":{"content-type":"application\/json"},"isBase64Encoded":false,"statusCode":201}"#)
 
         guard case .direct = LambdaEvent.decode(Data(#"{"channel":"sms"}"#.utf8)) else { return XCTFail("not direct") }
+        let scheduled = #"{"version":"0","id":"e1","detail-type":"Scheduled Event","source":"aws.events","account":"123456789012","time":"2026-12-02T08:00:00Z","region":"ap-south-1","resources":["arn:aws:events:ap-south-1:123456789012:rule/r"],"detail":{}}"#
+        guard case .scheduled(let time) = LambdaEvent.decode(Data(scheduled.utf8)) else { return XCTFail("not a scheduled event") }
+        XCTAssertEqual(time, "2026-12-02T08:00:00Z")
     }
 }

@@ -81,4 +81,25 @@ final class RateLimiterTests: XCTestCase {
         XCTAssertEqual(grants.count, 100)
         XCTAssertLessThanOrEqual(largestWindow(grants.sorted()), 5)
     }
+
+    func testASlotBeyondTheGivenTimeIsRefusedAndNotTaken() async throws {
+        let clock = VirtualSeconds()
+        let l = SlidingWindowLimiter(RateLimits(sms: 2), margin: 0, now: { clock.now }, sleepUntil: { clock.now = max(clock.now, $0) })
+        for _ in 0..<2 { try await l.acquire(channel: .sms, phoneNumberId: nil) }
+        var got = try await l.acquire(channel: .sms, phoneNumberId: nil, within: 0.5)
+        XCTAssertFalse(got, "the next slot is a second away")
+        XCTAssertEqual(clock.now, 0, "nothing waited")
+        got = try await l.acquire(channel: .sms, phoneNumberId: nil, within: 1)
+        XCTAssertTrue(got)
+        XCTAssertEqual(clock.now, 1, "the refused call took no slot: this one is the first of the next second")
+    }
+}
+
+final class VirtualSeconds: @unchecked Sendable {
+    private let lock = NSLock()
+    private var t: Double = 0
+    var now: Double {
+        get { lock.withLock { t } }
+        set { lock.withLock { t = newValue } }
+    }
 }

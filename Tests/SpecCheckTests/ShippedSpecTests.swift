@@ -14,14 +14,14 @@ final class ShippedSpecTests: XCTestCase {
     func testShippedSpecsModelTheSeeds() throws {
         let platform = try XCTUnwrap(try check(try shippedSpecs()).platform)
         XCTAssertEqual(platform.tables.count, 11)
-        XCTAssertEqual(platform.functions.count, 14)
-        XCTAssertEqual(platform.handlers.count, 14)
+        XCTAssertEqual(platform.functions.count, 15)
+        XCTAssertEqual(platform.handlers.count, 15)
         XCTAssertEqual(platform.queues.count, 4)
         XCTAssertEqual(platform.prefixes.count, 3)
         XCTAssertEqual(platform.alarms.count, 5)
         XCTAssertEqual(platform.buckets.map(\.name.value), ["stream.wecare.digital"])
         XCTAssertTrue(platform.functions.allSatisfy { $0.runtime.value == "provided.al2023" })
-        XCTAssertEqual(Set(platform.functions.map(\.handler.value)).count, 14, "one runtime handler per function")
+        XCTAssertEqual(Set(platform.functions.map(\.handler.value)).count, 15, "one runtime handler per function")
     }
 
     func testBranchesResolveAsRequirement10Says() throws {

@@ -19,7 +19,7 @@ final class DiffGoldenTests: XCTestCase {
         "branch-pattern": [Edit("environments/staging.yaml", #"branches: ["release/*"]"#, #"branches: ["release/*", "rc/*"]"#)],
         "rate-and-timeout": [
             Edit("specs/messaging.yaml", "    pool: wecare\n    ratePerSecond: 5", "    pool: wecare\n    ratePerSecond: 4"),
-            Edit("specs/functions.yaml", "    timeout: 50 ", "    timeout: 60 "),
+            Edit("specs/functions.yaml", "    timeout: 120 ", "    timeout: 130 "),
         ],
         "description": [Edit("specs/functions.yaml", "Case-insensitive search by name, phone or email (Req 2.6)",
                              "Search contacts by name, phone or email, ignoring case (Req 2.6)")],

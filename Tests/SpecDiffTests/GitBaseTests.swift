@@ -56,7 +56,7 @@ final class GitBaseTests: XCTestCase {
 
     func testDefaultBaseIsTheMergeBaseWithMain() throws {
         try git("checkout", "-q", "-b", "feature/faster")
-        try edit("specs/functions.yaml", "    timeout: 50 ", "    timeout: 45 ")
+        try edit("specs/functions.yaml", "    timeout: 120 ", "    timeout: 125 ")
         try git("-c", "user.name=test", "-c", "user.email=test@example.com", "commit", "-q", "-am", "faster worker")
         try edit("specs/functions.yaml", "    timeout: 120\n", "    timeout: 120\n    memory: 512\n")
         let run = try DiffRun.run(base: DiffRun.Base.parse(nil), root: repo, today: testToday)

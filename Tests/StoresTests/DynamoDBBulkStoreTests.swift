@@ -45,17 +45,17 @@ final class DynamoDBBulkStoreTests: XCTestCase, StoreFixtures {
         XCTAssertEqual(unsent, 60)
 
         // Claim, send, finish: the message and `sent` in one write; a second claim or finish changes nothing.
-        let claimed = try await s.claimRecipient(jobId: "j1", seq: 0, at: t0)
+        let claimed = try await s.claimRecipient(jobId: "j1", seq: 0, lease: Lease(owner: "a", until: t0 + 60), at: t0)
         XCTAssertTrue(claimed)
-        let twice = try await s.claimRecipient(jobId: "j1", seq: 0, at: t0)
+        let twice = try await s.claimRecipient(jobId: "j1", seq: 0, lease: Lease(owner: "b", until: t0 + 60), at: t0)
         XCTAssertFalse(twice, "a recipient is claimed once")
         var sent = Message(id: "m0", contactId: "c0", channel: .whatsapp, direction: .outbound, status: .dryRun, kind: "template", content: nil,
                            timestamp: t0, expiresAt: 1_900_000_000)
         sent.idempotencyKey = BulkRecipient.idempotencyKey(jobId: "j1", seq: 0)
-        try await s.finishRecipient(jobId: "j1", seq: 0, status: .sent, message: sent, error: nil, at: t0)
+        try await s.finishRecipient(jobId: "j1", seq: 0, owner: "a", status: .sent, message: sent, error: nil, at: t0)
         var duplicate = sent
         duplicate.id = "m0-again"
-        try await s.finishRecipient(jobId: "j1", seq: 0, status: .failed, message: duplicate, error: "late", at: t0)
+        try await s.finishRecipient(jobId: "j1", seq: 0, owner: "a", status: .failed, message: duplicate, error: "late", at: t0)
         let first = try await s.recipients(jobId: "j1", fromSeq: 0, limit: 1)
         XCTAssertEqual(first.first?.status, .sent)
         XCTAssertEqual(first.first?.messageId, "m0")
@@ -63,12 +63,12 @@ final class DynamoDBBulkStoreTests: XCTestCase, StoreFixtures {
         XCTAssertEqual(recorded?.id, "m0", "the first record stands")
 
         // A crash between claim and finish leaves `sending`; release puts it back.
-        _ = try await s.claimRecipient(jobId: "j1", seq: 1, at: t0)
-        let interrupted = try await s.interruptedRecipients()
+        _ = try await s.claimRecipient(jobId: "j1", seq: 1, lease: Lease(owner: "a", until: t0 + 60), at: t0)
+        let interrupted = try await s.sendingRecipients(leaseExpiredBy: nil)
         XCTAssertEqual(interrupted.map(\.seq), [1])
-        try await s.releaseRecipient(jobId: "j1", seq: 1, at: t0)
-        _ = try await s.claimRecipient(jobId: "j1", seq: 2, at: t0)
-        try await s.finishRecipient(jobId: "j1", seq: 2, status: .failed, message: nil, error: "REFUSED: no opt-in", at: t0)
+        try await s.releaseRecipient(jobId: "j1", seq: 1, owner: "a", at: t0)
+        _ = try await s.claimRecipient(jobId: "j1", seq: 2, lease: Lease(owner: "a", until: t0 + 60), at: t0)
+        try await s.finishRecipient(jobId: "j1", seq: 2, owner: "a", status: .failed, message: nil, error: "REFUSED: no opt-in", at: t0)
 
         let chunks = try await s.pendingChunks(jobId: "j1", size: 25)
         XCTAssertEqual(chunks, [BulkChunk(jobId: "j1", index: 0, firstSeq: 0, count: 25), BulkChunk(jobId: "j1", index: 1, firstSeq: 25, count: 25),
@@ -90,6 +90,11 @@ final class DynamoDBBulkStoreTests: XCTestCase, StoreFixtures {
         XCTAssertNil(gone)
         let none = try await s.recipients(jobId: "j1", fromSeq: 0, limit: 100)
         XCTAssertEqual(none, [])
+    }
+
+    func testLeases() async throws {
+        let (s, _) = try await stores()
+        try await BulkLeaseContract(store: s).check()
     }
 
     func testATransitionHoldsOnlyFromTheStatusTheJobWasReadIn() async throws {

@@ -9,10 +9,18 @@ enum MotoTables {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// Creates the tables of the staging template named by their logical ids; returns the client and each table's name.
-    static func create(_ logicalIds: [String]) async throws -> (DynamoDBClient, [String: String]) {
-        let client = AWSClient(configuration: AWSClientConfiguration(region: "us-east-1", endpointOverride: try await server.start(),
-                                                                     credentialsProvider: AWSCredentials(accessKeyID: "testing", secretAccessKey: "testing"),
-                                                                     retryPolicy: .none))
+    /// `transport` and `retryPolicy` let a test put faults between the client and moto (`FaultyDynamoDB`).
+    static func create(_ logicalIds: [String], transport: (any HTTPTransport)? = nil,
+                       retryPolicy: RetryPolicy = .none) async throws -> (DynamoDBClient, [String: String]) {
+        let endpoint = try await server.start()
+        let creator = AWSClient(configuration: AWSClientConfiguration(region: "us-east-1", endpointOverride: endpoint,
+                                                                      credentialsProvider: AWSCredentials(accessKeyID: "testing", secretAccessKey: "testing"),
+                                                                      retryPolicy: .none))
+        var configuration = AWSClientConfiguration(region: "us-east-1", endpointOverride: endpoint,
+                                                   credentialsProvider: AWSCredentials(accessKeyID: "testing", secretAccessKey: "testing"),
+                                                   retryPolicy: retryPolicy)
+        if let transport { configuration.transport = transport }
+        let client = AWSClient(configuration: configuration)
         let template = try JSONSerialization.jsonObject(with: Data(contentsOf: packageRoot.appendingPathComponent("generated/cloudformation/staging.json"))) as! [String: Any]
         let resources = template["Resources"] as! [String: [String: Any]]
         let suffix = UUID().uuidString.prefix(8)
@@ -22,7 +30,7 @@ enum MotoTables {
             let name = "\(logical)-\(suffix)"
             properties["TableName"] = name
             let input = properties.filter { ["TableName", "KeySchema", "AttributeDefinitions", "GlobalSecondaryIndexes", "BillingMode"].contains($0.key) }
-            let _: EmptyShape = try await client.json(.dynamoDB, operation: "CreateTable", input: RawJSON(input))
+            let _: EmptyShape = try await creator.json(.dynamoDB, operation: "CreateTable", input: RawJSON(input))
             names[logical] = name
         }
         return (DynamoDBClient(client: client), names)

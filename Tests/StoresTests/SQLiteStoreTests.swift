@@ -132,6 +132,10 @@ final class SQLiteStoreTests: XCTestCase, StoreFixtures {
         XCTAssertEqual(purged, 1)
     }
 
+    func testLeases() async throws {
+        try await BulkLeaseContract(store: try store()).check()
+    }
+
     func testDataSurvivesReopening() async throws {
         do {
             let s = try store()

@@ -59,11 +59,13 @@ final class ConfigLoaderTests: XCTestCase {
     }
 
     func testFunctionNamesAndHandlers() {
-        XCTAssertEqual(FunctionName.allCases.count, 14)
+        XCTAssertEqual(FunctionName.allCases.count, 15)
         XCTAssertEqual(FunctionName.inboundWhatsappHandler.handler, .inboundWhatsapp)
         XCTAssertEqual(HandlerName.inboundWhatsapp.serves, .topic)
         XCTAssertTrue(HandlerName.inboundWhatsapp.needs.contains(.table(.dlqMessages)))
         XCTAssertEqual(FunctionName.bulkWorker.trigger, .queue(.bulkQueue))
+        XCTAssertEqual(FunctionName.bulkReconcile.trigger, .schedule("rate(1 minute)"))
+        XCTAssertEqual(HandlerName.bulkReconcile.serves, .schedule)
         XCTAssertEqual(FunctionName.contactsCreate.bindings["CONTACTS_TABLE"], .resource(.table(.contacts)))
         XCTAssertEqual(FunctionName.contactsCreate.bindings["SEND_MODE"], .setting("sendMode"))
         XCTAssertEqual(Environments.production.tables.contacts, "base-wecare-digital-ContactsTable")

@@ -103,6 +103,12 @@ def sns(topic_arn, message, region):
     }]}
 
 
+def scheduled(rule_arn, region, account):
+    """An EventBridge schedule's event, as it invokes its target."""
+    return {"version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event", "source": "aws.events", "account": account,
+            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "region": region, "resources": [rule_arn], "detail": {}}
+
+
 def sqs(messages, queue_arn, region):
     """An SQS event source mapping batch from ReceiveMessage results (with AttributeNames=All)."""
     def attribute(a):

@@ -80,4 +80,7 @@ INIT_ONLY = {"ai-query-kb": "invoked by inbound-whatsapp-handler only",
              "ai-generate-response": "invoked by inbound-whatsapp-handler only"}
 
 # The Lambda permission each kind of trigger needs on the function.
-TRIGGER_PRINCIPALS = {"routes": "apigateway.amazonaws.com", "topics": "sns.amazonaws.com"}
+TRIGGER_PRINCIPALS = {"routes": "apigateway.amazonaws.com", "topics": "sns.amazonaws.com", "schedules": "events.amazonaws.com"}
+
+# What each scheduled function's invocation must end in, by the event EventBridge sends it.
+SCHEDULED = "response"

@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from . import events
-from .expectations import (BULK_CHANNEL, BULK_CONTENT, BULK_POLL_SECONDS, INBOUND, INIT_ONLY, PROVIDER_OPERATION, ROLES,
+from .expectations import (BULK_CHANNEL, BULK_CONTENT, BULK_POLL_SECONDS, INBOUND, INIT_ONLY, PROVIDER_OPERATION, ROLES, SCHEDULED,
                            ROUTES, SENT_STATUS, TRIGGER_PRINCIPALS)
 from .readback import ReadBack, strings
 
@@ -101,7 +101,7 @@ class Rehearsal:
         self.ses_before = self.ses_sent()   # moto's SES counts for the whole emulator
         self.provider.take()
         for step in (self.trigger_permissions, self.contacts_with_opt_ins, self.inbound_events, self.route_matrix,
-                     self.status_update, self.bulk_job_end_to_end, self.records_in_aws, self.provider_calls):
+                     self.status_update, self.bulk_job_end_to_end, self.scheduled_functions, self.records_in_aws, self.provider_calls):
             try:
                 step()
             except StepFailed as e:
@@ -355,6 +355,17 @@ class Rehearsal:
         report = self.api("GET /api/bulk/jobs/{jobId}/report", "Operator", path={"jobId": job}, expect=200)
         ok = report.text.count('"contactId"') == len(self.bulk_contacts)
         self.ledger.check(self.env, "the bulk report lists every recipient", ok, "" if ok else report.text[:300])
+
+    def scheduled_functions(self):
+        """Each scheduled function gets the event its EventBridge rule sends (the bulk reconcile: every job's
+        recipients, queue and report brought in line; after the job above, nothing left to do)."""
+        for f in self.functions.values():
+            for schedule in f.schedules:
+                def check(invocation):
+                    if invocation.outcome != SCHEDULED:
+                        return f"expected a {SCHEDULED}, got {invocation.outcome}: {invocation.body.decode(errors='replace')[:300]}"
+                    return None
+                self.invoke(f.name, events.scheduled(schedule.rule_arn, self.stack.region, self.stack.account), f"scheduled {schedule.expression}", check)
 
     def work_queue(self, worker, deadline):
         """The event source mapping: receive, invoke, delete what succeeded; until the jobs are done."""

@@ -41,6 +41,12 @@ class QueueTrigger:
 
 
 @dataclass
+class ScheduleTrigger:
+    rule_arn: str            # the AWS::Events::Rule that targets the function
+    expression: str          # its ScheduleExpression, e.g. "rate(1 minute)"
+
+
+@dataclass
 class Function:
     name: str             # the spec's name, e.g. "contacts-create"
     physical_name: str    # as deployed, e.g. "base-wecare-digital-contacts-create"
@@ -53,6 +59,7 @@ class Function:
     routes: list = field(default_factory=list)
     topics: list = field(default_factory=list)            # topic ARNs of its SNS subscriptions
     queues: list = field(default_factory=list)            # QueueTrigger
+    schedules: list = field(default_factory=list)         # ScheduleTrigger
     invoke_principals: set = field(default_factory=set)   # services its Lambda permissions allow
     dead_letter_queue_url: str = None   # DeadLetterConfig: where Lambda puts events of failed asynchronous invokes
     async_retries: int = 2              # Lambda's retries of a failed asynchronous invoke (EventInvokeConfig)
@@ -158,6 +165,15 @@ class Stack:
             functions[function].queues.append(QueueTrigger(
                 mapping_id=self.physical(logical), queue_url=self.physical(queue), queue_arn=self.resolver.value(p["EventSourceArn"], where),
                 batch_size=int(p.get("BatchSize", 10)), reports_failures="ReportBatchItemFailures" in p.get("FunctionResponseTypes", [])))
+        for logical, p in self.of_type("AWS::Events::Rule").items():
+            where = f"{self.name}/{logical}"
+            if "ScheduleExpression" not in p:
+                raise Unresolvable(f"{where}: the rehearsal plays scheduled rules only")
+            for target in p.get("Targets", []):
+                function = self._target(target["Arn"], "AWS::Lambda::Function", where)
+                functions[function].schedules.append(ScheduleTrigger(
+                    rule_arn=f"arn:aws:events:{self.region}:{self.account}:rule/{self.physical(logical).rsplit('/', 1)[-1]}",
+                    expression=p["ScheduleExpression"]))
         for logical, p in self.of_type("AWS::Lambda::EventInvokeConfig").items():
             function = self._target(p["FunctionName"], "AWS::Lambda::Function", f"{self.name}/{logical}")
             functions[function].async_retries = int(p.get("MaximumRetryAttempts", 2))

@@ -51,6 +51,24 @@ public enum CloudFormationGenerator {
                         "Principal": .string("sns.amazonaws.com"), "SourceArn": .string(arn),
                     ]),
                 ])
+            case .schedule(let expression):
+                // EventBridge invokes the function through its resource policy: the role needs nothing.
+                resources[LogicalID.function(f) + "Schedule"] = .object([
+                    "Type": .string("AWS::Events::Rule"),
+                    "Properties": .object([
+                        "Description": .string("Runs \(f.id.value) on \(expression.value)"),
+                        "ScheduleExpression": .string(expression.value),
+                        "State": .string("ENABLED"),
+                        "Targets": .array([.object(["Arn": CFN.getAtt(LogicalID.function(f), "Arn"), "Id": .string(f.id.value)])]),
+                    ]),
+                ])
+                resources[LogicalID.function(f) + "SchedulePermission"] = .object([
+                    "Type": .string("AWS::Lambda::Permission"),
+                    "Properties": .object([
+                        "Action": .string("lambda:InvokeFunction"), "FunctionName": CFN.getAtt(LogicalID.function(f), "Arn"),
+                        "Principal": .string("events.amazonaws.com"), "SourceArn": CFN.getAtt(LogicalID.function(f) + "Schedule", "Arn"),
+                    ]),
+                ])
             case .routes, .invokedBy: break
             }
         }

@@ -42,6 +42,7 @@ public enum InventoryGenerator {
         case .queue(let q, let batch): "SQS queue \(q.name.value) (batch \(batch.value))"
         case .routes(let routes): routes.map { "`\($0.value)`" }.joined(separator: ", ")
         case .invokedBy(let callers): "invoked by " + callers.map(\.name.value).joined(separator: ", ")
+        case .schedule(let expression): "schedule `\(expression.value)`"
         }
     }
 

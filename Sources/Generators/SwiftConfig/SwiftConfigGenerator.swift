@@ -37,7 +37,7 @@ public enum SwiftConfigGenerator {
         }
         out += "}\n\n"
         out += "/// The kinds of event a function is triggered by.\n"
-        out += "public enum TriggerKind: String, Sendable {\n    case routes, topic, queue, invoke\n}\n\n"
+        out += "public enum TriggerKind: String, Sendable {\n    case \(Handler.Serves.allCases.map(\.rawValue).joined(separator: ", "))\n}\n\n"
         out += "/// A resource of the specs, as a variable or a need names it.\n"
         out += "public enum SpecResource: Hashable, Sendable, CustomStringConvertible {\n"
         out += "    case table(Table)\n    case queue(Queue)\n    case bucket(Bucket)\n    case prefix(Prefix)\n    case function(FunctionName)\n"
@@ -76,8 +76,8 @@ public enum SwiftConfigGenerator {
         out += "/// What one of a function's variables holds.\n"
         out += "public enum VariableBinding: Hashable, Sendable {\n    case resource(SpecResource)\n    case setting(String)\n    case literal\n}\n\n"
         out += "/// What triggers a function; routes are written \"METHOD /path\".\n"
-        out += "public enum FunctionTrigger: Hashable, Sendable {\n    case routes([String])\n    case topic(SpecResource)\n    case queue(SpecResource.Queue)\n    case invokedBy([FunctionName])\n\n"
-        out += "    public var kind: TriggerKind {\n        switch self {\n        case .routes: .routes\n        case .topic: .topic\n        case .queue: .queue\n        case .invokedBy: .invoke\n        }\n    }\n}\n\n"
+        out += "public enum FunctionTrigger: Hashable, Sendable {\n    case routes([String])\n    case topic(SpecResource)\n    case queue(SpecResource.Queue)\n    case invokedBy([FunctionName])\n    case schedule(String)\n\n"
+        out += "    public var kind: TriggerKind {\n        switch self {\n        case .routes: .routes\n        case .topic: .topic\n        case .queue: .queue\n        case .invokedBy: .invoke\n        case .schedule: .schedule\n        }\n    }\n}\n\n"
         out += "/// The functions of the platform, each with what it is deployed with: its handler, its trigger and\n"
         out += "/// every variable of its environment. This is the contract between the template and the runtime.\n"
         out += "public enum FunctionName: String, CaseIterable, Sendable {\n"
@@ -137,6 +137,7 @@ public enum SwiftConfigGenerator {
         case .topic(let topic): return ".topic(\(resource(topic, p)))"
         case .queue(let q, _): return ".queue(.\(Naming.camel(q.name.value)))"
         case .invokedBy(let callers): return ".invokedBy([\(callers.map { ".\(Naming.camel($0.name.value))" }.joined(separator: ", "))])"
+        case .schedule(let expression): return ".schedule(\(lit(expression.value)))"
         }
     }
 

@@ -9,9 +9,27 @@ public enum BulkJobStatus: String, Codable, Sendable {
 }
 
 /// One recipient's recorded state machine: pending → sending → sent | failed, or cancelled before it was claimed.
-/// `sending` is written before the provider is called, so a crash can never make a recipient go out twice.
+/// `sending` is written before the provider is called, under a lease held by the worker that claimed it, so a
+/// crash can never make a recipient go out twice. `interrupted` is where recovery puts a LIVE recipient whose
+/// lease ended with no recorded answer: the provider may have taken it, so it is never sent again; a late
+/// answer from the worker that held it still settles it as sent or failed.
 public enum RecipientStatus: String, Codable, Sendable, CaseIterable {
-    case pending, sending, sent, failed, cancelled
+    case pending, sending, sent, failed, cancelled, interrupted
+
+    /// Sent, failed, cancelled or interrupted: nothing more will happen to it by itself.
+    public var isSettled: Bool { self != .pending && self != .sending }
+}
+
+/// Who holds a claimed recipient and until when. The worker that claimed it may claim it again (a retried
+/// request whose answer was lost) and record its outcome; after `until`, only recovery takes it over.
+public struct Lease: Codable, Sendable, Equatable {
+    public var owner: String
+    public var until: Date
+
+    public init(owner: String, until: Date) {
+        self.owner = owner
+        self.until = until
+    }
 }
 
 /// What every recipient of a job receives: the content of a single send, without the contact.
@@ -106,8 +124,11 @@ public struct BulkRecipient: Codable, Sendable, Equatable {
     public var messageId: String?
     public var error: String?
     public var updatedAt: Date
+    /// The claim's holder while `sending` (kept afterwards, for the record).
+    public var lease: Lease?
 
-    public init(jobId: String, seq: Int, contactId: String, status: RecipientStatus, messageId: String? = nil, error: String? = nil, updatedAt: Date) {
+    public init(jobId: String, seq: Int, contactId: String, status: RecipientStatus, messageId: String? = nil, error: String? = nil, updatedAt: Date,
+                lease: Lease? = nil) {
         self.jobId = jobId
         self.seq = seq
         self.contactId = contactId
@@ -115,6 +136,7 @@ public struct BulkRecipient: Codable, Sendable, Equatable {
         self.messageId = messageId
         self.error = error
         self.updatedAt = updatedAt
+        self.lease = lease
     }
 
     /// The key that makes the recipient's send happen once: one message per key, enforced by the store.
@@ -127,22 +149,27 @@ public struct BulkRecipient: Codable, Sendable, Equatable {
 public struct BulkProgress: Codable, Sendable, Equatable {
     public var total: Int
     public var sent: Int
+    /// Failed, interrupted included.
     public var failed: Int
     /// Not yet finished: waiting or being sent now.
     public var pending: Int
     public var cancelled: Int
+    /// Of `failed`: LIVE sends whose outcome is unknown (see `RecipientStatus.interrupted`).
+    public var interrupted: Int
 
-    public init(total: Int = 0, sent: Int = 0, failed: Int = 0, pending: Int = 0, cancelled: Int = 0) {
+    public init(total: Int = 0, sent: Int = 0, failed: Int = 0, pending: Int = 0, cancelled: Int = 0, interrupted: Int = 0) {
         self.total = total
         self.sent = sent
         self.failed = failed
         self.pending = pending
         self.cancelled = cancelled
+        self.interrupted = interrupted
     }
 
     public init(counts: [RecipientStatus: Int]) {
-        self.init(total: counts.values.reduce(0, +), sent: counts[.sent] ?? 0, failed: counts[.failed] ?? 0,
-                  pending: (counts[.pending] ?? 0) + (counts[.sending] ?? 0), cancelled: counts[.cancelled] ?? 0)
+        self.init(total: counts.values.reduce(0, +), sent: counts[.sent] ?? 0, failed: (counts[.failed] ?? 0) + (counts[.interrupted] ?? 0),
+                  pending: (counts[.pending] ?? 0) + (counts[.sending] ?? 0), cancelled: counts[.cancelled] ?? 0,
+                  interrupted: counts[.interrupted] ?? 0)
     }
 }
 

@@ -3,8 +3,10 @@ import Foundation
 /// Where bulk jobs and their recipients live (the BulkJobs and BulkRecipients tables).
 /// Each method is one atomic step of the exactly-once protocol; none may be split by a crash.
 public protocol BulkStore: Sendable {
-    /// Stores the job and its recipients (seq 0, 1, … in the given order, all pending) in one transaction.
-    func insertJob(_ job: BulkJob, contactIds: [String]) async throws
+    /// Stores the job and its recipients (seq 0, 1, … in the given order, all pending) in one transaction;
+    /// false (nothing changed) when a job with that id exists or is being created.
+    @discardableResult
+    func insertJob(_ job: BulkJob, contactIds: [String]) async throws -> Bool
     func job(id: String) async throws -> BulkJob?
     func updateJob(_ job: BulkJob) async throws
     /// Moves the job to `status` only when it is in one of `from`, stamping the matching time (confirmedAt
@@ -18,16 +20,23 @@ public protocol BulkStore: Sendable {
     /// True when no recipient of the job is pending or sending (cheaper than counting them all).
     func isSettled(jobId: String) async throws -> Bool
     func recipients(jobId: String, fromSeq: Int, limit: Int) async throws -> [BulkRecipient]
-    /// pending → sending; false when the recipient is not pending (already claimed, finished or cancelled).
-    func claimRecipient(jobId: String, seq: Int, at: Date) async throws -> Bool
-    /// sending → sent | failed, storing the message (keyed by the recipient's idempotency key) in the same transaction.
-    func finishRecipient(jobId: String, seq: Int, status: RecipientStatus, message: Message?, error: String?, at: Date) async throws
-    /// sending → pending: only for a recipient whose send is known not to have happened.
-    func releaseRecipient(jobId: String, seq: Int, at: Date) async throws
+    /// pending → sending under `lease`; true as well when the recipient is already `sending` under a lease of
+    /// the same owner (the retry of a claim whose answer was lost), which is then extended. False when it is
+    /// not pending (claimed by another, finished or cancelled): an expired lease is never taken over here.
+    func claimRecipient(jobId: String, seq: Int, lease: Lease, at: Date) async throws -> Bool
+    /// sending → sent | failed | interrupted, storing the message (keyed by the recipient's idempotency key) in
+    /// the same transaction. With `owner`, only while that owner still holds the claim. A message (the
+    /// provider's answer) also settles an `interrupted` recipient: the outcome recovery could not know.
+    /// Changes nothing when the recipient is in neither state (the first outcome stands).
+    func finishRecipient(jobId: String, seq: Int, owner: String?, status: RecipientStatus, message: Message?, error: String?, at: Date) async throws
+    /// sending → pending, only while `owner` (any, when nil) holds it: for a recipient whose send is known
+    /// not to have happened.
+    func releaseRecipient(jobId: String, seq: Int, owner: String?, at: Date) async throws
     /// Every recipient still pending becomes cancelled; returns how many.
     func cancelPending(jobId: String, at: Date) async throws -> Int
-    /// Recipients left in `sending`: a crash interrupted them.
-    func interruptedRecipients() async throws -> [BulkRecipient]
+    /// Recipients in `sending` whose lease ended before `expiredBy` (every one when nil: at start-up a single
+    /// process knows that every claim was its own).
+    func sendingRecipients(leaseExpiredBy: Date?) async throws -> [BulkRecipient]
     /// Recipients not sent yet (pending or sending) of WhatsApp template jobs that are running or paused.
     func unsentTemplateRecipients() async throws -> Int
     /// Chunks (by index) of the job that still have pending recipients.

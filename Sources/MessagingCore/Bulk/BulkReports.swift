@@ -52,7 +52,7 @@ struct BulkReports: Sendable {
         deps.events.record(.info, "bulk_report", ["jobId": jobId, "key": key])
     }
 
-    /// The report as JSON: seed 000's fields in its order; a recipient not sent or failed is `pending`.
+    /// The report as JSON: seed 000's fields in its order; a recipient not sent or failed (interrupted counts as failed) is `pending`.
     func render(_ jobId: String) async throws(CoreError) -> Data {
         guard let job = try await call({ try await bulk.store.job(id: jobId) }) else { throw .notFound("no bulk job \(jobId)") }
         let p = try await call { try await bulk.store.progress(jobId: jobId) }
@@ -71,8 +71,10 @@ struct BulkReports: Sendable {
         while true {
             let page = try await call { try await bulk.store.recipients(jobId: jobId, fromSeq: next, limit: 1000) }
             for r in page {
-                let status = r.status == .sent || r.status == .failed ? r.status.rawValue : "pending"
-                let error = r.status == .failed ? ", \"error\": \(jsonQuote(r.error ?? "unknown"))" : ""
+                // Seed 000's three states: an interrupted recipient is failed there, its error saying why.
+                let failed = r.status == .failed || r.status == .interrupted
+                let status = r.status == .sent ? "sent" : failed ? "failed" : "pending"
+                let error = failed ? ", \"error\": \(jsonQuote(r.error ?? "unknown"))" : ""
                 add((first ? "\n" : ",\n") + "    {\"contactId\": \(jsonQuote(r.contactId)), \"status\": \"\(status)\"\(error)}")
                 first = false
             }

@@ -52,7 +52,19 @@ public struct BulkService: Sendable {
     /// Largest job accepted: the recipients are snapshotted into the store at creation.
     public static let maxRecipients = 1_000_000
 
-    public func create(channel: Channel, recipients: Recipients, content: BulkContent, createdBy: String) async throws(CoreError) -> JobView {
+    /// With an `idempotencyKey` (the `Idempotency-Key` header) the job's id comes from the caller and the
+    /// key, so a retried request finds the job the first one created and creates nothing.
+    public func create(channel: Channel, recipients: Recipients, content: BulkContent, createdBy: String,
+                       idempotencyKey: String? = nil) async throws(CoreError) -> JobView {
+        var jobId: String?
+        if let key = idempotencyKey {
+            guard (1...255).contains(key.count), key.allSatisfy({ $0.isASCII && !$0.isWhitespace && !$0.isNewline }) else {
+                throw .invalid("Idempotency-Key must be 1 to 255 printable ASCII characters without spaces")
+            }
+            let id = Self.jobId(createdBy: createdBy, idempotencyKey: key)
+            if try await call({ try await bulk.store.job(id: id) }) != nil { return try await view(id) }
+            jobId = id
+        }
         try SendPipeline(deps, settings: settings).validateContent(content.request(channel: channel, contactId: ""))
         let ids: [String]
         switch recipients {
@@ -68,20 +80,46 @@ public struct BulkService: Sendable {
 
         let now = deps.clock.now()
         let gated = ids.count > settings.bulk.confirmationThreshold
-        var job = BulkJob(id: deps.ids.next(), channel: channel, status: gated ? .pending : .inProgress, content: content,
+        var job = BulkJob(id: jobId ?? deps.ids.next(), channel: channel, status: gated ? .pending : .inProgress, content: content,
                           totalRecipients: ids.count, createdBy: createdBy, createdAt: now, updatedAt: now)
         if !gated { job.confirmedAt = now }
         let stored = job
-        try await call { try await bulk.store.insertJob(stored, contactIds: ids) }
+        guard try await call({ try await bulk.store.insertJob(stored, contactIds: ids) }) else {
+            // The same key's other request won: its job, whatever state it has reached.
+            guard try await call({ try await bulk.store.job(id: job.id) }) != nil else {
+                throw .conflict("a job with this Idempotency-Key is being created; retry the request")
+            }
+            return try await view(job.id)
+        }
         deps.events.record(.info, "bulk_created", ["jobId": job.id, "channel": channel.rawValue, "recipients": String(ids.count),
                                                    "status": job.status.rawValue])
         if !gated { try await start(job) }
         return JobView(job: job, progress: BulkProgress(total: ids.count, pending: ids.count), needsConfirmation: gated)
     }
 
+    /// A job id from its creator and the creator's Idempotency-Key: two 64-bit FNV-1a hashes (different
+    /// offsets) as 32 hex digits, so the id is safe in URLs and object keys whatever the key holds.
+    static func jobId(createdBy: String, idempotencyKey: String) -> String {
+        func fnv(_ offset: UInt64) -> UInt64 {
+            var h = offset
+            for b in (createdBy + "\u{0}" + idempotencyKey).utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+            return h
+        }
+        return "idem-" + String(fnv(0xcbf2_9ce4_8422_2325), radix: 16).leftPadded(16) + String(fnv(0x84222325_cbf29ce4), radix: 16).leftPadded(16)
+    }
+
     /// The explicit confirmation a job over the threshold needs before anything is queued (Req 8.1).
+    /// Confirming a job already in progress queues again the chunks that still have pending recipients
+    /// (the queue or the claim drops duplicates): a confirm whose enqueue failed half-way is re-driven by
+    /// sending it again, until every chunk is queued.
     public func confirm(_ id: String) async throws(CoreError) -> JobView {
         let job = try await existing(id)
+        if job.status == .inProgress {
+            let chunks = try await call { try await bulk.store.pendingChunks(jobId: id, size: settings.bulk.chunkSize) }
+            if !chunks.isEmpty { try await call { try await bulk.queue.enqueue(chunks) } }
+            deps.events.record(.info, "bulk_confirm_redriven", ["jobId": id, "chunks": String(chunks.count)])
+            return try await view(id)
+        }
         guard job.status == .pending else { throw .conflict("job \(id) is \(job.status.rawValue); only a pending job can be confirmed") }
         if job.channel == .whatsapp, job.content.isTemplate { try await tier.check(adding: job.totalRecipients, queued: try await queuedConversations()) }
         // The transition records confirmedAt itself: a cancel or pause landing meanwhile is never overwritten.
@@ -168,43 +206,57 @@ public struct BulkService: Sendable {
         return try await BulkReports(deps, settings: settings, bulk: bulk).render(id)
     }
 
-    /// On start-up: settles recipients a crash left in `sending`, requeues chunks a dead process had
-    /// taken, and finishes jobs whose last recipient ended before their report was written.
+    /// On start-up: settles every recipient a crash left in `sending` (one process held every claim, so
+    /// every claim is dead), requeues chunks a dead process had taken, and finishes jobs whose last
+    /// recipient ended before their report was written.
     public func recover() async throws(CoreError) -> RecoveryReport {
-        var report = RecoveryReport()
-        let now = deps.clock.now()
         try await call { try await bulk.queue.releaseInFlight() }
-        for r in try await call({ try await bulk.store.interruptedRecipients() }) {
-            if let m = try await call({ try await deps.store.message(idempotencyKey: r.idempotencyKey) }) {
-                // Recorded but not marked: the message is the truth.
-                try await call { try await bulk.store.finishRecipient(jobId: r.jobId, seq: r.seq, status: m.status == .failed ? .failed : .sent,
-                                                                      message: nil, error: m.errorDetails, at: now) }
-                report.settled += 1
-            } else if settings.sendMode == .dryRun {
-                // DRY_RUN records the message in the same transaction that marks it sent: nothing went out.
-                try await call { try await bulk.store.releaseRecipient(jobId: r.jobId, seq: r.seq, at: now) }
-                report.requeued += 1
-            } else {
-                // LIVE: the provider may or may not have taken it. Failing it is the only way never to send twice.
-                let error = "INTERRUPTED: the service stopped while this send was with the provider; its outcome is unknown, so it is not retried"
-                try await call { try await bulk.store.finishRecipient(jobId: r.jobId, seq: r.seq, status: .failed, message: nil, error: error, at: now) }
-                deps.events.record(.critical, "bulk_send_interrupted", ["jobId": r.jobId, "contactId": r.contactId])
-                report.failedUnknown += 1
-            }
-        }
+        var report = try await settle(leaseExpiredBy: nil)
         report.resumedJobs = try await reconcile()
         deps.events.record(.info, "bulk_recovered", ["resumedJobs": String(report.resumedJobs), "requeuedRecipients": String(report.requeued),
                                                      "settledRecipients": String(report.settled), "failedUnknown": String(report.failedUnknown)])
         return report
     }
 
-    /// Brings every job's queue and report in line with its recipients: queues the pending chunks of
-    /// running jobs (the queue or the claim drops duplicates; chunks kept in the bulk DLQ wait for their
-    /// replay), completes jobs with nothing left, and writes reports that a failed write left missing.
-    /// Run at start-up and periodically, it heals what an error between two steps left behind.
+    /// The recovery path, the only one that takes over a claim: each recipient in `sending` whose lease
+    /// ended (every one when `leaseExpiredBy` is nil). Each write is conditioned on the lease's owner still
+    /// holding it, so a worker that finishes meanwhile wins and nothing is settled twice.
+    /// - A message recorded under its idempotency key is the provider's answer: the recipient is marked from it.
+    /// - DRY_RUN without a message: nothing went out (the message is recorded with the outcome), so it is pending again.
+    /// - LIVE without a message: the provider may have taken it. It becomes `interrupted`, never sent again,
+    ///   and a critical event is raised; a late answer from its worker still settles it.
+    public func settle(leaseExpiredBy: Date?) async throws(CoreError) -> RecoveryReport {
+        var report = RecoveryReport()
+        let now = deps.clock.now()
+        for r in try await call({ try await bulk.store.sendingRecipients(leaseExpiredBy: leaseExpiredBy) }) {
+            let owner = r.lease?.owner
+            if let m = try await call({ try await deps.store.message(idempotencyKey: r.idempotencyKey) }) {
+                try await call { try await bulk.store.finishRecipient(jobId: r.jobId, seq: r.seq, owner: owner, status: m.status == .failed ? .failed : .sent,
+                                                                      message: nil, error: m.errorDetails, at: now) }
+                report.settled += 1
+            } else if settings.sendMode == .dryRun {
+                try await call { try await bulk.store.releaseRecipient(jobId: r.jobId, seq: r.seq, owner: owner, at: now) }
+                report.requeued += 1
+            } else {
+                let error = "INTERRUPTED: the worker stopped while this send was with the provider; its outcome is unknown, so it is not retried"
+                try await call { try await bulk.store.finishRecipient(jobId: r.jobId, seq: r.seq, owner: owner, status: .interrupted, message: nil,
+                                                                      error: error, at: now) }
+                deps.events.record(.critical, "bulk_send_interrupted", ["jobId": r.jobId, "seq": String(r.seq), "contactId": r.contactId])
+                report.failedUnknown += 1
+            }
+        }
+        return report
+    }
+
+    /// Brings every job's recipients, queue and report in line: settles recipients whose lease expired (see
+    /// `settle`), queues the pending chunks of running jobs (the queue or the claim drops duplicates; chunks
+    /// kept in the bulk DLQ wait for their replay), completes jobs with nothing left, and writes reports
+    /// that a failed write left missing. Run at start-up and periodically (`serve` every 60 s, the
+    /// scheduled reconcile in AWS), it heals what a crash or an error between two steps left behind.
     /// Returns how many running jobs had chunks to queue.
     @discardableResult
     public func reconcile() async throws(CoreError) -> Int {
+        _ = try await settle(leaseExpiredBy: deps.clock.now())
         let reports = BulkReports(deps, settings: settings, bulk: bulk)
         let dead = Set(try await call { try await deps.store.dlqEntries(limit: 1000, now: deps.clock.now()) }
             .filter { $0.queue == DLQService.bulkQueue }.map(\.originalMessageId))
@@ -233,7 +285,7 @@ public struct BulkService: Sendable {
         public var requeued = 0
         /// Interrupted after the message was recorded: marked from the record.
         public var settled = 0
-        /// Interrupted during a LIVE provider call: failed, never sent twice.
+        /// Interrupted during a LIVE provider call: `interrupted`, never sent twice.
         public var failedUnknown = 0
 
         public init(resumedJobs: Int = 0, requeued: Int = 0, settled: Int = 0, failedUnknown: Int = 0) {
@@ -253,4 +305,8 @@ public struct BulkService: Sendable {
         guard let job else { return .notFound("no bulk job \(id)") }
         return .conflict("job \(id) is \(job.status.rawValue); \(rule)")
     }
+}
+
+extension String {
+    fileprivate func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

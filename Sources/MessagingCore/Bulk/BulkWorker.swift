@@ -100,10 +100,18 @@ public struct BulkWorker: Sendable {
         case done, paused, later(TimeInterval)
     }
 
-    /// Works the chunk's recipients; the same for the local queue and for an SQS batch on Lambda.
-    public func work(_ chunk: BulkChunk, stop: Stop? = nil) async throws(CoreError) -> ChunkOutcome {
+    /// Works the chunk's recipients; the same for the local queue and for an SQS batch on Lambda. With a
+    /// `deadline` (a Lambda invocation's) it claims no recipient it could not finish before it, and hands
+    /// the rest of the chunk back (`.later(0)`).
+    ///
+    /// Per recipient: the job's status, the pipeline's checks, the rate slot, then the claim under a lease
+    /// and at once the provider call. Waiting for the slot before the claim means a worker stopped while
+    /// waiting leaves the recipient pending, not `sending`.
+    public func work(_ chunk: BulkChunk, stop: Stop? = nil, deadline: Date? = nil) async throws(CoreError) -> ChunkOutcome {
         let recipients = try await call { try await bulk.store.recipients(jobId: chunk.jobId, fromSeq: chunk.firstSeq, limit: chunk.count) }
         let pipeline = SendPipeline(deps, settings: settings)
+        // One owner per delivery of the chunk: the retry of one of its claims is its own; another delivery's is not.
+        let owner = "worker:" + deps.ids.next()
         for r in recipients where r.status == .pending {
             // Shutting down: hand the chunk back; the next start takes it up where it stopped.
             if Task.isCancelled || stop?.isRequested == true { return .later(0) }
@@ -120,36 +128,60 @@ public struct BulkWorker: Sendable {
                 try await BulkReports(deps, settings: settings, bulk: bulk).write(job.id)
                 return .done
             }
-            guard try await call({ try await bulk.store.claimRecipient(jobId: r.jobId, seq: r.seq, at: deps.clock.now()) }) else { continue }
-            try await send(r, of: job, pipeline)
+            let request = job.content.request(channel: job.channel, contactId: r.contactId)
+            let contact: Contact
+            do {
+                contact = try await pipeline.check(request)
+            } catch {
+                guard case .refused(let reason, let text) = error else { throw error }
+                let lease = lease(owner, deadline)
+                guard try await call({ try await bulk.store.claimRecipient(jobId: r.jobId, seq: r.seq, lease: lease, at: deps.clock.now()) }) else { continue }
+                try await call { try await bulk.store.finishRecipient(jobId: r.jobId, seq: r.seq, owner: owner, status: .failed, message: nil,
+                                                                      error: "\(reason.rawValue): \(text)", at: deps.clock.now()) }
+                continue
+            }
+            guard try await slot(for: request, deadline: deadline) else {
+                deps.events.record(.info, "bulk_deadline", ["jobId": chunk.jobId, "chunk": String(chunk.index), "nextSeq": String(r.seq)])
+                return .later(0)
+            }
+            let lease = lease(owner, deadline)
+            guard try await call({ try await bulk.store.claimRecipient(jobId: r.jobId, seq: r.seq, lease: lease, at: deps.clock.now()) }) else { continue }
+            try await send(r, request, to: contact, owner: owner, pipeline)
         }
         try await BulkReports(deps, settings: settings, bulk: bulk).completeIfDone(chunk.jobId)
         return .done
     }
 
-    /// One claimed recipient to its end: refused and failed, or delivered and recorded with its message.
-    private func send(_ r: BulkRecipient, of job: BulkJob, _ pipeline: SendPipeline) async throws(CoreError) {
-        let request = job.content.request(channel: job.channel, contactId: r.contactId)
-        let contact: Contact
-        do {
-            contact = try await pipeline.check(request)
-        } catch {
-            if case .refused(let reason, let text) = error {
-                try await call { try await bulk.store.finishRecipient(jobId: r.jobId, seq: r.seq, status: .failed, message: nil,
-                                                                      error: "\(reason.rawValue): \(text)", at: deps.clock.now()) }
-                return
-            }
-            // Nothing was sent: the recipient may be taken again.
-            try? await bulk.store.releaseRecipient(jobId: r.jobId, seq: r.seq, at: deps.clock.now())
-            throw error
+    /// A claim lasts until no request of its worker can still land: past the invocation's deadline (or the
+    /// chunk's visibility, without one) by the lease margin.
+    private func lease(_ owner: String, _ deadline: Date?) -> Lease {
+        let end = deadline ?? deps.clock.now().addingTimeInterval(settings.bulk.visibilityTimeout)
+        return Lease(owner: owner, until: end.addingTimeInterval(settings.bulk.leaseMargin))
+    }
+
+    /// Waits for the send's rate slot (LIVE; DRY_RUN is not paced). False when the deadline leaves no time
+    /// for the slot and the send after it: nothing was taken and the recipient stays pending.
+    private func slot(for request: SendRequest, deadline: Date?) async throws(CoreError) -> Bool {
+        let left = deadline.map { $0.timeIntervalSince(deps.clock.now()) - settings.bulk.sendReserve }
+        if let left, left <= 0 { return false }
+        guard settings.sendMode == .live else { return true }
+        let number = request.channel == .whatsapp ? (request.phoneNumberId ?? settings.allowlist.first) : nil
+        guard let left else {
+            try await call { try await deps.limiter.acquire(channel: request.channel, phoneNumberId: number) }
+            return true
         }
-        let message = await pipeline.deliver(request, to: contact, idempotencyKey: r.idempotencyKey)
+        return try await call { try await deps.limiter.acquire(channel: request.channel, phoneNumberId: number, within: left) }
+    }
+
+    /// One claimed recipient to its end: delivered and recorded with its message.
+    private func send(_ r: BulkRecipient, _ request: SendRequest, to contact: Contact, owner: String, _ pipeline: SendPipeline) async throws(CoreError) {
+        let message = await pipeline.deliver(request, to: contact, idempotencyKey: r.idempotencyKey, slotTaken: settings.sendMode == .live)
         // The provider has answered: recording it is worth a few tries, since a recipient left `sending`
-        // can only be failed on the next start (LIVE cannot know it went out).
+        // can only be settled as interrupted by recovery (LIVE cannot know it went out).
         var attempt = 0
         while true {
             do {
-                try await bulk.store.finishRecipient(jobId: r.jobId, seq: r.seq, status: message.status == .failed ? .failed : .sent,
+                try await bulk.store.finishRecipient(jobId: r.jobId, seq: r.seq, owner: owner, status: message.status == .failed ? .failed : .sent,
                                                      message: message, error: message.errorDetails, at: deps.clock.now())
                 break
             } catch {

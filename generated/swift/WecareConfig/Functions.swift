@@ -15,6 +15,7 @@ public enum HandlerName: String, CaseIterable, Sendable {
     case outboundEmail = "outbound.email"
     case bulkCreate = "bulk.create"
     case bulkWorker = "bulk.worker"
+    case bulkReconcile = "bulk.reconcile"
     case bulkControl = "bulk.control"
     case dlqReplay = "dlq.replay"
 
@@ -33,6 +34,7 @@ public enum HandlerName: String, CaseIterable, Sendable {
         case .outboundEmail: .routes
         case .bulkCreate: .routes
         case .bulkWorker: .queue
+        case .bulkReconcile: .schedule
         case .bulkControl: .routes
         case .dlqReplay: .routes
         }
@@ -53,6 +55,7 @@ public enum HandlerName: String, CaseIterable, Sendable {
         case .outboundEmail: [.table(.contacts), .table(.messages), .table(.rateLimitTrackers), .table(.auditLogs)]
         case .bulkCreate: [.table(.bulkJobs), .table(.bulkRecipients), .table(.contacts), .table(.messages), .table(.auditLogs), .queue(.bulkQueue)]
         case .bulkWorker: [.table(.bulkJobs), .table(.bulkRecipients), .table(.contacts), .table(.messages), .table(.rateLimitTrackers), .bucket(.media), .prefix(.reports), .prefix(.mediaOutgoing)]
+        case .bulkReconcile: [.table(.bulkJobs), .table(.bulkRecipients), .table(.messages), .table(.dlqMessages), .queue(.bulkQueue), .bucket(.media), .prefix(.reports)]
         case .bulkControl: [.table(.bulkJobs), .table(.bulkRecipients), .table(.auditLogs), .queue(.bulkQueue), .bucket(.media), .prefix(.reports)]
         case .dlqReplay: [.table(.dlqMessages), .table(.contacts), .table(.messages), .table(.mediaFiles), .table(.auditLogs), .bucket(.media), .prefix(.mediaIncoming), .queue(.inboundDlq), .queue(.bulkDlq), .queue(.bulkQueue)]
         }
@@ -61,7 +64,7 @@ public enum HandlerName: String, CaseIterable, Sendable {
 
 /// The kinds of event a function is triggered by.
 public enum TriggerKind: String, Sendable {
-    case routes, topic, queue, invoke
+    case routes, topic, queue, invoke, schedule
 }
 
 /// A resource of the specs, as a variable or a need names it.
@@ -173,6 +176,7 @@ public enum FunctionTrigger: Hashable, Sendable {
     case topic(SpecResource)
     case queue(SpecResource.Queue)
     case invokedBy([FunctionName])
+    case schedule(String)
 
     public var kind: TriggerKind {
         switch self {
@@ -180,6 +184,7 @@ public enum FunctionTrigger: Hashable, Sendable {
         case .topic: .topic
         case .queue: .queue
         case .invokedBy: .invoke
+        case .schedule: .schedule
         }
     }
 }
@@ -199,6 +204,7 @@ public enum FunctionName: String, CaseIterable, Sendable {
     case outboundEmail = "outbound-email"
     case bulkJobCreate = "bulk-job-create"
     case bulkWorker = "bulk-worker"
+    case bulkReconcile = "bulk-reconcile"
     case bulkJobControl = "bulk-job-control"
     case dlqReplay = "dlq-replay"
 
@@ -217,6 +223,7 @@ public enum FunctionName: String, CaseIterable, Sendable {
         case .outboundEmail: .outboundEmail
         case .bulkJobCreate: .bulkCreate
         case .bulkWorker: .bulkWorker
+        case .bulkReconcile: .bulkReconcile
         case .bulkJobControl: .bulkControl
         case .dlqReplay: .dlqReplay
         }
@@ -236,6 +243,7 @@ public enum FunctionName: String, CaseIterable, Sendable {
         case .outboundEmail: .routes(["POST /api/messages/email"])
         case .bulkJobCreate: .routes(["POST /api/bulk/jobs", "POST /api/bulk/jobs/{jobId}/confirm"])
         case .bulkWorker: .queue(.bulkQueue)
+        case .bulkReconcile: .schedule("rate(1 minute)")
         case .bulkJobControl: .routes(["GET /api/bulk/jobs/{jobId}", "PUT /api/bulk/jobs/{jobId}", "DELETE /api/bulk/jobs/{jobId}", "GET /api/bulk/jobs/{jobId}/report"])
         case .dlqReplay: .routes(["GET /api/dlq", "POST /api/dlq/replay"])
         }
@@ -256,6 +264,7 @@ public enum FunctionName: String, CaseIterable, Sendable {
         case .outboundEmail: ["AUDIT_TABLE": .resource(.table(.auditLogs)), "COGNITO_USER_POOL_ID": .resource(.other(kind: "userPool", name: "wecare", attribute: nil)), "CONTACTS_TABLE": .resource(.table(.contacts)), "ENVIRONMENT": .setting("environment"), "LOG_LEVEL": .setting("logLevel"), "MESSAGES_TABLE": .resource(.table(.messages)), "OUTBOUND_DLQ_URL": .resource(.queue(.outboundDlq)), "RATE_LIMIT_TABLE": .resource(.table(.rateLimitTrackers)), "SEND_MODE": .setting("sendMode"), "SES_SENDER_EMAIL": .resource(.other(kind: "emailSender", name: "wecare", attribute: "address")), "SES_SENDER_NAME": .resource(.other(kind: "emailSender", name: "wecare", attribute: "name"))]
         case .bulkJobCreate: ["AUDIT_TABLE": .resource(.table(.auditLogs)), "BULK_CHUNK_SIZE": .setting("chunkSize"), "BULK_CONFIRMATION_THRESHOLD": .setting("confirmationThreshold"), "BULK_JOBS_TABLE": .resource(.table(.bulkJobs)), "BULK_QUEUE_URL": .resource(.queue(.bulkQueue)), "BULK_RECIPIENTS_TABLE": .resource(.table(.bulkRecipients)), "COGNITO_USER_POOL_ID": .resource(.other(kind: "userPool", name: "wecare", attribute: nil)), "CONTACTS_TABLE": .resource(.table(.contacts)), "ENVIRONMENT": .setting("environment"), "LOG_LEVEL": .setting("logLevel"), "MESSAGES_TABLE": .resource(.table(.messages)), "RATE_LIMIT_TABLE": .resource(.table(.rateLimitTrackers)), "SEND_MODE": .setting("sendMode"), "WHATSAPP_TIER_LIMIT": .setting("tierLimit")]
         case .bulkWorker: ["BULK_DLQ_URL": .resource(.queue(.bulkDlq)), "BULK_JOBS_TABLE": .resource(.table(.bulkJobs)), "BULK_RECIPIENTS_TABLE": .resource(.table(.bulkRecipients)), "COGNITO_USER_POOL_ID": .resource(.other(kind: "userPool", name: "wecare", attribute: nil)), "CONTACTS_TABLE": .resource(.table(.contacts)), "ENVIRONMENT": .setting("environment"), "LOG_LEVEL": .setting("logLevel"), "MEDIA_OUTBOUND_PREFIX": .resource(.prefix(.mediaOutgoing)), "MESSAGES_TABLE": .resource(.table(.messages)), "META_API_VERSION": .setting("metaApiVersion"), "RATE_LIMIT_TABLE": .resource(.table(.rateLimitTrackers)), "REPORT_BUCKET": .resource(.bucket(.media)), "REPORT_PREFIX": .resource(.prefix(.reports)), "SEND_MODE": .setting("sendMode"), "SES_SENDER_EMAIL": .resource(.other(kind: "emailSender", name: "wecare", attribute: "address")), "SMS_POOL_ID": .resource(.other(kind: "smsPool", name: "wecare", attribute: nil)), "WHATSAPP_PHONE_NUMBER_ID_1": .resource(.other(kind: "phoneNumber", name: "wecare-digital", attribute: nil)), "WHATSAPP_PHONE_NUMBER_ID_2": .resource(.other(kind: "phoneNumber", name: "manish-agarwal", attribute: nil))]
+        case .bulkReconcile: ["BULK_JOBS_TABLE": .resource(.table(.bulkJobs)), "BULK_QUEUE_URL": .resource(.queue(.bulkQueue)), "BULK_RECIPIENTS_TABLE": .resource(.table(.bulkRecipients)), "COGNITO_USER_POOL_ID": .resource(.other(kind: "userPool", name: "wecare", attribute: nil)), "DLQ_MESSAGES_TABLE": .resource(.table(.dlqMessages)), "ENVIRONMENT": .setting("environment"), "LOG_LEVEL": .setting("logLevel"), "MESSAGES_TABLE": .resource(.table(.messages)), "REPORT_BUCKET": .resource(.bucket(.media)), "REPORT_PREFIX": .resource(.prefix(.reports)), "SEND_MODE": .setting("sendMode")]
         case .bulkJobControl: ["AUDIT_TABLE": .resource(.table(.auditLogs)), "BULK_JOBS_TABLE": .resource(.table(.bulkJobs)), "BULK_QUEUE_URL": .resource(.queue(.bulkQueue)), "BULK_RECIPIENTS_TABLE": .resource(.table(.bulkRecipients)), "COGNITO_USER_POOL_ID": .resource(.other(kind: "userPool", name: "wecare", attribute: nil)), "ENVIRONMENT": .setting("environment"), "LOG_LEVEL": .setting("logLevel"), "REPORT_BUCKET": .resource(.bucket(.media)), "REPORT_PREFIX": .resource(.prefix(.reports)), "SEND_MODE": .setting("sendMode")]
         case .dlqReplay: ["AUDIT_TABLE": .resource(.table(.auditLogs)), "BULK_DLQ_URL": .resource(.queue(.bulkDlq)), "BULK_QUEUE_URL": .resource(.queue(.bulkQueue)), "COGNITO_USER_POOL_ID": .resource(.other(kind: "userPool", name: "wecare", attribute: nil)), "CONTACTS_TABLE": .resource(.table(.contacts)), "DLQ_MESSAGES_TABLE": .resource(.table(.dlqMessages)), "ENVIRONMENT": .setting("environment"), "INBOUND_DLQ_URL": .resource(.queue(.inboundDlq)), "LOG_LEVEL": .setting("logLevel"), "MEDIA_BUCKET": .resource(.bucket(.media)), "MEDIA_FILES_TABLE": .resource(.table(.mediaFiles)), "MEDIA_INBOUND_PREFIX": .resource(.prefix(.mediaIncoming)), "MESSAGES_TABLE": .resource(.table(.messages)), "OUTBOUND_DLQ_URL": .resource(.queue(.outboundDlq)), "OUTBOUND_EMAIL_FUNCTION": .resource(.function(.outboundEmail)), "OUTBOUND_SMS_FUNCTION": .resource(.function(.outboundSms)), "OUTBOUND_WHATSAPP_FUNCTION": .resource(.function(.outboundWhatsapp)), "SEND_MODE": .setting("sendMode")]
         }

@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "AWSClient", dependencies: [.product(name: "Crypto", package: "swift-crypto"),
                                                   .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .target(name: "Pipeline", dependencies: ["SpecModel", "SpecLoading", "SpecCheck", "Generators", "SpecDiff"]),
-        .target(name: "Deploy", dependencies: ["Pipeline", "SpecModel", "SpecLoading", "AWSClient", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Deploy", dependencies: ["Pipeline", "SpecModel", "SpecLoading", "SpecDiff", "AWSClient", .product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(name: "wecare", dependencies: [
             "Pipeline", "Deploy", "AWSClient",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

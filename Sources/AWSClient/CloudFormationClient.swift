@@ -1,6 +1,6 @@
 import Foundation
 
-/// CloudFormation (query protocol, API 2010-05-15): stacks, change sets, events.
+/// CloudFormation (query protocol, API 2010-05-15): stacks, change sets, events, templates and drift detection.
 public struct CloudFormationClient: Sendable {
     public let client: AWSClient
     private let service = AWSService.cloudFormation
@@ -381,6 +381,138 @@ public struct CloudFormationClient: Sendable {
             capabilities: result.all("Capabilities/member").map(\.text),
             capabilitiesReason: result.string("CapabilitiesReason")
         )
+    }
+
+    // MARK: - Templates and drift
+
+    /// The template a stack was deployed with (`TemplateStage=Original`: as submitted, before any transform).
+    public func getTemplate(stackName: String) async throws -> String {
+        var form = QueryParameters()
+        form.set("StackName", stackName)
+        form.set("TemplateStage", "Original")
+        let result = try await client.query(service, action: "GetTemplate", parameters: form)
+        return try require(result.string("TemplateBody"), "TemplateBody", "GetTemplate")
+    }
+
+    /// Starts drift detection on every resource of the stack that supports it; returns the detection's id.
+    public func detectStackDrift(stackName: String) async throws -> String {
+        var form = QueryParameters()
+        form.set("StackName", stackName)
+        let result = try await client.query(service, action: "DetectStackDrift", parameters: form)
+        return try require(result.string("StackDriftDetectionId"), "StackDriftDetectionId", "DetectStackDrift")
+    }
+
+    /// Where a drift detection stands.
+    public struct DriftDetectionStatus: Sendable, Equatable {
+        public var stackID: String
+        public var detectionID: String
+        /// `DETECTION_IN_PROGRESS`, `DETECTION_FAILED` (some resources could not be checked) or `DETECTION_COMPLETE`.
+        public var detectionStatus: String
+        public var detectionStatusReason: String?
+        /// `DRIFTED`, `IN_SYNC`, `UNKNOWN` or `NOT_CHECKED`; absent while the detection runs.
+        public var stackDriftStatus: String?
+        public var driftedResourceCount: Int?
+        public var timestamp: String?
+
+        public init(stackID: String, detectionID: String, detectionStatus: String, detectionStatusReason: String? = nil,
+                    stackDriftStatus: String? = nil, driftedResourceCount: Int? = nil, timestamp: String? = nil) {
+            self.stackID = stackID
+            self.detectionID = detectionID
+            self.detectionStatus = detectionStatus
+            self.detectionStatusReason = detectionStatusReason
+            self.stackDriftStatus = stackDriftStatus
+            self.driftedResourceCount = driftedResourceCount
+            self.timestamp = timestamp
+        }
+    }
+
+    public func describeStackDriftDetectionStatus(detectionID: String) async throws -> DriftDetectionStatus {
+        var form = QueryParameters()
+        form.set("StackDriftDetectionId", detectionID)
+        let result = try await client.query(service, action: "DescribeStackDriftDetectionStatus", parameters: form)
+        return DriftDetectionStatus(
+            stackID: result.string("StackId") ?? "",
+            detectionID: result.string("StackDriftDetectionId") ?? detectionID,
+            detectionStatus: try require(result.string("DetectionStatus"), "DetectionStatus", "DescribeStackDriftDetectionStatus"),
+            detectionStatusReason: result.string("DetectionStatusReason"),
+            stackDriftStatus: result.string("StackDriftStatus"),
+            driftedResourceCount: result.string("DriftedStackResourceCount").flatMap { Int($0) },
+            timestamp: result.string("Timestamp"))
+    }
+
+    /// One property whose actual value differs from the template's.
+    public struct PropertyDifference: Sendable, Equatable {
+        /// A JSON pointer into the properties: `/BillingMode`, `/RedrivePolicy/maxReceiveCount`.
+        public var path: String
+        public var expectedValue: String
+        public var actualValue: String
+        /// `ADD`, `REMOVE` or `NOT_EQUAL`.
+        public var differenceType: String
+
+        public init(path: String, expectedValue: String, actualValue: String, differenceType: String) {
+            self.path = path
+            self.expectedValue = expectedValue
+            self.actualValue = actualValue
+            self.differenceType = differenceType
+        }
+    }
+
+    /// A resource as the last drift detection found it.
+    public struct StackResourceDrift: Sendable, Equatable {
+        public var logicalResourceID: String
+        public var physicalResourceID: String?
+        public var resourceType: String
+        /// `IN_SYNC`, `MODIFIED`, `DELETED`, `NOT_CHECKED`, `UNKNOWN` or `UNSUPPORTED`.
+        public var status: String
+        public var statusReason: String?
+        /// JSON text of the properties the template gives and the resource has; absent for a deleted resource's actual side.
+        public var expectedProperties: String?
+        public var actualProperties: String?
+        public var propertyDifferences: [PropertyDifference]
+        public var timestamp: String?
+
+        public init(logicalResourceID: String, physicalResourceID: String? = nil, resourceType: String, status: String, statusReason: String? = nil,
+                    expectedProperties: String? = nil, actualProperties: String? = nil, propertyDifferences: [PropertyDifference] = [],
+                    timestamp: String? = nil) {
+            self.logicalResourceID = logicalResourceID
+            self.physicalResourceID = physicalResourceID
+            self.resourceType = resourceType
+            self.status = status
+            self.statusReason = statusReason
+            self.expectedProperties = expectedProperties
+            self.actualProperties = actualProperties
+            self.propertyDifferences = propertyDifferences
+            self.timestamp = timestamp
+        }
+    }
+
+    /// The stack's resources as its latest drift detection found them (following `NextToken` pages).
+    public func describeStackResourceDrifts(stackName: String) async throws -> [StackResourceDrift] {
+        var drifts: [StackResourceDrift] = []
+        var nextToken: String?
+        repeat {
+            var form = QueryParameters()
+            form.set("StackName", stackName)
+            form.set("NextToken", nextToken)
+            let result = try await client.query(service, action: "DescribeStackResourceDrifts", parameters: form)
+            drifts += result.all("StackResourceDrifts/member").map { d in
+                StackResourceDrift(
+                    logicalResourceID: d.string("LogicalResourceId") ?? "",
+                    physicalResourceID: d.string("PhysicalResourceId"),
+                    resourceType: d.string("ResourceType") ?? "",
+                    status: d.string("StackResourceDriftStatus") ?? "",
+                    statusReason: d.string("DriftStatusReason"),
+                    expectedProperties: d.string("ExpectedProperties"),
+                    actualProperties: d.string("ActualProperties"),
+                    propertyDifferences: d.all("PropertyDifferences/member").map { p in
+                        PropertyDifference(path: p.string("PropertyPath") ?? "", expectedValue: p.string("ExpectedValue") ?? "",
+                                           actualValue: p.string("ActualValue") ?? "", differenceType: p.string("DifferenceType") ?? "")
+                    },
+                    timestamp: d.string("Timestamp"))
+            }
+            nextToken = result.string("NextToken").flatMap { $0.isEmpty ? nil : $0 }
+        } while nextToken != nil
+        return drifts
     }
 
     // MARK: - Private

@@ -74,6 +74,13 @@ public enum PolicyDrift {
             return (notActions == nil ? actionHit : !actionHit) && (notResources == nil ? resourceHit : !resourceHit)
         }
 
+        /// The same statement as written: effect, actions (case-insensitively), resources and Condition.
+        func sameAsWritten(_ other: Statement) -> Bool {
+            func lowered(_ list: [String]?) -> Set<String>? { list.map { Set($0.map { $0.lowercased() }) } }
+            return allow == other.allow && lowered(actions) == lowered(other.actions) && lowered(notActions) == lowered(other.notActions)
+                && Set(resources) == Set(other.resources) && notResources.map(Set.init) == other.notResources.map(Set.init) && condition == other.condition
+        }
+
         var summary: String {
             let a = notActions.map { "every action but " + $0.joined(separator: ", ") } ?? actions.joined(separator: ", ")
             let r = notResources.map { "every resource but " + $0.joined(separator: ", ") } ?? resources.joined(separator: ", ")
@@ -99,7 +106,8 @@ public enum PolicyDrift {
             func lacks(sameCondition: Bool) -> (String, String) -> Bool {
                 { a, r in
                     let allowed = role.contains { $0.allow && (!sameCondition || $0.condition == g.condition) && $0.matches(action: a, resource: r) }
-                    return !allowed || role.contains { !$0.allow && $0.matches(action: a, resource: r) }
+                    // A conditional Deny (the DRY_RUN denial names the functions it applies to) leaves the grant to everyone else.
+                    return !allowed || role.contains { !$0.allow && $0.condition == nil && $0.matches(action: a, resource: r) }
                 }
             }
             let held = (action: { (a: String) in allows.contains { $0.actions.contains { Glob.matches($0.lowercased(), a.lowercased()) } } },
@@ -110,9 +118,17 @@ public enum PolicyDrift {
             }
             if !gap.isEmpty { missing[g.sid, default: .init()].merge(gap) }
         }
+        // A Deny, a NotAction or a NotResource is compared as written: held when the role has the same statement.
+        for g in wanted where !g.allow || g.notActions != nil || g.notResources != nil {
+            if !role.contains(where: { $0.sameAsWritten(g) }) {
+                missing[g.sid, default: .init()].merge(.init(other: ["\(g.summary) is not held"]))
+            }
+        }
         for t in role {
             var gap = PolicyDriftRow.Grants()
-            if !t.allow || t.notActions != nil || t.notResources != nil {
+            if (!t.allow || t.notActions != nil || t.notResources != nil) && known.contains(where: { $0.sameAsWritten(t) }) {
+                continue
+            } else if !t.allow || t.notActions != nil || t.notResources != nil {
                 gap.other = ["\(t.summary) (\(t.policy))"]
             } else {
                 func unknown(sameCondition: Bool) -> (String, String) -> Bool {

@@ -27,6 +27,18 @@ final class PolicyDriftTests: XCTestCase {
         XCTAssertEqual(PolicyDrift.rows(expected: try expected, held: [("inline wecare-preview", try expected)]), [])
     }
 
+    /// The DRY_RUN denial is compared as written; a conditional Deny does not take the grant from everyone else.
+    func testTheSendingDenialIsHeldOrMissingAsWritten() throws {
+        let denial = statement("DenySendingOutsideProduction", ["sms-voice:SendTextMessage"], ["*"], effect: "Deny",
+                               condition: #"{"ArnLike":{"lambda:SourceFunctionArn":["arn:aws:lambda:us-east-1:1:function:p-outbound-sms"]}}"#)
+        let sms = statement("SmsSend", ["sms-voice:SendTextMessage"], ["arn:aws:sms-voice:us-east-1:1:pool/x"])
+        let expected = try policy([sms, denial])
+        XCTAssertEqual(PolicyDrift.rows(expected: expected, held: [("inline wecare-preview", expected)]), [])
+        let rows = PolicyDrift.rows(expected: expected, held: [("inline wecare-preview", try policy([sms]))])
+        XCTAssertEqual(rows.map(\.statement), ["DenySendingOutsideProduction"])
+        XCTAssertTrue(rows.first?.missing.other.first?.hasSuffix("is not held") == true, "\(rows)")
+    }
+
     func testStatementsSplitAcrossPoliciesStillHold() throws {
         let held: [(policy: String, document: JSONValue)] = [
             ("inline a", try policy([statement("QueuesSendConsume", ["SQS:ReceiveMessage"], queues)])),   // actions are case-insensitive

@@ -173,7 +173,10 @@ def run_once(args, number, work):
                     if invocation.outcome == "response":
                         failed = {f.get("itemIdentifier") for f in (invocation.json() or {}).get("batchItemFailures", [])}
                         if got[0]["MessageId"] not in failed:
-                            sqs.delete_message(QueueUrl=queue.queue_url, ReceiptHandle=got[0]["ReceiptHandle"])
+                            try:
+                                sqs.delete_message(QueueUrl=queue.queue_url, ReceiptHandle=got[0]["ReceiptHandle"])
+                            except sqs.exceptions.ReceiptHandleIsInvalid:
+                                pass   # it became visible during a long invocation and was received again: that delivery deletes it
                     elif invocation.outcome != "error":
                         slot.restart()   # killed (or timed out): Lambda starts a new sandbox; the chunk comes back
 

@@ -60,7 +60,7 @@ public struct LambdaFunction: Sendable {
             guard let bulk = context.bulk else { throw WrongEvent(description: "\(function.rawValue) was not given the bulk tables") }
             let service = BulkService(context.deps, settings: await context.settings.value, bulk: bulk)
             let settled = try await service.settle(leaseExpiredBy: context.deps.clock.now())
-            let requeued = try await service.reconcile()
+            let requeued = try await service.reconcile(settling: false)
             context.deps.events.record(.info, "bulk_reconciled", ["requeuedJobs": String(requeued), "settledRecipients": String(settled.settled),
                                                                  "pendingAgain": String(settled.requeued), "interrupted": String(settled.failedUnknown)])
             return Data("{}".utf8)

@@ -253,10 +253,11 @@ public struct BulkService: Sendable {
     /// kept in the bulk DLQ wait for their replay), completes jobs with nothing left, and writes reports
     /// that a failed write left missing. Run at start-up and periodically (`serve` every 60 s, the
     /// scheduled reconcile in AWS), it heals what a crash or an error between two steps left behind.
-    /// Returns how many running jobs had chunks to queue.
+    /// Returns how many running jobs had chunks to queue. `settling: false` skips the first step, for a
+    /// caller that has just run `settle` itself (to report what it settled).
     @discardableResult
-    public func reconcile() async throws(CoreError) -> Int {
-        _ = try await settle(leaseExpiredBy: deps.clock.now())
+    public func reconcile(settling: Bool = true) async throws(CoreError) -> Int {
+        if settling { _ = try await settle(leaseExpiredBy: deps.clock.now()) }
         let reports = BulkReports(deps, settings: settings, bulk: bulk)
         let dead = Set(try await call { try await deps.store.dlqEntries(limit: 1000, now: deps.clock.now()) }
             .filter { $0.queue == DLQService.bulkQueue }.map(\.originalMessageId))

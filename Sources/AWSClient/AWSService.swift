@@ -85,4 +85,7 @@ extension AWSService {
     /// The AWS IAM Identity Center (SSO) portal, `portal.sso.<region>.amazonaws.com`; its calls are unsigned.
     public static let sso = AWSService(
         name: "SSO", serviceID: "SSO", endpointPrefix: "portal.sso", signingName: "awsssoportal", wireProtocol: .restJSON)
+    /// IAM Identity Center's OpenID Connect service, `oidc.<region>.amazonaws.com`, where an SSO token is renewed; unsigned.
+    public static let ssoOIDC = AWSService(
+        name: "SSO OIDC", serviceID: "SSO OIDC", endpointPrefix: "oidc", signingName: "sso-oauth", wireProtocol: .restJSON)
 }

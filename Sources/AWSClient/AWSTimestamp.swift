@@ -3,6 +3,13 @@ import Foundation
 /// Parses the ISO 8601 timestamps AWS XML responses carry (`2016-03-15T20:54:31.809Z`),
 /// including the microsecond and `+00:00` forms emulators send.
 public enum AWSTimestamp {
+    /// `2016-03-15T20:54:31Z`: whole seconds, UTC.
+    public static func iso8601(_ date: Date) -> String {
+        let f = UTCCalendar.fields(date)
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(f.year)-\(two(f.month))-\(two(f.day))T\(two(f.hour)):\(two(f.minute)):\(two(f.second))Z"
+    }
+
     public static func parse(_ text: String) -> Date? {
         let text = text.trimmingCharacters(in: .whitespaces)
         guard text.count >= 19 else { return nil }

@@ -281,10 +281,31 @@ public struct CloudFormationClient: Sendable {
             return nil
         }
         guard let stack = result.element("Stacks/member") else { return nil }
+        return try Self.stack(stack, name: name)
+    }
+
+    /// Every stack of the account and region that is not deleted (following `NextToken` pages).
+    public func describeStacks() async throws -> [Stack] {
+        var stacks: [Stack] = []
+        var nextToken: String?
+        repeat {
+            var form = QueryParameters()
+            form.set("NextToken", nextToken)
+            let result = try await client.query(service, action: "DescribeStacks", parameters: form)
+            stacks += try result.all("Stacks/member").map { try Self.stack($0, name: nil) }
+            nextToken = result.string("NextToken").flatMap { $0.isEmpty ? nil : $0 }
+        } while nextToken != nil
+        return stacks
+    }
+
+    private static func stack(_ stack: XMLTree, name: String?) throws -> Stack {
+        guard let status = stack.string("StackStatus") else {
+            throw AWSClientError.invalidResponse(service: AWSService.cloudFormation.name, operation: "DescribeStacks", reason: "missing StackStatus")
+        }
         return Stack(
             stackID: stack.string("StackId") ?? "",
-            name: stack.string("StackName") ?? name,
-            status: try require(stack.string("StackStatus"), "StackStatus", "DescribeStacks"),
+            name: stack.string("StackName") ?? name ?? "",
+            status: status,
             statusReason: stack.string("StackStatusReason"),
             outputs: stack.all("Outputs/member").map { output in
                 StackOutput(

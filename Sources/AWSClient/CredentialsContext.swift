@@ -5,6 +5,8 @@ import Foundation
 public struct CredentialsContext: Sendable {
     /// Returns the file's text, or nil when the file does not exist.
     public typealias FileReader = @Sendable (_ path: String) throws -> String?
+    /// Replaces the file's text (the renewed SSO token goes back into the cache `aws sso login` wrote).
+    public typealias FileWriter = @Sendable (_ path: String, _ text: String) throws -> Void
 
     /// The process environment (pass `ProcessInfo.processInfo.environment`).
     public var environment: [String: String]
@@ -17,6 +19,7 @@ public struct CredentialsContext: Sendable {
     /// them falls through in about a second.
     public var metadataTransport: any HTTPTransport
     public var readFile: FileReader
+    public var writeFile: FileWriter
     public var now: @Sendable () -> Date
     /// Retries of STS and SSO calls.
     public var retryPolicy: RetryPolicy
@@ -27,6 +30,7 @@ public struct CredentialsContext: Sendable {
         transport: any HTTPTransport = AsyncHTTPClientTransport(timeout: .seconds(30)),
         metadataTransport: any HTTPTransport = AsyncHTTPClientTransport(timeout: .seconds(1)),
         readFile: @escaping FileReader = CredentialsContext.readFileFromDisk,
+        writeFile: @escaping FileWriter = CredentialsContext.writeFileToDisk,
         now: @escaping @Sendable () -> Date = { Date() },
         retryPolicy: RetryPolicy = .standard
     ) {
@@ -35,6 +39,7 @@ public struct CredentialsContext: Sendable {
         self.transport = transport
         self.metadataTransport = metadataTransport
         self.readFile = readFile
+        self.writeFile = writeFile
         self.now = now
         self.retryPolicy = retryPolicy
     }
@@ -43,6 +48,12 @@ public struct CredentialsContext: Sendable {
     public static let readFileFromDisk: FileReader = { path in
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         return try String(contentsOfFile: path, encoding: .utf8)
+    }
+
+    /// Writes a UTF-8 file atomically (a reader never sees half of it), readable by its owner only.
+    public static let writeFileToDisk: FileWriter = { path, text in
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
     }
 
     /// The variable's value; empty counts as unset, as in the SDKs.

@@ -37,3 +37,44 @@ public struct SSOClient: Sendable {
         var roleCredentials: RoleCredentials?
     }
 }
+
+/// IAM Identity Center's OpenID Connect service (REST-JSON, unsigned: the client's secret and the refresh
+/// token are the proof). Only `CreateToken` with a refresh token: how the SDKs renew what `aws sso login` cached.
+public struct SSOOIDCClient: Sendable {
+    public let client: AWSClient
+    private let service = AWSService.ssoOIDC
+
+    public init(client: AWSClient) {
+        self.client = client
+    }
+
+    public struct Token: Sendable, Equatable {
+        public var accessToken: String
+        public var expiresIn: Int
+        /// A new refresh token, when the service rotates it.
+        public var refreshToken: String?
+    }
+
+    /// `POST /token` with `grantType: refresh_token`.
+    public func createToken(clientID: String, clientSecret: String, refreshToken: String) async throws -> Token {
+        struct Input: Encodable {
+            var clientId: String
+            var clientSecret: String
+            var grantType = "refresh_token"
+            var refreshToken: String
+        }
+        struct Output: Decodable {
+            var accessToken: String?
+            var expiresIn: Int?
+            var refreshToken: String?
+        }
+        let body = try AWSJSON.encode(Input(clientId: clientID, clientSecret: clientSecret, refreshToken: refreshToken))
+        let request = AWSHTTPRequest(method: "POST", path: "/token", headers: ["content-type": "application/json"], body: body)
+        let response = try await client.send(request, service: service, operation: "CreateToken", signed: false)
+        let output = try AWSJSON.decode(Output.self, from: response.body, service: service, operation: "CreateToken")
+        guard let accessToken = output.accessToken, !accessToken.isEmpty, let expiresIn = output.expiresIn, expiresIn > 0 else {
+            throw AWSClientError.invalidResponse(service: service.name, operation: "CreateToken", reason: "missing accessToken or expiresIn")
+        }
+        return Token(accessToken: accessToken, expiresIn: expiresIn, refreshToken: output.refreshToken.flatMap { $0.isEmpty ? nil : $0 })
+    }
+}

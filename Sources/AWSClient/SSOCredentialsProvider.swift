@@ -4,7 +4,9 @@ import Foundation
 /// A profile's AWS IAM Identity Center (SSO) role: the token `aws sso login` cached under
 /// `~/.aws/sso/cache/<sha1 of the session name, or of the start URL for a legacy profile>.json`,
 /// exchanged at the portal (`GET /federation/credentials`) for the role's credentials.
-/// This client does not renew the token itself: a missing, expired or refused one asks for `aws sso login`.
+/// An `sso-session` token that expires within five minutes is renewed as the SDKs renew it: its refresh token
+/// and client registration, cached beside it, go to SSO OIDC's `CreateToken`, and the new token goes back into
+/// the cache file. A missing token, or an expired one that cannot be renewed, asks for `aws sso login`.
 public struct SSOCredentialsProvider: CredentialsProvider {
     public var profileName: String
     /// `sso_session`'s name, or nil for a legacy profile with `sso_start_url` of its own.
@@ -69,16 +71,24 @@ public struct SSOCredentialsProvider: CredentialsProvider {
         guard let text else {
             throw CredentialsError.ssoLoginRequired(profile: profileName, reason: "There is no cached SSO token for \(sessionLabel) (\(path))")
         }
-        guard let cached = try? JSONDecoder().decode(CachedToken.self, from: Data(text.utf8)), let token = cached.accessToken, !token.isEmpty else {
+        guard let cache = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any],
+              var token = cache["accessToken"] as? String, !token.isEmpty else {
             throw CredentialsError.ssoLoginRequired(profile: profileName, reason: "The cached SSO token \(path) has no accessToken")
         }
-        // Older CLIs wrote "2024-01-01T00:00:00UTC".
-        guard let expiresAt = cached.expiresAt.flatMap({ AWSTimestamp.parse($0.replacingOccurrences(of: "UTC", with: "Z")) }) else {
+        guard var expiresAt = Self.date(cache["expiresAt"]) else {
             throw CredentialsError.ssoLoginRequired(profile: profileName, reason: "The cached SSO token \(path) has no readable expiresAt")
+        }
+        var renewalFailure = ""
+        if sessionName != nil, expiresAt.timeIntervalSince(context.now()) < Self.renewalWindow {
+            do {
+                if let renewed = try await renew(cache, path: path) { (token, expiresAt) = renewed }
+            } catch {
+                renewalFailure = " and could not be renewed (\(error))"
+            }
         }
         guard context.now() < expiresAt else {
             throw CredentialsError.ssoLoginRequired(
-                profile: profileName, reason: "The SSO token for \(sessionLabel) expired at \(expiresAt.ISO8601Format())")
+                profile: profileName, reason: "The SSO token for \(sessionLabel) expired at \(AWSTimestamp.iso8601(expiresAt))\(renewalFailure)")
         }
         let sso = SSOClient(client: try context.client(region: ssoRegion, signedWith: nil, source: sourceName))
         do {
@@ -94,8 +104,31 @@ public struct SSOCredentialsProvider: CredentialsProvider {
         sessionName.map { "sso-session \"\($0)\"" } ?? startURL
     }
 
-    private struct CachedToken: Decodable {
-        var accessToken: String?
-        var expiresAt: String?
+    /// The SDKs renew an SSO token this long before it expires.
+    static let renewalWindow: TimeInterval = 300
+
+    /// Renews the token with the refresh token and client registration cached beside it, and writes the new one
+    /// back; nil when the cache holds no (unexpired) registration to renew with.
+    private func renew(_ cache: [String: Any], path: String) async throws -> (token: String, expiresAt: Date)? {
+        guard let clientID = cache["clientId"] as? String, let clientSecret = cache["clientSecret"] as? String,
+              let refreshToken = cache["refreshToken"] as? String, !clientID.isEmpty, !clientSecret.isEmpty, !refreshToken.isEmpty,
+              let registrationExpires = Self.date(cache["registrationExpiresAt"]), context.now() < registrationExpires else { return nil }
+        let oidc = SSOOIDCClient(client: try context.client(region: ssoRegion, signedWith: nil, source: sourceName))
+        let renewed = try await oidc.createToken(clientID: clientID, clientSecret: clientSecret, refreshToken: refreshToken)
+        let expiresAt = context.now().addingTimeInterval(TimeInterval(renewed.expiresIn))
+        var updated = cache
+        updated["accessToken"] = renewed.accessToken
+        updated["expiresAt"] = AWSTimestamp.iso8601(expiresAt)
+        if let rotated = renewed.refreshToken { updated["refreshToken"] = rotated }
+        // A cache that cannot be written only means renewing again next time.
+        if let data = try? JSONSerialization.data(withJSONObject: updated, options: [.sortedKeys]) {
+            try? context.writeFile(path, String(decoding: data, as: UTF8.self))
+        }
+        return (renewed.accessToken, expiresAt)
+    }
+
+    /// A cache timestamp; older CLIs wrote "2024-01-01T00:00:00UTC".
+    private static func date(_ value: Any?) -> Date? {
+        (value as? String).flatMap { AWSTimestamp.parse($0.replacingOccurrences(of: "UTC", with: "Z")) }
     }
 }

@@ -18,9 +18,11 @@ public struct DeployTarget: Sendable {
     public var specHash: String
     public var templateHash: String
     public var parameters: [(key: String, value: String)]
+    /// The branch's slug when the environment is deployed per branch (the stack is then the branch's own).
+    public var branchSlug: String?
 
     public init(branch: String, branchRule: String, environment: String, stack: String, region: String, templateBody: String, specHash: String,
-                templateHash: String, parameters: [(key: String, value: String)]) {
+                templateHash: String, parameters: [(key: String, value: String)], branchSlug: String? = nil) {
         self.branch = branch
         self.branchRule = branchRule
         self.environment = environment
@@ -30,6 +32,7 @@ public struct DeployTarget: Sendable {
         self.specHash = specHash
         self.templateHash = templateHash
         self.parameters = parameters
+        self.branchSlug = branchSlug
     }
 
     /// - Parameters:
@@ -45,7 +48,17 @@ public struct DeployTarget: Sendable {
               let rule = environment.branches.first(where: { Glob.matches($0.value, branch) })?.value else {
             throw DeployError.branchDeploysNowhere(branch)
         }
-        let stack = stackOverride ?? environment.stack
+        let slug = StackNaming.slug(of: branch, in: environment)
+        let stack = stackOverride ?? StackNaming.stack(of: branch, in: environment)
+        if slug != nil, stack != StackNaming.stack(of: branch, in: environment) {
+            throw DeployError.stackOfAnotherBranch(stack: stack, own: StackNaming.stack(of: branch, in: environment), branch: branch,
+                                                   environment: environment.name.value)
+        }
+        if let slug, let given = parameters[BranchSlug.parameter], given != slug {
+            throw DeployError.slugParameter(given: given, slug: slug, branch: branch)
+        }
+        var parameters = parameters
+        parameters[BranchSlug.parameter] = slug ?? parameters[BranchSlug.parameter]
         let owner = StackNaming.owner(of: stack, in: platform.environments)
         guard owner?.name.value == environment.name.value else {
             throw DeployError.stackNameOutsideEnvironment(stack: stack, branch: branch, environment: environment.name.value,
@@ -68,7 +81,7 @@ public struct DeployTarget: Sendable {
         return DeployTarget(
             branch: branch, branchRule: rule, environment: name, stack: stack, region: platform.region.value,
             templateBody: template, specHash: hash(files), templateHash: hash(template),
-            parameters: parameters.filter { declared.contains($0.key) }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+            parameters: parameters.filter { declared.contains($0.key) }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, branchSlug: slug)
     }
 
     /// sha256 over every spec file, path and text, in path order.
@@ -100,5 +113,6 @@ public struct DeployTarget: Sendable {
     /// The tags every stack wecare creates or updates carries: they tell the next deployment whose stack it is.
     public var tags: [(key: String, value: String)] {
         [(StackTags.environment, environment), (StackTags.specHash, specHash), (StackTags.branchRule, branchRule)]
+            + (branchSlug == nil ? [] : [(StackTags.branch, branch)])
     }
 }

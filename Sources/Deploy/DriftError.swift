@@ -8,6 +8,8 @@ public enum DriftError: Error, CustomStringConvertible, Equatable {
     case specsDoNotLoad(count: Int, report: String)
     /// `--stack` names a stack of another environment (`owner`), or of none.
     case stackNameOutsideEnvironment(stack: String, environment: String, rule: String, file: String, owner: String?)
+    /// `--env` names an environment deployed per branch, without `--branch` or `--stack` to say whose copy.
+    case perBranchNeedsBranch(environment: String, rule: String)
     case generatedMissing(path: String, reason: String)
     case stackNotFound(stack: String, environment: String)
     /// The stack's `wecare:environment` tag names another environment.
@@ -26,6 +28,9 @@ public enum DriftError: Error, CustomStringConvertible, Equatable {
         case .stackNameOutsideEnvironment(let stack, let environment, let rule, let file, let owner):
             "stack \(stack) is \(owner.map { "named for \($0)" } ?? "named for no environment"), not for \(environment), "
                 + "whose stacks are named \(rule) (naming.prefix in \(file)); leave out --stack or pick such a name. Nothing was sent to AWS."
+        case .perBranchNeedsBranch(let environment, let rule):
+            "\(environment) is deployed per branch (stacks named \(rule)); say whose copy to compare with --branch NAME "
+                + "(or --stack NAME; `wecare previews` lists them). Nothing was sent to AWS."
         case .generatedMissing(let path, let reason):
             "cannot read \(path): \(reason); run `wecare build` and commit generated/"
         case .stackNotFound(let stack, let environment):

@@ -61,6 +61,7 @@ public struct DriftTarget: Sendable {
             throw DriftError.specsDoNotLoad(count: check.report.errorCount, report: check.render(.text))
         }
         let environment: Environment
+        var branch: String?
         switch selector {
         case .environment(let name):
             guard let found = platform.environment(name) else {
@@ -68,13 +69,17 @@ public struct DriftTarget: Sendable {
                 throw DriftError.unknownEnvironment(name, known: names, suggestion: Spelling.closest(to: name, in: names))
             }
             environment = found
-        case .branch(let branch):
-            guard let found = BranchRules.environment(for: branch, in: platform.environments) else { throw DriftError.branchDeploysNowhere(branch) }
+        case .branch(let named):
+            guard let found = BranchRules.environment(for: named, in: platform.environments) else { throw DriftError.branchDeploysNowhere(named) }
             environment = found
+            branch = named
         }
         let name = environment.name.value
         guard environment.isDeployable else { throw DriftError.environmentNotDeployable(name) }
-        let stack = stackOverride ?? environment.stack
+        if environment.isPerBranch, branch == nil, stackOverride == nil {
+            throw DriftError.perBranchNeedsBranch(environment: name, rule: StackNaming.rule(for: environment))
+        }
+        let stack = stackOverride ?? branch.map { StackNaming.stack(of: $0, in: environment) } ?? environment.stack
         let owner = StackNaming.owner(of: stack, in: platform.environments)
         guard owner?.name.value == name else {
             throw DriftError.stackNameOutsideEnvironment(stack: stack, environment: name, rule: StackNaming.rule(for: environment),

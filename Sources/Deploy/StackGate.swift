@@ -19,6 +19,9 @@ public enum StackGate {
             guard tagged == target.environment else {
                 throw DeployError.stackOfAnotherEnvironment(stack: state.name, tagged: tagged, branch: target.branch, environment: target.environment)
             }
+            if target.branchSlug != nil, let owner = state.branch, owner != target.branch {
+                throw DeployError.stackTaggedForAnotherBranch(stack: state.name, tagged: owner, branch: target.branch)
+            }
             return .owned
         }
         let resources = (state.resources ?? []).map { "\($0.logicalResourceID) [\($0.resourceType)]" + ($0.physicalResourceID.map { " \($0)" } ?? "") }

@@ -5,6 +5,8 @@ public enum StackTags {
     public static let environment = "wecare:environment"
     public static let specHash = "wecare:spec-hash"
     public static let branchRule = "wecare:branch-rule"
+    /// The branch whose own copy the stack is, in an environment deployed per branch.
+    public static let branch = "wecare:branch"
 }
 
 /// What moves whenever anything happens to a stack, so a plan can tell that the stack it was made against is
@@ -42,4 +44,6 @@ public struct StackState: Sendable, Equatable {
 
     /// The environment the stack's tag names, if any.
     public var environment: String? { tags[StackTags.environment] }
+    /// The branch the stack's tag names, for a branch's own copy of an environment.
+    public var branch: String? { tags[StackTags.branch] }
 }

@@ -36,12 +36,13 @@ public struct BuildRun: Sendable {
 
     /// Every generated file, by path under generated/, in path order.
     public static func generate(_ platform: Platform) -> [GeneratedFile] {
-        let deployments = platform.environments.sorted { $0.name.value < $1.name.value }.map { Deployment(platform: platform, environment: $0) }
+        let environments = platform.environments.sorted { $0.name.value < $1.name.value }
+        let deployments = environments.map { GeneratedView.template(platform, $0) }
         var out: [GeneratedFile] = []
-        for d in deployments where d.environment.isDeployable {
-            let name = d.environment.name.value
+        for (environment, d) in zip(environments, deployments) where environment.isDeployable {
+            let name = environment.name.value
             out.append(GeneratedFile(path: "cloudformation/\(name).json", contents: CloudFormationGenerator.template(for: d).rendered()))
-            out.append(GeneratedFile(path: "iam/\(name).json", contents: IAMPolicyGenerator.policy(for: d).rendered()))
+            out.append(GeneratedFile(path: "iam/\(name).json", contents: IAMPolicyGenerator.policy(for: GeneratedView.policy(platform, environment)).rendered()))
         }
         out.append(GeneratedFile(path: "docs/resources.md", contents: InventoryGenerator.markdown(for: deployments)))
         out += SwiftConfigGenerator.files(for: deployments, under: "swift/WecareConfig")

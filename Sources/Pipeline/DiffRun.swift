@@ -105,9 +105,8 @@ public struct DiffRun: Sendable {
         guard let platform = check.platform, breaking.isEmpty else { throw Failure.brokenModel(side: label, breaking) }
         var templates: [String: JSONValue] = [:], policies: [String: JSONValue] = [:]
         for env in platform.environments where env.isDeployable {
-            let d = Deployment(platform: platform, environment: env)
-            templates[env.name.value] = CloudFormationGenerator.template(for: d)
-            policies[env.name.value] = IAMPolicyGenerator.policy(for: d)
+            templates[env.name.value] = CloudFormationGenerator.template(for: GeneratedView.template(platform, env))
+            policies[env.name.value] = IAMPolicyGenerator.policy(for: GeneratedView.policy(platform, env))
         }
         let errors = check.report.errorCount
         let note = errors == 0 ? nil

@@ -31,11 +31,13 @@ func readEnvironment(_ node: SyntaxNode, file: String, owner: SourceLocation, si
     }
     var branches: [Located<String>] = []
     var stack: Located<String>?
-    if let d = r.node["deploy"], let dr = MappingReader.expect(d, allowed: ["branches", "stack"], subject: "the deploy rules of environment", owner: r.keyLocation("deploy"), sink: sink) {
+    var perBranch: Located<Bool>?
+    if let d = r.node["deploy"], let dr = MappingReader.expect(d, allowed: ["branches", "stack", "perBranch"], subject: "the deploy rules of environment", owner: r.keyLocation("deploy"), sink: sink) {
         branches = dr.stringList("branches", required: true)
         stack = dr.string("stack", required: false)
+        perBranch = dr.has("perBranch") ? dr.bool("perBranch", default: false) : nil
     }
     guard let name, let sendMode, let logLevel, let prefix, let objectPrefix else { return nil }
     return Environment(name: name, sendMode: sendMode, logLevel: logLevel, prefix: prefix, objectPrefix: objectPrefix,
-                       branches: branches, stackName: stack, file: file, location: owner)
+                       branches: branches, stackName: stack, perBranch: perBranch, file: file, location: owner)
 }

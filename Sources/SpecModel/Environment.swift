@@ -16,12 +16,14 @@ public struct Environment: Sendable {
     /// Branch patterns (`main`, `hotfix/*`); empty for an environment that is never deployed.
     public var branches: [Located<String>]
     public var stackName: Located<String>?
+    /// `deploy.perBranch: true`: every branch deploys its own copy, named with its `BranchSlug`.
+    public var perBranch: Located<Bool>?
     public var file: String
     public var location: SourceLocation
 
     public init(name: Located<String>, sendMode: Located<SendMode>, logLevel: Located<String>, prefix: Located<String>,
-                objectPrefix: Located<String>, branches: [Located<String>], stackName: Located<String>?, file: String,
-                location: SourceLocation) {
+                objectPrefix: Located<String>, branches: [Located<String>], stackName: Located<String>?, perBranch: Located<Bool>? = nil,
+                file: String, location: SourceLocation) {
         self.name = name
         self.sendMode = sendMode
         self.logLevel = logLevel
@@ -29,6 +31,7 @@ public struct Environment: Sendable {
         self.objectPrefix = objectPrefix
         self.branches = branches
         self.stackName = stackName
+        self.perBranch = perBranch
         self.file = file
         self.location = location
     }

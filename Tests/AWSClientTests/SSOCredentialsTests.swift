@@ -124,4 +124,89 @@ final class SSOCredentialsTests: XCTestCase {
         }
         XCTAssertEqual(error, .incomplete(source: "SSO settings of profile \"broken\"", reason: "sso_account_id, sso_role_name are missing"))
     }
+
+    // MARK: - Renewal
+
+    /// What `aws sso login` caches for an sso-session: the token, its refresh token and the client registration.
+    private static func renewableToken(_ accessToken: String, expiresAt: String, registrationExpiresAt: String = "2030-03-01T00:00:00Z") -> String {
+        #"{"startUrl":"https://corp.awsapps.com/start","region":"eu-central-1","accessToken":"\#(accessToken)","expiresAt":"\#(expiresAt)","#
+            + #""refreshToken":"refresh-1","clientId":"client-1","clientSecret":"secret-1","registrationExpiresAt":"\#(registrationExpiresAt)"}"#
+    }
+
+    /// A loopback SSO OIDC that checks CreateToken's shape and renews refresh-1 only.
+    private final class OIDC: HTTPTransport, @unchecked Sendable {
+        let lock = NSLock()
+        var bodies: [[String: String]] = []
+        var hosts: [String] = []
+        var paths: [String] = []
+        var signed: [Bool] = []
+        func send(_ request: AWSHTTPRequest) async throws -> AWSHTTPResponse {
+            let body = (try? JSONSerialization.jsonObject(with: request.body)) as? [String: String] ?? [:]
+            lock.withLock {
+                bodies.append(body)
+                hosts.append(request.host)
+                paths.append("\(request.method) \(request.path)")
+                signed.append(request.headers["authorization"] != nil)
+            }
+            if request.path == "/federation/credentials" {
+                guard request.headers["x-amz-sso_bearer_token"] == "renewed-token" else { return AWSHTTPResponse(statusCode: 401, body: Data(#"{"message":"expired"}"#.utf8)) }
+                return AWSHTTPResponse(statusCode: 200, body: Data(#"{"roleCredentials":{"accessKeyId":"ASIARENEWED","secretAccessKey":"s","sessionToken":"t","expiration":1893459600000}}"#.utf8))
+            }
+            guard body == ["clientId": "client-1", "clientSecret": "secret-1", "grantType": "refresh_token", "refreshToken": "refresh-1"] else {
+                return AWSHTTPResponse(statusCode: 400, body: Data(#"{"error":"invalid_grant","error_description":"bad refresh"}"#.utf8))
+            }
+            return AWSHTTPResponse(statusCode: 200, body: Data(#"{"accessToken":"renewed-token","tokenType":"Bearer","expiresIn":28800,"refreshToken":"refresh-2"}"#.utf8))
+        }
+    }
+
+    func testATokenAboutToExpireIsRenewedAndWrittenBackToTheCache() async throws {
+        let home = try TemporaryHome()
+        try home.write(".aws/config", Self.config)
+        // Two minutes left: inside the five-minute window in which the SDKs renew.
+        let file = try home.write(Self.sessionCacheFile, Self.renewableToken("old-token", expiresAt: "2030-01-01T00:02:00Z"))
+        let oidc = OIDC()
+        let credentials = try await CredentialsProviderChain.standard(CredentialsFixtures.context(["HOME": home.path], transport: oidc), profile: "dev")
+            .credentials()
+        XCTAssertEqual(credentials.accessKeyID, "ASIARENEWED")
+        XCTAssertEqual(oidc.paths, ["POST /token", "GET /federation/credentials"])
+        XCTAssertEqual(oidc.hosts.first, "oidc.eu-central-1.amazonaws.com")
+        XCTAssertEqual(oidc.signed, [false, false], "CreateToken and the portal are unsigned")
+        let cache = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: String])
+        XCTAssertEqual(cache["accessToken"], "renewed-token")
+        XCTAssertEqual(cache["refreshToken"], "refresh-2", "a rotated refresh token is kept")
+        XCTAssertEqual(cache["expiresAt"], AWSTimestamp.iso8601(CredentialsFixtures.now.addingTimeInterval(28_800)))
+        XCTAssertEqual(cache["clientSecret"], "secret-1", "the rest of the cache is kept")
+    }
+
+    func testATokenWithTimeLeftIsNotRenewed() async throws {
+        let home = try TemporaryHome()
+        try home.write(".aws/config", Self.config)
+        try home.write(Self.sessionCacheFile, Self.renewableToken("renewed-token", expiresAt: "2030-01-01T08:00:00Z"))
+        let oidc = OIDC()
+        _ = try await CredentialsProviderChain.standard(CredentialsFixtures.context(["HOME": home.path], transport: oidc), profile: "dev").credentials()
+        XCTAssertEqual(oidc.paths, ["GET /federation/credentials"])
+    }
+
+    func testAnExpiredTokenWhoseRenewalFailsAsksForSSOLogin() async throws {
+        let home = try TemporaryHome()
+        try home.write(".aws/config", Self.config)
+        try home.write(Self.sessionCacheFile, Self.renewableToken("old-token", expiresAt: "2029-12-31T23:00:00Z")
+            .replacingOccurrences(of: "refresh-1", with: "revoked"))
+        let oidc = OIDC()
+        let error = await XCTAssertCredentialsError {
+            try await CredentialsProviderChain.standard(CredentialsFixtures.context(["HOME": home.path], transport: oidc), profile: "dev").credentials()
+        }
+        guard case .ssoLoginRequired(let profile, let reason) = error else { return XCTFail("\(String(describing: error))") }
+        XCTAssertEqual(profile, "dev")
+        XCTAssertTrue(reason.hasPrefix("The SSO token for sso-session \"corp\" expired at 2029-12-31T23:00:00Z and could not be renewed ("), reason)
+        XCTAssertEqual(oidc.paths, ["POST /token"], "nothing goes to the portal with an expired token")
+
+        // An expired client registration is not even tried.
+        try home.write(Self.sessionCacheFile, Self.renewableToken("old-token", expiresAt: "2029-12-31T23:00:00Z", registrationExpiresAt: "2029-06-01T00:00:00Z"))
+        let unused = OIDC()
+        _ = await XCTAssertCredentialsError {
+            try await CredentialsProviderChain.standard(CredentialsFixtures.context(["HOME": home.path], transport: unused), profile: "dev").credentials()
+        }
+        XCTAssertEqual(unused.paths, [])
+    }
 }

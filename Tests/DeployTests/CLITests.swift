@@ -83,7 +83,8 @@ final class CLITests: XCTestCase {
         let run = try wecare("deploy", "--branch", "feature/x", "--stack", "base-wecare-digital", "--yes", "--endpoint-url", "http://127.0.0.1:9",
                              "--parameter", "CodeBucket=b", "--parameter", "UserPoolClientId=c")
         XCTAssertEqual(run.status, 1, run.stderr)
-        XCTAssertTrue(run.stderr.contains("stack base-wecare-digital is named for production, but branch 'feature/x' deploys to preview"), run.stderr)
+        XCTAssertTrue(run.stderr.contains("branch 'feature/x' deploys only to its own stack base-wecare-digital-preview-x-876a, not base-wecare-digital"),
+                      run.stderr)
     }
 
     func testPlanFileThatIsNoPlan() throws {

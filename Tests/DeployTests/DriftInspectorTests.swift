@@ -16,9 +16,10 @@ final class DriftInspectorTests: XCTestCase {
         try String(contentsOf: project.root.appendingPathComponent("generated/\(path)"), encoding: .utf8)
     }
 
+    /// Preview is deployed per branch: `--env preview` names its copy with `--stack` (the fakes hold one stack of that name).
     func target(_ project: TempProject, _ selector: DriftTarget.Selector = .environment("preview"), stack: String? = nil) throws -> DriftTarget {
         try DriftTarget.prepare(selector, files: try SpecTree.read(root: project.root), generated: project.root.appendingPathComponent("generated"),
-                                stackOverride: stack, today: testToday)
+                                stackOverride: stack ?? (selector == .environment("preview") ? "base-wecare-digital-preview" : nil), today: testToday)
     }
 
     func inspector(_ fake: FakeDriftAWS, pauses: PauseCounter = PauseCounter(), timeout: Duration = .seconds(60)) -> DriftInspector {
@@ -57,8 +58,8 @@ final class DriftInspectorTests: XCTestCase {
         defer { project.remove() }
         let fake = try inSync(project)
         // Deployed from older specs: the dead-letter queue's visibility timeout was 120 then.
-        fake.template = fake.template.replacingOccurrences(of: "\"QueueName\": \"base-wecare-digital-preview-bulk-dlq\",",
-                                                           with: "\"QueueName\": \"base-wecare-digital-preview-bulk-dlq\",\n      \"DelaySeconds\": 5,")
+        fake.template = fake.template.replacingOccurrences(of: "\"Fn::Sub\": \"base-wecare-digital-preview-${BranchSlug}-bulk-dlq\"\n        },",
+                                                           with: "\"Fn::Sub\": \"base-wecare-digital-preview-${BranchSlug}-bulk-dlq\"\n        },\n        \"DelaySeconds\": 5,")
         // Changed and deleted by hand, as CloudFormation's drift detection reports them.
         fake.drifts = [
             .init(logicalID: "TableContacts", type: "AWS::DynamoDB::Table", status: "MODIFIED", physicalID: "base-wecare-digital-preview-ContactsTable",
@@ -173,6 +174,12 @@ final class DriftInspectorTests: XCTestCase {
         defer { project.remove() }
         XCTAssertEqual(try target(project, .branch("release/1.4")).stack, "base-wecare-digital-staging")
         XCTAssertEqual(try target(project, .branch("main")).stack, "base-wecare-digital")
+        XCTAssertEqual(try target(project, .branch("feature/x")).stack, "base-wecare-digital-preview-\(BranchSlug.slug(for: "feature/x", rule: "feature/*"))")
+        // Preview is deployed per branch: the environment alone does not say whose copy.
+        XCTAssertThrowsError(try DriftTarget.prepare(.environment("preview"), files: try SpecTree.read(root: project.root),
+                                                     generated: project.root.appendingPathComponent("generated"), today: testToday)) {
+            XCTAssertEqual($0 as? DriftError, .perBranchNeedsBranch(environment: "preview", rule: "base-wecare-digital-preview-<branch slug>"))
+        }
         XCTAssertEqual(try target(project, .environment("preview"), stack: "base-wecare-digital-preview-x").stack, "base-wecare-digital-preview-x")
         XCTAssertThrowsError(try target(project, .branch("chore/x"))) { XCTAssertEqual($0 as? DriftError, .branchDeploysNowhere("chore/x")) }
         XCTAssertThrowsError(try target(project, .environment("prevew"))) {

@@ -31,14 +31,16 @@ final class MotoDeployTests: XCTestCase {
             XCTAssertEqual(risks, ["security"])
             XCTAssertTrue(changes.contains("Add HttpApiAuthorizer [AWS::ApiGatewayV2::Authorizer] (security)"), "\(changes)")
         }
-        let refused = try await CloudFormationClient(client: aws).describeStack(name: "base-wecare-digital-preview")
+        // Preview is deployed per branch: feature/try's own stack.
+        let name = try project.inputs(branch: "feature/try").target().stack
+        let refused = try await CloudFormationClient(client: aws).describeStack(name: name)
         XCTAssertNil(refused)
         let created = try await DeployFlow.deploy(try project.inputs(branch: "feature/try"), reviewed: nil, allow: [.security],
                                                   deployer: deployer(aws, progress)) { _ in true }
         XCTAssertEqual(created.verdict, .ready)
         XCTAssertEqual(created.changeSetType, "CREATE")
         XCTAssertTrue(created.changes.contains { $0.logicalID == "TableContacts" && $0.action == "Add" })
-        let stack = try await CloudFormationClient(client: aws).describeStack(name: "base-wecare-digital-preview")
+        let stack = try await CloudFormationClient(client: aws).describeStack(name: name)
         XCTAssertEqual(stack?.status, "CREATE_COMPLETE")
         XCTAssertEqual(stack?.tags[StackTags.environment], "preview")
         XCTAssertEqual(stack?.tags[StackTags.branchRule], "feature/*")
@@ -66,7 +68,7 @@ final class MotoDeployTests: XCTestCase {
         let deployed = try await DeployFlow.deploy(try project.inputs(branch: "feature/try"), reviewed: plan, deployer: deployer(aws)) { _ in true }
         XCTAssertTrue(deployed.changes.contains { $0.logicalID == "QueueBulkDlq" })
         let sqs = SQSClient(client: aws)
-        let url = try await sqs.getQueueURL(name: "base-wecare-digital-preview-bulk-dlq")
+        let url = try await sqs.getQueueURL(name: "\(name)-bulk-dlq")
         let attributes = try await sqs.getQueueAttributes(queueURL: url)
         XCTAssertEqual(attributes["VisibilityTimeout"], "600")
     }

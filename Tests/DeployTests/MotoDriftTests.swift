@@ -34,8 +34,9 @@ final class MotoDriftTests: XCTestCase {
         return aws
     }
 
+    /// Preview is deployed per branch: its copy here is feature/drift's.
     func target(_ project: TempProject, _ environment: String) throws -> DriftTarget {
-        try DriftTarget.prepare(.environment(environment), files: try SpecTree.read(root: project.root),
+        try DriftTarget.prepare(environment == "preview" ? .branch("feature/drift") : .environment(environment), files: try SpecTree.read(root: project.root),
                                 generated: project.root.appendingPathComponent("generated"), today: testToday)
     }
 
@@ -70,7 +71,7 @@ final class MotoDriftTests: XCTestCase {
     func testHandMadeChangesToATableAQueueAndTheRolePolicyAreEachFound() async throws {
         let project = try TempProject()
         defer { project.remove() }
-        let aws = try await deployedMoto(project, branch: "feature/drift", stack: "base-wecare-digital-preview")
+        let aws = try await deployedMoto(project, branch: "feature/drift", stack: try project.inputs(branch: "feature/drift").target().stack)
         let recording = RecordingForwardingTransport()
         let inspector = try await emulatedInspector(aws, recording: recording)
 
@@ -80,7 +81,7 @@ final class MotoDriftTests: XCTestCase {
         XCTAssertGreaterThan(clean.resourceCheck?.inSync ?? 0, 10)
 
         // By hand, in moto: a table's billing, another table's stream, a queue's visibility timeout, a deleted queue, the role policy.
-        let prefix = "base-wecare-digital-preview"
+        let prefix = try project.inputs(branch: "feature/drift").target().stack
         let _: EmptyShape = try await aws.json(.dynamoDB, operation: "UpdateTable", input: UpdateTable(
             TableName: "\(prefix)-ContactsTable", BillingMode: "PROVISIONED", ProvisionedThroughput: .init()))
         let _: EmptyShape = try await aws.json(.dynamoDB, operation: "UpdateTable", input: UpdateTable(
@@ -178,10 +179,10 @@ final class MotoDriftTests: XCTestCase {
     func testTheCommandsExitCodesAgainstMoto() async throws {
         let project = try TempProject()
         defer { project.remove() }
-        let aws = try await deployedMoto(project, branch: "feature/drift", stack: "base-wecare-digital-preview")
+        let aws = try await deployedMoto(project, branch: "feature/drift", stack: try project.inputs(branch: "feature/drift").target().stack)
         let endpoint = try await Self.server.start().absoluteString
         // The role as generated, the template as deployed; moto cannot check the resources: exit 2, never 0.
-        let unchecked = try Self.wecare(["drift", "--env", "preview", "--root", project.root.path, "--endpoint-url", endpoint])
+        let unchecked = try Self.wecare(["drift", "--branch", "feature/drift", "--root", project.root.path, "--endpoint-url", endpoint])
         XCTAssertEqual(unchecked.status, 2, unchecked.stdout + unchecked.stderr)
         XCTAssertTrue(unchecked.stdout.contains("Resources (CloudFormation drift detection): not compared: CloudFormation drift detection failed: "
                                                 + "DetectStackDrift answered HTTP 500"), unchecked.stdout)
@@ -192,7 +193,7 @@ final class MotoDriftTests: XCTestCase {
         try await iam.putRolePolicy(roleName: "base-wecare-digital", policyName: "hand-made",
                                     document: #"{"Version":"2012-10-17","Statement":[{"Sid":"Debug","Effect":"Allow","Action":"dynamodb:*","Resource":"*"}]}"#)
         for format in ["text", "json", "markdown"] {
-            let run = try Self.wecare(["drift", "--branch", "feature/x", "--root", project.root.path, "--endpoint-url", endpoint, "--format", format])
+            let run = try Self.wecare(["drift", "--branch", "feature/drift", "--root", project.root.path, "--endpoint-url", endpoint, "--format", format])
             XCTAssertEqual(run.status, 1, "\(format): " + run.stdout + run.stderr)
             XCTAssertTrue(run.stdout.contains("dynamodb:*"), "\(format): \(run.stdout)")
         }

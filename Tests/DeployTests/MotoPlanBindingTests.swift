@@ -4,8 +4,8 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// The gate and binding plans against moto's CloudFormation (its own server: these stacks reuse the physical
-/// names of MotoDeployTests' preview stack). A transport in front of moto records which requests each step made.
+/// The gate and binding plans against moto's CloudFormation (its own server: these stacks reuse staging's physical
+/// names). A transport in front of moto records which requests each step made.
 final class MotoPlanBindingTests: XCTestCase {
     static let server = MotoServer(accountID: "809904170947")
 
@@ -36,42 +36,42 @@ final class MotoPlanBindingTests: XCTestCase {
         let recording = RecordingForwardingTransport()
         let aws = try await seededMotoClient(Self.server, transport: recording)
         let cfn = CloudFormationClient(client: aws)
-        let stack = "base-wecare-digital-preview-bind"
+        let stack = "base-wecare-digital-staging-bind"
 
         // A new stack through a plan: its CREATE change set (and the stack under review) are kept, then executed.
-        let first = try await DeployFlow.plan(try a.inputs(branch: "feature/a", stack: stack), keep: true, deployer: deployer(aws))
+        let first = try await DeployFlow.plan(try a.inputs(branch: "release/a", stack: stack), keep: true, deployer: deployer(aws))
         XCTAssertEqual(first.changeSetType, "CREATE")
         XCTAssertNil(first.stackStamp)
         XCTAssertNotNil(first.stackID)
         recording.reset()
-        try await DeployFlow.deploy(try a.inputs(branch: "feature/a", stack: stack), reviewed: first, allow: [.security], deployer: deployer(aws)) { _ in true }
+        try await DeployFlow.deploy(try a.inputs(branch: "release/a", stack: stack), reviewed: first, allow: [.security], deployer: deployer(aws)) { _ in true }
         XCTAssertEqual(recording.writes.map(\.action), ["ExecuteChangeSet"])
         let created = try await cfn.describeStack(name: stack)
         XCTAssertEqual(created?.status, "CREATE_COMPLETE")
-        XCTAssertEqual(created?.tags[StackTags.environment], "preview")
-        let quiet = try await DeployFlow.plan(try a.inputs(branch: "feature/a", stack: stack), keep: true, deployer: deployer(aws))
+        XCTAssertEqual(created?.tags[StackTags.environment], "staging")
+        let quiet = try await DeployFlow.plan(try a.inputs(branch: "release/a", stack: stack), keep: true, deployer: deployer(aws))
         XCTAssertEqual(quiet.verdict, .noChanges)
         XCTAssertNotNil(quiet.stackStamp?.lastEvent)
         let described = try await cfn.describeStack(name: stack)
         XCTAssertEqual(quiet.stackID, described?.stackID)
 
-        // Another feature branch, same environment and stack, changes a queue and deploys.
+        // Another release branch, same environment and stack, changes a queue and deploys.
         try b.edit("specs/queues.yaml") { $0.replacingOccurrences(of: "    purpose: Bulk chunks that failed as a whole (Req 8.9)\n    visibilityTimeout: 300s",
                                                                    with: "    purpose: Bulk chunks that failed as a whole (Req 8.9)\n    visibilityTimeout: 600s") }
         try b.rebuild()
-        try await DeployFlow.deploy(try b.inputs(branch: "feature/b", stack: stack), reviewed: nil, deployer: deployer(aws)) { _ in true }
+        try await DeployFlow.deploy(try b.inputs(branch: "release/b", stack: stack), reviewed: nil, deployer: deployer(aws)) { _ in true }
 
         // The "no changes" plan no longer describes the stack: refused, nothing written.
         recording.reset()
         let stale = await expectRefusal {
-            try await DeployFlow.deploy(try a.inputs(branch: "feature/a", stack: stack), reviewed: quiet, deployer: deployer(aws)) { _ in true }
+            try await DeployFlow.deploy(try a.inputs(branch: "release/a", stack: stack), reviewed: quiet, deployer: deployer(aws)) { _ in true }
         }
         guard case .planMismatch(let what) = stale else { return XCTFail("\(String(describing: stale))") }
         XCTAssertTrue(what.contains { $0.hasPrefix("stack \(stack) has new events since the plan") || $0.hasPrefix("stack \(stack) was updated since the plan") }, "\(what)")
         XCTAssertEqual(recording.writes.map(\.action), [])
 
         // A plans again: its specs put the queue back. The change set is kept for deploy --plan.
-        let back = try await DeployFlow.plan(try a.inputs(branch: "feature/a", stack: stack), keep: true, deployer: deployer(aws))
+        let back = try await DeployFlow.plan(try a.inputs(branch: "release/a", stack: stack), keep: true, deployer: deployer(aws))
         XCTAssertEqual(back.verdict, .ready)
         let changeSetID = try XCTUnwrap(back.changeSetID)
         XCTAssertEqual(back.changes.map(\.logicalID), ["QueueBulkDlq"])
@@ -85,24 +85,24 @@ final class MotoPlanBindingTests: XCTestCase {
 
         recording.reset()
         let otherBucket = await expectRefusal {
-            try await DeployFlow.deploy(try a.inputs(branch: "feature/a", parameters: ["CodeBucket": "other", "UserPoolClientId": "local"], stack: stack),
+            try await DeployFlow.deploy(try a.inputs(branch: "release/a", parameters: ["CodeBucket": "other", "UserPoolClientId": "local"], stack: stack),
                                         reviewed: reviewed, deployer: deployer(aws)) { _ in true }
         }
         XCTAssertEqual(otherBucket, .planMismatch(["parameter CodeBucket was 'wecare-code', now 'other'"]))
         XCTAssertEqual(recording.requests.count, 0)
 
         recording.reset()
-        try await DeployFlow.deploy(try a.inputs(branch: "feature/a", stack: stack), reviewed: reviewed, deployer: deployer(aws)) { _ in true }
+        try await DeployFlow.deploy(try a.inputs(branch: "release/a", stack: stack), reviewed: reviewed, deployer: deployer(aws)) { _ in true }
         XCTAssertEqual(recording.writes.map(\.action), ["ExecuteChangeSet"], "the reviewed change set runs; none is created")
         XCTAssertEqual(recording.writes.first?.fields["ChangeSetName"], changeSetID)
         let sqs = SQSClient(client: aws)
-        let attributes = try await sqs.getQueueAttributes(queueURL: try await sqs.getQueueURL(name: "base-wecare-digital-preview-bulk-dlq"))
+        let attributes = try await sqs.getQueueAttributes(queueURL: try await sqs.getQueueURL(name: "base-wecare-digital-staging-bulk-dlq"))
         XCTAssertEqual(attributes["VisibilityTimeout"], "300")
 
         // Executed once, the plan cannot run again.
         recording.reset()
         let again = await expectRefusal {
-            try await DeployFlow.deploy(try a.inputs(branch: "feature/a", stack: stack), reviewed: reviewed, deployer: deployer(aws)) { _ in true }
+            try await DeployFlow.deploy(try a.inputs(branch: "release/a", stack: stack), reviewed: reviewed, deployer: deployer(aws)) { _ in true }
         }
         guard case .planMismatch(let twice) = again else { return XCTFail("\(String(describing: again))") }
         XCTAssertTrue(twice.contains { $0.hasPrefix("change set \(changeSetID) cannot be executed") }, "\(twice)")
@@ -115,18 +115,18 @@ final class MotoPlanBindingTests: XCTestCase {
         let recording = RecordingForwardingTransport()
         let aws = try await seededMotoClient(Self.server, transport: recording)
         let cfn = CloudFormationClient(client: aws)
-        _ = try await cfn.createStack(name: "base-wecare-digital-preview-prod", templateBody: Self.queueTemplate,
+        _ = try await cfn.createStack(name: "base-wecare-digital-staging-prod", templateBody: Self.queueTemplate,
                                       tags: [.init(key: StackTags.environment, value: "production")])
-        _ = try await cfn.createStack(name: "base-wecare-digital-preview-old", templateBody: Self.queueTemplate)
+        _ = try await cfn.createStack(name: "base-wecare-digital-staging-old", templateBody: Self.queueTemplate)
 
-        // A stack tagged for production under a preview name: refused after reads only, by plan and by deploy.
+        // A stack tagged for production under a staging name: refused after reads only, by plan and by deploy.
         recording.reset()
         let tagged = await expectRefusal {
-            _ = try await DeployFlow.plan(try project.inputs(branch: "feature/x", stack: "base-wecare-digital-preview-prod"), keep: true, deployer: deployer(aws))
+            _ = try await DeployFlow.plan(try project.inputs(branch: "release/x", stack: "base-wecare-digital-staging-prod"), keep: true, deployer: deployer(aws))
         }
-        XCTAssertEqual(tagged, .stackOfAnotherEnvironment(stack: "base-wecare-digital-preview-prod", tagged: "production", branch: "feature/x", environment: "preview"))
+        XCTAssertEqual(tagged, .stackOfAnotherEnvironment(stack: "base-wecare-digital-staging-prod", tagged: "production", branch: "release/x", environment: "staging"))
         let taggedDeploy = await expectRefusal {
-            try await DeployFlow.deploy(try project.inputs(branch: "feature/x", stack: "base-wecare-digital-preview-prod"), reviewed: nil,
+            try await DeployFlow.deploy(try project.inputs(branch: "release/x", stack: "base-wecare-digital-staging-prod"), reviewed: nil,
                                         allow: [.dataLoss, .security], deployer: deployer(aws)) { _ in true }
         }
         XCTAssertEqual(taggedDeploy, tagged)
@@ -134,7 +134,7 @@ final class MotoPlanBindingTests: XCTestCase {
 
         // An untagged stack with resources: refused; --adopt says what it takes over and tags it through the change set.
         let untagged = await expectRefusal {
-            try await DeployFlow.deploy(try project.inputs(branch: "feature/x", stack: "base-wecare-digital-preview-old"), reviewed: nil,
+            try await DeployFlow.deploy(try project.inputs(branch: "release/x", stack: "base-wecare-digital-staging-old"), reviewed: nil,
                                         allow: [.dataLoss, .security], deployer: deployer(aws)) { _ in true }
         }
         guard case .untaggedStack(_, let resources, _, _) = untagged else { return XCTFail("\(String(describing: untagged))") }
@@ -143,13 +143,13 @@ final class MotoPlanBindingTests: XCTestCase {
         XCTAssertEqual(recording.writes.map(\.action), [])
 
         let progress = RecordingProgress()
-        let adopted = try await DeployFlow.plan(try project.inputs(branch: "feature/x", stack: "base-wecare-digital-preview-old", adopt: true),
+        let adopted = try await DeployFlow.plan(try project.inputs(branch: "release/x", stack: "base-wecare-digital-staging-old", adopt: true),
                                                 deployer: deployer(aws, progress))
         XCTAssertTrue(adopted.changes.contains { $0.logicalID == "QueueOld" && $0.action == "Remove" }, "\(adopted.changes)")
-        XCTAssertTrue(progress.lines.contains { $0.hasPrefix("adopting stack base-wecare-digital-preview-old for preview (--adopt): the change set tags it wecare:environment=preview, and what it holds (1 resource)") }, "\(progress.lines)")
+        XCTAssertTrue(progress.lines.contains { $0.hasPrefix("adopting stack base-wecare-digital-staging-old for staging (--adopt): the change set tags it wecare:environment=staging, and what it holds (1 resource)") }, "\(progress.lines)")
         let create = try XCTUnwrap(recording.writes.first)
         XCTAssertEqual(create.action, "CreateChangeSet")
         XCTAssertEqual(create.fields["Tags.member.1.Key"], StackTags.environment)
-        XCTAssertEqual(create.fields["Tags.member.1.Value"], "preview")
+        XCTAssertEqual(create.fields["Tags.member.1.Value"], "staging")
     }
 }

@@ -5,22 +5,22 @@ import XCTest
 /// `deploy --plan` executes the plan's own change set, and only while everything the plan was made from is as it was.
 final class PlanBindingTests: XCTestCase {
     var project: TempProject!
-    static let stackID = "arn:aws:cloudformation:us-east-1:809904170947:stack/base-wecare-digital-preview/1"
+    static let stackID = "arn:aws:cloudformation:us-east-1:809904170947:stack/base-wecare-digital-staging/1"
     static let changeSetID = "arn:aws:cloudformation:us-east-1:809904170947:changeSet/wecare-plan/1"
 
     override func setUpWithError() throws { project = try TempProject() }
     override func tearDown() { project.remove() }
 
-    var previewStack: FakeCloudFormation.Stack {
-        FakeCloudFormation.Stack(name: "base-wecare-digital-preview", id: Self.stackID, tags: [StackTags.environment: "preview"])
+    var stagingStack: FakeCloudFormation.Stack {
+        FakeCloudFormation.Stack(name: "base-wecare-digital-staging", id: Self.stackID, tags: [StackTags.environment: "staging"])
     }
 
     /// A plan as `plan --out` writes it for the stack above.
     func reviewedPlan(_ changes: [DeployPlan.Change] = [PlanBindingTests.queueChange], verdict: DeployPlan.Verdict = .ready) throws -> DeployPlan {
-        let target = try project.inputs(branch: "feature/x").target()
-        return DeployPlan(branch: "feature/x", environment: "preview", stack: target.stack, specHash: target.specHash, templateHash: target.templateHash,
+        let target = try project.inputs(branch: "release/x").target()
+        return DeployPlan(branch: "release/x", environment: "staging", stack: target.stack, specHash: target.specHash, templateHash: target.templateHash,
                           verdict: verdict, changeSetName: verdict == .ready ? "wecare-plan" : nil, changeSetType: "UPDATE", changes: changes,
-                          branchRule: "feature/*", stackID: Self.stackID, stackStamp: StackStamp(updated: "2026-11-20T10:00:00Z", lastEvent: "event-1"),
+                          branchRule: "release/*", stackID: Self.stackID, stackStamp: StackStamp(updated: "2026-11-20T10:00:00Z", lastEvent: "event-1"),
                           parameters: ["CodeBucket": "wecare-code", "UserPoolClientId": "local"], changeSetID: verdict == .ready ? Self.changeSetID : nil)
     }
 
@@ -32,7 +32,7 @@ final class PlanBindingTests: XCTestCase {
                                                    risk: "security", why: "who may invoke or reach what grows")
 
     func deploy(_ plan: DeployPlan, _ fake: FakeCloudFormation, inputs: DeployFlow.Inputs? = nil, allow: Set<AllowedRisk> = []) async throws -> DeployPlan {
-        try await DeployFlow.deploy(try inputs ?? project.inputs(branch: "feature/x"), reviewed: plan, allow: allow, deployer: deployer(fakeClient(fake))) { _ in true }
+        try await DeployFlow.deploy(try inputs ?? project.inputs(branch: "release/x"), reviewed: plan, allow: allow, deployer: deployer(fakeClient(fake))) { _ in true }
     }
 
     func assertRefused(_ plan: DeployPlan, _ fake: FakeCloudFormation, inputs: DeployFlow.Inputs? = nil, allow: Set<AllowedRisk> = [],
@@ -49,7 +49,7 @@ final class PlanBindingTests: XCTestCase {
     }
 
     func testExecutesExactlyThePlansChangeSet() async throws {
-        let fake = FakeCloudFormation(stack: previewStack, changeSets: [Self.changeSetID: .init(stackID: Self.stackID)])
+        let fake = FakeCloudFormation(stack: stagingStack, changeSets: [Self.changeSetID: .init(stackID: Self.stackID)])
         let plan = try reviewedPlan()
         let deployed = try await deploy(plan, fake)
         XCTAssertEqual(deployed, plan)
@@ -59,60 +59,60 @@ final class PlanBindingTests: XCTestCase {
     }
 
     func testStackUpdatedSinceThePlan() async throws {
-        var stack = previewStack
+        var stack = stagingStack
         stack.updated = "2026-11-21T09:00:00Z"
         stack.lastEvent = "event-2"
         let fake = FakeCloudFormation(stack: stack, changeSets: [Self.changeSetID: .init(stackID: Self.stackID)])
         await assertRefused(try reviewedPlan(), fake) {
-            XCTAssertEqual($0, .planMismatch(["stack base-wecare-digital-preview was updated since the plan (last updated 2026-11-20T10:00:00Z → 2026-11-21T09:00:00Z)"]))
+            XCTAssertEqual($0, .planMismatch(["stack base-wecare-digital-staging was updated since the plan (last updated 2026-11-20T10:00:00Z → 2026-11-21T09:00:00Z)"]))
         }
     }
 
     /// Where no LastUpdatedTime moves (moto reports none), the newest event still does.
     func testStackWithNewEventsSinceThePlan() async throws {
-        var stack = previewStack
+        var stack = stagingStack
         stack.lastEvent = "event-2"
         let fake = FakeCloudFormation(stack: stack, changeSets: [Self.changeSetID: .init(stackID: Self.stackID)])
         await assertRefused(try reviewedPlan(), fake) {
-            XCTAssertEqual($0, .planMismatch(["stack base-wecare-digital-preview has new events since the plan (latest event event-1 → event-2)"]))
+            XCTAssertEqual($0, .planMismatch(["stack base-wecare-digital-staging has new events since the plan (latest event event-1 → event-2)"]))
         }
     }
 
     /// The issue's case: a plan reviewed as "no changes" must not run after another branch changed the stack.
     func testNoChangesPlanAfterTheStackMoved() async throws {
-        var stack = previewStack
+        var stack = stagingStack
         stack.lastEvent = "event-2"
         let plan = try reviewedPlan([], verdict: .noChanges)
         await assertRefused(plan, FakeCloudFormation(stack: stack)) {
             guard case .planMismatch(let what) = $0 else { return XCTFail("\($0)") }
             XCTAssertEqual(what.count, 1)
         }
-        let unchanged = FakeCloudFormation(stack: previewStack)
+        let unchanged = FakeCloudFormation(stack: stagingStack)
         let result = try await deploy(plan, unchanged)
         XCTAssertEqual(result.verdict, .noChanges)
         XCTAssertEqual(unchanged.writes.count, 0)
     }
 
     func testChangeSetGone() async throws {
-        await assertRefused(try reviewedPlan(), FakeCloudFormation(stack: previewStack)) {
+        await assertRefused(try reviewedPlan(), FakeCloudFormation(stack: stagingStack)) {
             XCTAssertEqual($0, .planMismatch(["change set \(Self.changeSetID) no longer exists (CloudFormation deletes a stack's change sets when one is executed)"]))
         }
     }
 
     func testChangeSetAlreadyExecuted() async throws {
-        let fake = FakeCloudFormation(stack: previewStack, changeSets: [Self.changeSetID: .init(stackID: Self.stackID, executionStatus: "EXECUTE_COMPLETE")])
+        let fake = FakeCloudFormation(stack: stagingStack, changeSets: [Self.changeSetID: .init(stackID: Self.stackID, executionStatus: "EXECUTE_COMPLETE")])
         await assertRefused(try reviewedPlan(), fake) {
             XCTAssertEqual($0, .planMismatch(["change set \(Self.changeSetID) cannot be executed (status CREATE_COMPLETE, execution status EXECUTE_COMPLETE)"]))
         }
     }
 
     func testStackReplacedUnderTheSameName() async throws {
-        var stack = previewStack
-        stack.id = "arn:aws:cloudformation:us-east-1:809904170947:stack/base-wecare-digital-preview/2"
+        var stack = stagingStack
+        stack.id = "arn:aws:cloudformation:us-east-1:809904170947:stack/base-wecare-digital-staging/2"
         let fake = FakeCloudFormation(stack: stack, changeSets: [Self.changeSetID: .init(stackID: Self.stackID)])
         await assertRefused(try reviewedPlan(), fake) {
             guard case .planMismatch(let what) = $0 else { return XCTFail("\($0)") }
-            XCTAssertTrue(what[0].hasPrefix("stack base-wecare-digital-preview is another stack now"), "\(what)")
+            XCTAssertTrue(what[0].hasPrefix("stack base-wecare-digital-staging is another stack now"), "\(what)")
         }
     }
 
@@ -120,18 +120,18 @@ final class PlanBindingTests: XCTestCase {
         var plan = try reviewedPlan()
         plan.stackStamp = nil
         plan.changeSetType = "CREATE"
-        var stack = previewStack
+        var stack = stagingStack
         stack.status = "CREATE_COMPLETE"
         let fake = FakeCloudFormation(stack: stack, changeSets: [Self.changeSetID: .init(stackID: Self.stackID)])
         await assertRefused(plan, fake) {
-            XCTAssertEqual($0, .planMismatch(["stack base-wecare-digital-preview did not exist when the plan was made and is CREATE_COMPLETE now"]))
+            XCTAssertEqual($0, .planMismatch(["stack base-wecare-digital-staging did not exist when the plan was made and is CREATE_COMPLETE now"]))
         }
     }
 
     /// What is compared locally is refused before any request at all.
     func testParametersDifferingFromThePlan() async throws {
-        let fake = FakeCloudFormation(stack: previewStack, changeSets: [Self.changeSetID: .init(stackID: Self.stackID)])
-        let inputs = try project.inputs(branch: "feature/x", parameters: ["CodeBucket": "other-bucket", "UserPoolClientId": "local"])
+        let fake = FakeCloudFormation(stack: stagingStack, changeSets: [Self.changeSetID: .init(stackID: Self.stackID)])
+        let inputs = try project.inputs(branch: "release/x", parameters: ["CodeBucket": "other-bucket", "UserPoolClientId": "local"])
         await assertRefused(try reviewedPlan(), fake, inputs: inputs) {
             XCTAssertEqual($0, .planMismatch(["parameter CodeBucket was 'wecare-code', now 'other-bucket'"]))
         }
@@ -139,17 +139,17 @@ final class PlanBindingTests: XCTestCase {
     }
 
     func testBranchOfAnotherEnvironment() async throws {
-        let fake = FakeCloudFormation(stack: previewStack, changeSets: [Self.changeSetID: .init(stackID: Self.stackID)])
+        let fake = FakeCloudFormation(stack: stagingStack, changeSets: [Self.changeSetID: .init(stackID: Self.stackID)])
         await assertRefused(try reviewedPlan(), fake, inputs: try project.inputs(branch: "main")) {
             guard case .planMismatch(let what) = $0 else { return XCTFail("\($0)") }
-            XCTAssertTrue(what.contains("the plan deploys to preview, branch 'main' deploys to production"), "\(what)")
-            XCTAssertTrue(what.contains("stack was base-wecare-digital-preview, now base-wecare-digital"), "\(what)")
+            XCTAssertTrue(what.contains("the plan deploys to staging, branch 'main' deploys to production"), "\(what)")
+            XCTAssertTrue(what.contains("stack was base-wecare-digital-staging, now base-wecare-digital"), "\(what)")
         }
         XCTAssertEqual(fake.requests.count, 0)
     }
 
     func testSpecsMovedSinceThePlan() async throws {
-        let fake = FakeCloudFormation(stack: previewStack, changeSets: [Self.changeSetID: .init(stackID: Self.stackID)])
+        let fake = FakeCloudFormation(stack: stagingStack, changeSets: [Self.changeSetID: .init(stackID: Self.stackID)])
         var plan = try reviewedPlan()
         plan.specHash = "0123456789abcdef"
         plan.templateHash = "fedcba9876543210"
@@ -164,7 +164,7 @@ final class PlanBindingTests: XCTestCase {
 
     func testRiskyChangesNeedAllow() async throws {
         let plan = try reviewedPlan([Self.queueChange, Self.tableReplaced, Self.permissionAdded])
-        let fake = FakeCloudFormation(stack: previewStack, changeSets: [Self.changeSetID: .init(stackID: Self.stackID)])
+        let fake = FakeCloudFormation(stack: stagingStack, changeSets: [Self.changeSetID: .init(stackID: Self.stackID)])
         await assertRefused(plan, fake) {
             guard case .risksNotAllowed(let risks, let changes) = $0 else { return XCTFail("\($0)") }
             XCTAssertEqual(risks, ["data-loss", "security"])

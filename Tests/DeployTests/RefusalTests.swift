@@ -14,10 +14,7 @@ final class RefusalTests: XCTestCase {
 
     override func tearDown() { project.remove() }
 
-    var client: AWSClient {
-        AWSClient(configuration: AWSClientConfiguration(region: "us-east-1", credentialsProvider: AWSCredentials(accessKeyID: "a", secretAccessKey: "b"),
-                                                        transport: transport, retryPolicy: .none))
-    }
+    var client: AWSClient { fakeClient(transport) }
 
     func assertRefused(_ inputs: DeployFlow.Inputs, reviewed: DeployPlan? = nil, _ check: (DeployError) -> Void,
                        file: StaticString = #filePath, line: UInt = #line) async {
@@ -64,7 +61,7 @@ final class RefusalTests: XCTestCase {
         let target = try project.inputs(branch: "feature/x").target()
         let reviewed = DeployPlan(branch: "feature/x", environment: "preview", stack: target.stack, specHash: "0123456789abcdef",
                                   templateHash: target.templateHash, verdict: .ready, changeSetName: nil, changeSetType: nil, changes: [],
-                                  parameters: ["CodeBucket": "wecare-code", "UserPoolClientId": "local"])
+                                  parameters: Dictionary(uniqueKeysWithValues: target.parameters.map { ($0.key, $0.value) }))
         await assertRefused(try project.inputs(branch: "feature/x"), reviewed: reviewed) {
             guard case .planMismatch(let what) = $0 else { return XCTFail("\($0)") }
             XCTAssertEqual(what.count, 1)
@@ -76,7 +73,7 @@ final class RefusalTests: XCTestCase {
         let target = try project.inputs(branch: "feature/x").target()
         let reviewed = DeployPlan(branch: "feature/y", environment: "preview", stack: target.stack, specHash: target.specHash,
                                   templateHash: target.templateHash, verdict: .ready, changeSetName: nil, changeSetType: nil, changes: [],
-                                  parameters: ["CodeBucket": "wecare-code", "UserPoolClientId": "local"])
+                                  parameters: Dictionary(uniqueKeysWithValues: target.parameters.map { ($0.key, $0.value) }))
         await assertRefused(try project.inputs(branch: "feature/x"), reviewed: reviewed) {
             XCTAssertEqual($0, .planMismatch(["branch was 'feature/y', now 'feature/x'"]))
         }
@@ -86,8 +83,12 @@ final class RefusalTests: XCTestCase {
         await assertRefused(try project.inputs(branch: "main", stack: "base-wecare-digital-preview")) {
             guard case .stackNameOutsideEnvironment(_, _, "production", _, "environments/production.yaml", "preview") = $0 else { return XCTFail("\($0)") }
         }
+        await assertRefused(try project.inputs(branch: "release/x", stack: "wecare-broken")) {
+            guard case .stackNameOutsideEnvironment(_, _, "staging", _, _, nil) = $0 else { return XCTFail("\($0)") }
+        }
+        // In preview, deployed per branch, a branch's only stack is its own.
         await assertRefused(try project.inputs(branch: "feature/x", stack: "wecare-broken")) {
-            guard case .stackNameOutsideEnvironment(_, _, "preview", _, _, nil) = $0 else { return XCTFail("\($0)") }
+            guard case .stackOfAnotherBranch("wecare-broken", _, "feature/x", "preview") = $0 else { return XCTFail("\($0)") }
         }
     }
 

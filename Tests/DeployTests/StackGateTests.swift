@@ -14,7 +14,9 @@ final class StackGateTests: XCTestCase {
     override func tearDown() { project.remove() }
 
     static let branches = [("main", "production"), ("release/1.2", "staging"), ("feature/x", "preview")]
-    static let stacks = ["production": "base-wecare-digital", "staging": "base-wecare-digital-staging", "preview": "base-wecare-digital-preview"]
+    /// Preview is deployed per branch: its stack here is feature/x's own.
+    static let stacks = ["production": "base-wecare-digital", "staging": "base-wecare-digital-staging",
+                         "preview": "base-wecare-digital-preview-" + BranchSlug.slug(for: "feature/x", rule: "feature/*")]
 
     enum Kind: CustomStringConvertible {
         case tagged(String)
@@ -65,6 +67,9 @@ final class StackGateTests: XCTestCase {
             return { if case .untaggedStack(let stack, let resources, _, _) = $0 { stack == Self.stacks[environment]! && resources.count == 1 } else { false } }
         case .untaggedEmpty: return nil
         case .wrongName(let e) where e == environment: return nil
+        case .wrongName(let e) where environment == "preview":
+            // A branch of a per-branch environment deploys to its own stack and no other.
+            return { $0 == .stackOfAnotherBranch(stack: Self.stacks[e]!, own: Self.stacks[environment]!, branch: branch, environment: environment) }
         case .wrongName(let e):
             return { if case .stackNameOutsideEnvironment(let stack, _, let env, _, _, let owner) = $0 { stack == Self.stacks[e]! && env == environment && owner == e } else { false } }
         }
@@ -104,9 +109,10 @@ final class StackGateTests: XCTestCase {
                         XCTAssertNil(expected(kind, branch: branch, environment: environment), "\(context): admitted, but should be refused (\(error))")
                         let first = try XCTUnwrap(transport.writes.first, context)
                         XCTAssertEqual(first.action, "CreateChangeSet", context)
-                        XCTAssertEqual(tags(of: first), [StackTags.branchRule: branch == "main" ? "main" : branch.hasPrefix("release/") ? "release/*" : "feature/*",
-                                                         StackTags.environment: environment,
-                                                         StackTags.specHash: try inputs.target().specHash], context)
+                        var expectedTags = [StackTags.branchRule: branch == "main" ? "main" : branch.hasPrefix("release/") ? "release/*" : "feature/*",
+                                            StackTags.environment: environment, StackTags.specHash: try inputs.target().specHash]
+                        if environment == "preview" { expectedTags[StackTags.branch] = branch }
+                        XCTAssertEqual(tags(of: first), expectedTags, context)
                     }
                     checked += 1
                 }
@@ -134,8 +140,8 @@ final class StackGateTests: XCTestCase {
         } catch is AWSError {}
         XCTAssertEqual(transport.writes.map(\.action), ["CreateChangeSet"])
         XCTAssertEqual(tags(of: transport.writes[0])[StackTags.environment], "preview")
-        XCTAssertTrue(progress.lines.contains { $0.hasPrefix("adopting stack base-wecare-digital-preview for preview (--adopt): the change set tags it wecare:environment=preview, and what it holds (1 resource)") }, "\(progress.lines)")
-        XCTAssertTrue(progress.lines.contains("  TableContacts [AWS::DynamoDB::Table] base-wecare-digital-preview-contacts"), "\(progress.lines)")
+        XCTAssertTrue(progress.lines.contains { $0.hasPrefix("adopting stack \(Self.stacks["preview"]!) for preview (--adopt): the change set tags it wecare:environment=preview, and what it holds (1 resource)") }, "\(progress.lines)")
+        XCTAssertTrue(progress.lines.contains("  TableContacts [AWS::DynamoDB::Table] \(Self.stacks["preview"]!)-contacts"), "\(progress.lines)")
     }
 
     func testAdoptNeverTakesAStackOfAnotherEnvironment() async throws {
@@ -144,7 +150,7 @@ final class StackGateTests: XCTestCase {
             _ = try await DeployFlow.plan(try project.inputs(branch: "feature/x", adopt: true), deployer: deployer(fakeClient(transport)))
             XCTFail("adopted production's stack")
         } catch let error as DeployError {
-            XCTAssertEqual(error, .stackOfAnotherEnvironment(stack: "base-wecare-digital-preview", tagged: "production", branch: "feature/x", environment: "preview"))
+            XCTAssertEqual(error, .stackOfAnotherEnvironment(stack: Self.stacks["preview"]!, tagged: "production", branch: "feature/x", environment: "preview"))
         }
         XCTAssertEqual(transport.writes.count, 0)
     }
@@ -158,9 +164,8 @@ final class StackGateTests: XCTestCase {
             XCTFail("deployed a feature branch onto production")
         } catch let error as DeployError {
             XCTAssertEqual(error.description,
-                           "stack base-wecare-digital is named for production, but branch 'feature/x' deploys to preview, whose stacks are named "
-                           + "base-wecare-digital-preview or base-wecare-digital-preview-<suffix> (naming.prefix in environments/preview.yaml); "
-                           + "leave out --stack or pick such a name. Nothing was sent to AWS.")
+                           "preview is deployed per branch, and branch 'feature/x' deploys only to its own stack base-wecare-digital-preview-x-876a, "
+                           + "not base-wecare-digital; leave out --stack. Nothing was sent to AWS.")
         }
         XCTAssertEqual(transport.requests.count, 0)
     }

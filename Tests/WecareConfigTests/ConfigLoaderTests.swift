@@ -69,7 +69,8 @@ final class ConfigLoaderTests: XCTestCase {
         XCTAssertEqual(FunctionName.contactsCreate.bindings["CONTACTS_TABLE"], .resource(.table(.contacts)))
         XCTAssertEqual(FunctionName.contactsCreate.bindings["SEND_MODE"], .setting("sendMode"))
         XCTAssertEqual(Environments.production.tables.contacts, "base-wecare-digital-ContactsTable")
-        XCTAssertEqual(Environments.preview.prefixes.mediaIncoming, "preview/whatsapp-media/whatsapp-media-incoming/")
+        // Preview is deployed per branch: its values hold the slug as CloudFormation's template does.
+        XCTAssertEqual(Environments.preview.prefixes.mediaIncoming, "preview/${BranchSlug}/whatsapp-media/whatsapp-media-incoming/")
         XCTAssertEqual(Schema.Messages.retention, .seconds(30 * 86_400))
         XCTAssertEqual(Messaging.bulkChunkSize, 100)
         XCTAssertEqual(Messaging.allowlist.count, 2)

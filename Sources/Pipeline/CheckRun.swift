@@ -19,8 +19,11 @@ public struct CheckRun: Sendable {
         }
     }
 
-    /// - Parameter environment: check only this environment; all when nil.
-    public static func run(files: [SourceFile], environment: String? = nil, today: String) throws -> CheckRun {
+    /// - Parameters:
+    ///   - environment: check only this environment; all when nil.
+    ///   - maxPerRule: at most this many findings per file and rule (0: all); the rest are counted in a note.
+    public static func run(files: [SourceFile], environment: String? = nil, today: String,
+                           maxPerRule: Int = CheckReport.defaultLimit) throws -> CheckRun {
         let loaded = SpecLoader.load(files)
         let platform = loaded.platform
         let known = (platform?.environments ?? []).map(\.name.value).sorted()
@@ -28,13 +31,34 @@ public struct CheckRun: Sendable {
             throw Failure.unknownEnvironment(environment, known: known)
         }
         let selected = environment.map { [$0] } ?? known
-        let report: CheckReport
+        var report: CheckReport
         if let platform {
             report = Checker.check(platform, loaderDiagnostics: loaded.diagnostics, environments: selected, today: today)
         } else {
             report = CheckReport(diagnostics: loaded.diagnostics.sorted(), waived: [])
         }
-        return CheckRun(files: files, platform: platform, report: report, environments: selected)
+        return CheckRun(files: files, platform: platform, report: rootCausesOnly(report, loader: loaded.diagnostics).capped(maxPerRule),
+                        environments: selected)
+    }
+
+    /// YAML a file could not be read as (a syntax error, a duplicate key, an anchor) takes part of the model with
+    /// it, so the later checks report what is missing elsewhere: references to it, grants it would use. Until it
+    /// reads, only what the loader found is shown, and one note counts what the later checks would add.
+    static func rootCausesOnly(_ report: CheckReport, loader: [Diagnostic]) -> CheckReport {
+        let unreadable = loader.filter { $0.rule == RuleID.yamlSyntax || $0.rule == RuleID.duplicateKey }
+        let fromLoader = Set(loader)
+        let later = report.diagnostics.filter { !fromLoader.contains($0) }
+        guard let first = unreadable.min() else { return report }
+        let files = Set(unreadable.map(\.location.file)).sorted()
+        let note = later.isEmpty ? [] : [Diagnostic(rule: first.rule, severity: .note, at: first.location,
+                              "\(later.count) finding\(later.count == 1 ? "" : "s") of later checks not shown while \(files.joined(separator: ", ")) "
+                                + "cannot be read as it stands; they may all follow from this",
+                              hint: "fix the YAML error\(unreadable.count == 1 ? "" : "s") first and check again")]
+        // The files that cannot be read first: the rest of what the loader says may follow from them too.
+        let causes = Set(unreadable)
+        let loaderFindings = report.diagnostics.filter { fromLoader.contains($0) }
+        return CheckReport(diagnostics: loaderFindings.filter { causes.contains($0) }.sorted() + loaderFindings.filter { !causes.contains($0) }.sorted() + note,
+                           waived: report.waived)
     }
 
     public var sources: [String: String] { Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0.text) }) }

@@ -23,7 +23,8 @@ public enum SpecTree {
                     throw ReadError(description: "cannot read \(folder)/\(relative)")
                 }
                 guard let text = String(data: data, encoding: .utf8) else {
-                    throw ReadError(description: "\(folder)/\(relative) is not UTF-8 text; save it as UTF-8")
+                    let at = firstInvalidUTF8(data).map { ":\($0.line):\($0.column)" } ?? ""
+                    throw ReadError(description: "\(folder)/\(relative)\(at): not UTF-8 text (a byte no UTF-8 character starts or continues with); save the file as UTF-8")
                 }
                 files.append(SourceFile(path: "\(folder)/\(relative)", text: text))
             }
@@ -32,5 +33,20 @@ public enum SpecTree {
             throw ReadError(description: "no specs/ or environments/ folder under \(root.path); run wecare from the project root or pass --root")
         }
         return files.sorted { $0.path < $1.path }
+    }
+
+    /// Line and column (in characters) of the first byte that breaks UTF-8.
+    static func firstInvalidUTF8(_ data: Data) -> (line: Int, column: Int)? {
+        var decoder = Unicode.UTF8.ForwardParser()
+        var bytes = data.makeIterator()
+        var line = 1, column = 1
+        while true {
+            switch decoder.parseScalar(from: &bytes) {
+            case .valid(let encoded):
+                if encoded.first == 0x0A { line += 1; column = 1 } else { column += 1 }
+            case .emptyInput: return nil
+            case .error: return (line, column)
+            }
+        }
     }
 }

@@ -5,13 +5,56 @@ public struct CheckReport: Sendable {
     public var diagnostics: [Diagnostic]
     public var waived: [(diagnostic: Diagnostic, waiver: Waiver)]
 
+    /// Findings left out by `capped`, counted so that the totals and the exit status stay true.
+    public var omittedErrors = 0, omittedWarnings = 0
+
     public init(diagnostics: [Diagnostic], waived: [(diagnostic: Diagnostic, waiver: Waiver)]) {
         self.diagnostics = diagnostics
         self.waived = waived
     }
 
-    public var errorCount: Int { diagnostics.filter { $0.severity == .error }.count }
-    public var warningCount: Int { diagnostics.filter { $0.severity == .warning }.count }
+    public var errorCount: Int { diagnostics.filter { $0.severity == .error }.count + omittedErrors }
+    public var warningCount: Int { diagnostics.filter { $0.severity == .warning }.count + omittedWarnings }
+
+    /// The default of `cappingEach`: a reader learns nothing from the 51st finding of one rule in one file.
+    public static let defaultLimit = 50
+
+    /// At most `limit` findings per file and rule (0: all), each group that had more followed by one note
+    /// that says how many more there are.
+    public func capped(_ limit: Int) -> CheckReport {
+        guard limit > 0 else { return self }
+        struct Group: Hashable { var file: String, rule: String }
+        var shown: [Group: Int] = [:]
+        var left: [Group: (count: Int, errors: Int, warnings: Int, after: Diagnostic)] = [:]
+        var kept: [Diagnostic] = []
+        for d in diagnostics {
+            let g = Group(file: d.location.file, rule: d.rule)
+            let n = shown[g, default: 0]
+            if n < limit {
+                shown[g] = n + 1
+                kept.append(d)
+            } else {
+                var l = left[g] ?? (0, 0, 0, d)
+                l.count += 1
+                if d.severity == .error { l.errors += 1 }
+                if d.severity == .warning { l.warnings += 1 }
+                left[g] = l
+            }
+        }
+        guard !left.isEmpty else { return self }
+        var report = CheckReport(diagnostics: [], waived: waived)
+        for (g, l) in left {
+            kept.append(Diagnostic(rule: g.rule, severity: .note, at: l.after.location,
+                                   "\(l.count) more [\(g.rule)] finding\(l.count == 1 ? "" : "s") in this file, not shown (the first \(limit) are)",
+                                   hint: "fix these first, or pass --max-per-rule 0 to see every finding"))
+            report.omittedErrors += l.errors
+            report.omittedWarnings += l.warnings
+        }
+        report.diagnostics = kept.sorted()
+        report.omittedErrors += omittedErrors
+        report.omittedWarnings += omittedWarnings
+        return report
+    }
 }
 
 /// Stage three of the pipeline: runs every rule over the model and applies waivers.
@@ -69,8 +112,10 @@ public enum Checker {
         var waived: [(Diagnostic, Waiver)] = []
         for d in diagnostics {
             let rule = rules.first { $0.id == d.rule }
-            if let resource = d.resource, rule?.waivable ?? false,
-               let waiver = platform.waivers(for: resource).first(where: { $0.rule.value == d.rule && $0.expires.value >= today }) {
+            // A finding is waived by a waiver on its resource, or on the role policy scope it is about.
+            let candidates = (d.resource.map { platform.waivers(for: $0) } ?? [])
+                + (d.scope.flatMap { sid in platform.rolePolicy?.scopes.first { $0.sid.value == sid }?.waivers } ?? [])
+            if rule?.waivable ?? false, let waiver = candidates.first(where: { $0.rule.value == d.rule && $0.expires.value >= today }) {
                 waived.append((d, waiver))
             } else {
                 kept.append(d)

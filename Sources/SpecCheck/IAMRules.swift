@@ -24,7 +24,7 @@ enum IAMRules {
             (p.rolePolicy?.scopes ?? []).flatMap { scope in
                 scope.actions.filter { $0.value == "*" || $0.value.hasSuffix(":*") }.map { a in
                     Diagnostic(RuleID.wildcardAction, a.location, "scope '\(scope.sid.value)' grants '\(a.value)': every action of \(a.value == "*" ? "every service" : "the service")",
-                               hint: "list the actions the functions need; `wecare build` writes them to generated/iam/")
+                               hint: "list the actions the functions need; `wecare build` writes them to generated/iam/", scope: scope.sid.value)
                 }
             }
         })
@@ -46,7 +46,7 @@ enum IAMRules {
                     guard case .arn(let arn) = target, arn.value == "*" else { return nil }
                     return Diagnostic(RuleID.wildcardResource, arn.location,
                                       "scope '\(scope.sid.value)' grants \(narrowable.map(\.value).joined(separator: ", ")) on every resource",
-                                      hint: "name the resources, e.g. `{ table: Messages }`; only \(starOnlyActions.prefix(3).joined(separator: ", ")), … may use \"*\"")
+                                      hint: "name the resources, e.g. `{ table: Messages }`; only \(starOnlyActions.prefix(3).joined(separator: ", ")), … may use \"*\"", scope: scope.sid.value)
                 }
             }
         })
@@ -162,7 +162,7 @@ enum IAMRules {
                     !starOnlyActions.contains(action.value) && !used(action.value, by: resolved)
                 }.map { action in
                     Diagnostic(RuleID.unusedScope, action.location, "scope '\(scope.sid.value)' grants \(action.value), which no function needs on its resources",
-                               hint: "remove it from the scope, or add the access entry of the function that needs it", severity: .warning)
+                               hint: "remove it from the scope, or add the access entry of the function that needs it", severity: .warning, scope: scope.sid.value)
                 }
             }
         })

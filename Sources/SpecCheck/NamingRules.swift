@@ -1,7 +1,7 @@
 import SpecModel
 
 enum NamingRules {
-    static let all: [Rule] = [length]
+    static let all: [Rule] = [length, collision]
 
     /// The longest physical name AWS accepts, per kind of resource the stack names.
     enum Limit {
@@ -57,5 +57,52 @@ enum NamingRules {
             let stackAt = d.environment.stackName?.location ?? d.environment.prefix.location
             found.append(check("the stack of", env, longest.environment.stack, limit: Limit.stack, at: stackAt, nil))
             return found.compactMap { $0 }
+        })
+
+    static let collision = Rule(
+        id: RuleID.nameCollision, family: "Naming", summary: "No two resources of one kind get the same physical name, in any environment",
+        documentation: """
+        Two tables, queues, functions, log groups or alarms that end up with one physical name (two resources with the \
+        same `name:`, or two environments with the same naming prefix) pass every other check and fail at deploy time, \
+        or worse, deploy one environment over another's resources. Each name is computed as the templates name it, in \
+        every deployed environment.
+        """,
+        failing: [ExampleBase.edited("specs/queues.yaml", "  work-dlq:\n    name: work-dlq", "  work-dlq:\n    name: ↓work")],
+        passing: [RuleExample("specs/queues.yaml", ExampleBase.files["specs/queues.yaml"]!)],
+        check: .platform { p in
+            struct Owner {
+                var what: String, subject: String, environment: String, location: SourceLocation, resource: ResourceID?
+            }
+            var seen: [String: Owner] = [:]
+            var out: [Diagnostic] = []
+            for environment in p.environments.filter(\.isDeployable).sorted(by: { $0.name.value < $1.name.value }) {
+                let d = Deployment(platform: p, environment: environment.isPerBranch ? environment.instance(slug: BranchSlug.placeholder) : environment)
+                let env = environment.name.value
+                var named: [(kind: String, name: String, owner: Owner)] = []
+                named += p.tables.map { ("table", d.tableName($0), Owner(what: "table", subject: $0.id.value, environment: env, location: $0.name.location, resource: ResourceID(.table, $0.id.value))) }
+                named += p.queues.map { ("queue", d.queueName($0), Owner(what: "queue", subject: $0.id.value, environment: env, location: $0.name.location, resource: ResourceID(.queue, $0.id.value))) }
+                named += p.functions.map { ("function", d.functionName($0), Owner(what: "function", subject: $0.id.value, environment: env, location: $0.name.location, resource: ResourceID(.function, $0.id.value))) }
+                named += p.logGroups.map { ("log group", d.logGroupName($0), Owner(what: "log group", subject: $0.id.value, environment: env, location: $0.name.location, resource: ResourceID(.logGroup, $0.id.value))) }
+                named += p.alarms.map { ("alarm", d.alarmName($0), Owner(what: "alarm", subject: $0.id.value, environment: env, location: $0.name.location, resource: ResourceID(.alarm, $0.id.value))) }
+                named.append(("stack", d.environment.stack, Owner(what: "the stack of", subject: env, environment: env,
+                                                                   location: environment.stackName?.location ?? environment.prefix.location, resource: nil)))
+                for n in named {
+                    let key = n.kind + " " + n.name
+                    guard let first = seen[key] else {
+                        seen[key] = n.owner
+                        continue
+                    }
+                    // Within one environment the second declaration is the mistake; across environments, the later prefix.
+                    let sameEnvironment = first.environment == env
+                    let at = sameEnvironment || n.kind == "stack" ? n.owner.location : environment.prefix.location
+                    out.append(Diagnostic(RuleID.nameCollision, at,
+                                          "\(n.owner.what) '\(n.owner.subject)' in \(env) is named \(n.name), as \(first.what) '\(first.subject)' in \(first.environment) is",
+                                          hint: sameEnvironment ? "give one of them another `name:`" : "give \(env) a naming prefix of its own",
+                                          resource: sameEnvironment ? n.owner.resource : nil))
+                }
+            }
+            // One finding per place: a shared prefix collides every resource, and says so once.
+            var places = Set<SourceLocation>()
+            return out.filter { places.insert($0.location).inserted }
         })
 }

@@ -68,7 +68,8 @@ public struct RuleExample: Sendable {
 }
 
 extension Diagnostic {
-    init(_ rule: String, _ location: SourceLocation, _ message: String, hint: String, resource: ResourceID? = nil, severity: Severity = .error) {
-        self.init(rule: rule, severity: severity, at: location, message, hint: hint, resource: resource)
+    init(_ rule: String, _ location: SourceLocation, _ message: String, hint: String, resource: ResourceID? = nil, severity: Severity = .error,
+         scope: String? = nil) {
+        self.init(rule: rule, severity: severity, at: location, message, hint: hint, resource: resource, scope: scope)
     }
 }

@@ -55,7 +55,7 @@ enum S3Rules {
                     let rest = String(arn.dropFirst("arn:aws:s3:::".count))
                     guard let slash = rest.firstIndex(of: "/") else {
                         out.append(Diagnostic(RuleID.objectARN, location, "scope '\(scope.sid.value)' grants object actions on '\(arn)', which is not an object ARN",
-                                              hint: "grant on `{ prefix: name }`, i.e. arn:aws:s3:::bucket/prefix/*", resource: nil))
+                                              hint: "grant on `{ prefix: name }`, i.e. arn:aws:s3:::bucket/prefix/*", resource: nil, scope: scope.sid.value))
                         continue
                     }
                     let key = String(rest[rest.index(after: slash)...])
@@ -63,7 +63,7 @@ enum S3Rules {
                     if !declared.contains(key) {
                         let why = key == "*" ? "the whole bucket" : key.dropLast().contains("*") ? "a '*' in the middle of the path" : "not a declared prefix of this environment"
                         out.append(Diagnostic(RuleID.objectARN, location, "scope '\(scope.sid.value)' grants '\(arn)': \(why)",
-                                              hint: "grant on `{ prefix: name }`: it resolves to each environment's own key prefix"))
+                                              hint: "grant on `{ prefix: name }`: it resolves to each environment's own key prefix", scope: scope.sid.value))
                     }
                 }
             }
@@ -133,11 +133,11 @@ enum S3Rules {
             for scope in d.platform.rolePolicy?.scopes ?? [] where scope.actions.contains(where: { Glob.matches($0.value, "s3:ListBucket") && $0.value.hasPrefix("s3:") }) {
                 for (arn, location) in d.resources(of: scope) where arn.hasPrefix("arn:aws:s3:::") && (arn.contains("/") || arn.hasSuffix("*")) {
                     out.append(Diagnostic(RuleID.listBucket, location, "scope '\(scope.sid.value)' grants s3:ListBucket on '\(arn)'; ListBucket applies to the bucket ARN only",
-                                          hint: "use `resources: [{ bucket: name }]` with `listPrefixes: [prefix]`"))
+                                          hint: "use `resources: [{ bucket: name }]` with `listPrefixes: [prefix]`", scope: scope.sid.value))
                 }
                 if !scope.hasPrefixCondition {
                     out.append(Diagnostic(RuleID.listBucket, scope.sid.location, "scope '\(scope.sid.value)' grants s3:ListBucket without an s3:prefix condition: it lists the whole bucket",
-                                          hint: "add `listPrefixes: [prefix]` naming the declared prefixes it may list"))
+                                          hint: "add `listPrefixes: [prefix]` naming the declared prefixes it may list", scope: scope.sid.value))
                 }
             }
             return out
@@ -156,7 +156,7 @@ enum S3Rules {
                     let bucket = String(arn.value.dropFirst("arn:aws:s3:::".count).prefix { $0 != "/" })
                     if !buckets.contains(bucket) {
                         out.append(Diagnostic(RuleID.foreignBucket, arn.location, "scope '\(scope.sid.value)' reaches bucket '\(bucket)', which the specs do not declare",
-                                              hint: "declared buckets: \(buckets.sorted().joined(separator: ", ")); grant on `{ prefix: name }` instead"))
+                                              hint: "declared buckets: \(buckets.sorted().joined(separator: ", ")); grant on `{ prefix: name }` instead", scope: scope.sid.value))
                     }
                 }
             }
@@ -165,16 +165,17 @@ enum S3Rules {
 
     static let deniedOperation = Rule(
         id: RuleID.deniedOperation, family: "S3", summary: "Never grant bucket policy, lifecycle, ACL or public-access changes",
-        documentation: "Seed 000 lists operations the role must never hold: bucket policy and lifecycle changes, ACLs and public access. A scope granting any of them (directly or through a pattern such as `s3:PutBucket*`) is an error.",
+        documentation: "Seed 000 lists operations the role must never hold: bucket policy and lifecycle changes, ACLs and public access. A scope granting any of them (directly or through a pattern such as `s3:PutBucket*`, `s3:*` or `*`) is an error.",
         failing: [ExampleBase.edited("specs/iam.yaml", "actions: [s3:PutObject]", "actions: [s3:PutObject, ↓s3:PutObjectAcl]")],
         passing: [RuleExample("specs/iam.yaml", IAMRules.baseIAM)],
         check: .platform { p in
             (p.rolePolicy?.scopes ?? []).flatMap { scope in
                 scope.actions.compactMap { action -> Diagnostic? in
                     let hits = deniedActions.filter { Glob.matches(action.value, $0) }
-                    guard !hits.isEmpty, action.value != "*", action.value != "s3:*" else { return nil }
+                    // `s3:*` and `*` grant them all: as denied as naming one.
+                    guard !hits.isEmpty else { return nil }
                     return Diagnostic(RuleID.deniedOperation, action.location, "scope '\(scope.sid.value)' grants \(hits.joined(separator: ", ")), which the role must never hold",
-                                      hint: "remove '\(action.value)'; bucket policy, lifecycle, ACL and public access are managed outside the platform")
+                                      hint: "remove '\(action.value)'; bucket policy, lifecycle, ACL and public access are managed outside the platform", scope: scope.sid.value)
                 }
             }
         })

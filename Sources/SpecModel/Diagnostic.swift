@@ -15,9 +15,11 @@ public struct Diagnostic: Hashable, Sendable {
     public var resource: ResourceID?
     /// The environments in which the finding holds; empty when it does not depend on one.
     public var environments: [String]
+    /// The role policy scope (its sid) the finding is about, so that a waiver on the scope can apply.
+    public var scope: String?
 
     public init(rule: String, severity: Severity = .error, at location: SourceLocation, _ message: String,
-                hint: String? = nil, resource: ResourceID? = nil, environments: [String] = []) {
+                hint: String? = nil, resource: ResourceID? = nil, environments: [String] = [], scope: String? = nil) {
         self.rule = rule
         self.severity = severity
         self.location = location
@@ -25,6 +27,7 @@ public struct Diagnostic: Hashable, Sendable {
         self.hint = hint
         self.resource = resource
         self.environments = environments
+        self.scope = scope
     }
 }
 

@@ -59,6 +59,7 @@ public enum RuleID {
     public static let logRetention = "logs.retention"
 
     public static let nameLength = "naming.length"
+    public static let nameCollision = "naming.collision"
     // Waivers
     public static let waiverExpired = "waiver.expired"
     public static let waiverNotAllowed = "waiver.not-allowed"

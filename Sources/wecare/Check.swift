@@ -12,12 +12,17 @@ struct Check: ParsableCommand {
     @Option(help: "Also print which environment and SEND_MODE this branch deploys to.") var branch: String?
     @Option(help: "Output format: text, json, sarif, github, markdown.") var format: ReportFormat = .text
     @Flag(help: "Exit 1 on warnings too.") var warningsAsErrors = false
+    @Option(help: "Show at most N findings per file and rule, then a note counting the rest (0: all).") var maxPerRule: Int = CheckReport.defaultLimit
     @Option(help: "Project root holding specs/ and environments/.") var root: String = "."
+
+    func validate() throws {
+        guard maxPerRule >= 0 else { throw ValidationError("--max-per-rule takes 0 (all) or a positive number, got \(maxPerRule)") }
+    }
 
     func run() throws {
         do {
             let files = try SpecTree.read(root: URL(fileURLWithPath: root))
-            let result = try CheckRun.run(files: files, environment: env, today: Today.string())
+            let result = try CheckRun.run(files: files, environment: env, today: Today.string(), maxPerRule: maxPerRule)
             print(result.render(format, branch: branch), terminator: "")
             throw ExitCode(result.exitCode(warningsAsErrors: warningsAsErrors))
         } catch let error as SpecTree.ReadError {

@@ -50,7 +50,8 @@ final class GeneratedFilesTests: XCTestCase {
         // TTL and the SNS subscription, which moto ignores, asserted from the template.
         let messages = resources["TableMessages"]!["Properties"] as! [String: Any]
         XCTAssertEqual((messages["TimeToLiveSpecification"] as! [String: Any])["AttributeName"] as? String, "expiresAt")
-        XCTAssertEqual(messages["TableName"] as? String, "base-wecare-digital-preview-MessagesTable")
+        // Preview is deployed per branch: its names take the branch's slug from the template parameter.
+        XCTAssertEqual(messages["TableName"] as? [String: String], ["Fn::Sub": "base-wecare-digital-preview-${BranchSlug}-MessagesTable"])
         let subscription = resources["FunctionInboundWhatsappHandlerSubscription"]!["Properties"] as! [String: Any]
         XCTAssertEqual(subscription["TopicArn"] as? String, "arn:aws:sns:us-east-1:809904170947:base-wecare-digital")
         XCTAssertEqual(subscription["Protocol"] as? String, "lambda")
@@ -59,7 +60,7 @@ final class GeneratedFilesTests: XCTestCase {
         XCTAssertEqual(fn["ReservedConcurrentExecutions"] as? Int, 5)
         let variables = (fn["Environment"] as! [String: Any])["Variables"] as! [String: Any]
         XCTAssertEqual(variables["SEND_MODE"] as? String, "DRY_RUN")
-        XCTAssertEqual(variables["REPORT_PREFIX"] as? String, "preview/base-wecare-digital/reports/")
+        XCTAssertEqual(variables["REPORT_PREFIX"] as? [String: String], ["Fn::Sub": "preview/${BranchSlug}/base-wecare-digital/reports/"])
         XCTAssertEqual(variables["BULK_DLQ_URL"] as? [String: String], ["Ref": "QueueBulkDlq"])
         let production = try XCTUnwrap(build.files.first { $0.path == "cloudformation/production.json" })
         XCTAssertTrue(production.contents.contains("\"SEND_MODE\": \"LIVE\""))

@@ -36,12 +36,15 @@ final class MotoStackTests: XCTestCase {
 
         let cfn = CloudFormationClient(client: aws)
         for name in ["preview", "production"] {
-            let environment = try XCTUnwrap(platform.environment(name))
+            // Preview is deployed per branch: one branch's copy, its slug given as the deploy agent gives it.
+            let declared = try XCTUnwrap(platform.environment(name))
+            let slug = declared.isPerBranch ? BranchSlug.slug(for: "feature/add-login", rule: "feature/*") : nil
+            let environment = slug.map { declared.instance(slug: $0) } ?? declared
             let d = Deployment(platform: platform, environment: environment)
             let template = try XCTUnwrap(build.files.first { $0.path == "cloudformation/\(name).json" }).contents
             _ = try await cfn.createStack(name: environment.stack, templateBody: template, parameters: [
                 .init(key: "CodeBucket", value: "wecare-code"), .init(key: "UserPoolClientId", value: "test-client"),
-            ])
+            ] + (slug.map { [.init(key: BranchSlug.parameter, value: $0)] } ?? []))
             var stack = try await cfn.describeStack(name: environment.stack)
             let deadline = Date().addingTimeInterval(120)
             while let s = stack, s.status.hasSuffix("IN_PROGRESS"), Date() < deadline {

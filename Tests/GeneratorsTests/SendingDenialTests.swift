@@ -1,4 +1,5 @@
 import Foundation
+import SpecModel
 import XCTest
 
 /// DRY_RUN enforced by IAM: the generated policies evaluated as IAM evaluates them (an explicit deny
@@ -42,7 +43,13 @@ final class SendingDenialTests: XCTestCase {
         let data = try Data(contentsOf: packageRoot.appendingPathComponent("generated/cloudformation/\(environment).json"))
         let resources = (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["Resources"] as? [String: [String: Any]] ?? [:]
         let functions = resources.values.filter { $0["Type"] as? String == "AWS::Lambda::Function" }
-            .compactMap { ($0["Properties"] as? [String: Any])?["FunctionName"] as? String }
+            .compactMap { resource -> String? in
+                // Preview's names hold the branch's slug: the functions of one real branch's copy.
+                let name = (resource["Properties"] as? [String: Any])?["FunctionName"]
+                return name as? String ?? ((name as? [String: String])?["Fn::Sub"]).map {
+                    $0.replacingOccurrences(of: BranchSlug.placeholder, with: BranchSlug.slug(for: "feature/add-login", rule: "feature/*"))
+                }
+            }
         return functions.flatMap { name in
             let arn = "arn:aws:lambda:us-east-1:809904170947:function:\(name)"
             return sending.flatMap { action in statements.filter { $0.actions.contains(action) }.flatMap { s in s.resources.map { (arn, action, $0) } } }

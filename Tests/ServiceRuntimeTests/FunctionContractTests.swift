@@ -18,10 +18,14 @@ final class FunctionContractTests: XCTestCase {
         let resources = try XCTUnwrap((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["Resources"] as? [String: [String: Any]])
         return try resources.values.filter { $0["Type"] as? String == "AWS::Lambda::Function" }.map { resource in
             let properties = try XCTUnwrap(resource["Properties"] as? [String: Any])
-            let name = try XCTUnwrap(properties["FunctionName"] as? String, "function names are literal in the template")
+            // Preview is deployed per branch: its names are `Fn::Sub`s of the branch's slug, resolved here for one branch.
+            func substituted(_ value: Any?) -> String? {
+                value as? String ?? ((value as? [String: Any])?["Fn::Sub"] as? String)?.replacingOccurrences(of: "${BranchSlug}", with: "add-lo-f715")
+            }
+            let name = try XCTUnwrap(substituted(properties["FunctionName"]), "function names are literal in the template, or a slug's Fn::Sub")
             let variables = try XCTUnwrap((properties["Environment"] as? [String: Any])?["Variables"] as? [String: Any])
             let env = try variables.mapValues { value -> String in
-                if let literal = value as? String { return literal }
+                if let literal = substituted(value) { return literal }
                 let ref = try XCTUnwrap((value as? [String: Any])?["Ref"] as? String, "\(name): only literals and Refs are expected, found \(value)")
                 return "physical-\(ref)"
             }

@@ -13,23 +13,27 @@ public struct ReportInput: Sendable {
     /// A `--branch` resolution to print, if asked.
     public var branch: BranchResolution?
 
+    /// Where each line of each file starts, found once, so that showing the line under every diagnostic
+    /// costs the same for the thousandth diagnostic of a file as for the first.
+    private let lineStarts: [String: [String.Index]]
+
     public init(report: CheckReport, sources: [String: String], environments: [String], branch: BranchResolution? = nil) {
         self.report = report
         self.sources = sources
         self.environments = environments
         self.branch = branch
+        let files = Set(report.diagnostics.map(\.location.file))
+        lineStarts = Dictionary(uniqueKeysWithValues: sources.filter { files.contains($0.key) }.map { path, text in
+            var starts = [text.startIndex]
+            for i in text.indices where text[i] == "\n" { starts.append(text.index(after: i)) }
+            return (path, starts)
+        })
     }
 
     func line(_ location: SourceLocation) -> String? {
-        guard let text = sources[location.file] else { return nil }
-        var n = 1
-        var start = text.startIndex
-        while n < location.line {
-            guard let nl = text[start...].firstIndex(of: "\n") else { return nil }
-            start = text.index(after: nl)
-            n += 1
-        }
-        let end = text[start...].firstIndex(of: "\n") ?? text.endIndex
+        guard let text = sources[location.file], let starts = lineStarts[location.file], location.line >= 1, location.line <= starts.count else { return nil }
+        let start = starts[location.line - 1]
+        let end = location.line < starts.count ? text.index(before: starts[location.line]) : text.endIndex
         return String(text[start..<end])
     }
 }

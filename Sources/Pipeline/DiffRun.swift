@@ -73,6 +73,8 @@ public struct DiffRun: Sendable {
         let (h, headNote) = try side(head, label: headLabel, today: today)
         var report = SpecDiff.compare(base: b, head: h)
         report.notes = [baseNote, headNote].compactMap { $0 }
+        report.checkErrors = try CheckRun.run(files: head, today: today).report.diagnostics.filter { $0.severity == .error }
+            .map { "`\($0.rule)` \($0.location): \($0.message)" }
         return DiffRun(report: report)
     }
 

@@ -28,11 +28,34 @@ public struct Change: Hashable, Sendable, Comparable {
     public var why: String
     /// For send-mode changes: the channels (`email`, `sms`, `whatsapp`) whose messages it affects.
     public var channels: [String]
+    /// Whether CloudFormation replaces the resource for this change (`refused`: it would have to, and cannot).
+    public var replacement: Replacement
+    /// Whether the old resource and its data are kept when it is removed or replaced (DeletionPolicy or
+    /// UpdateReplacePolicy `Retain`); nil where nothing is removed or replaced.
+    public var retained: Bool?
 
     public static let allEnvironments = "all"
 
+    /// What happens to the field (or, for field `resource`, to the resource).
+    public enum Action: String, Sendable {
+        case add, modify, remove
+    }
+
+    public var action: Action { before == nil ? .add : after == nil ? .remove : .modify }
+
+    public enum Replacement: String, Sendable {
+        /// Updated in place.
+        case none
+        /// CloudFormation replaces the resource depending on other values.
+        case conditional
+        /// CloudFormation creates a new resource and removes the old one.
+        case always
+        /// The change needs a replacement CloudFormation cannot make (a resource with a fixed name): the update fails.
+        case refused
+    }
+
     public init(environment: String = Change.allEnvironments, risk: Risk, resource: DiffResource, field: String,
-                before: String?, after: String?, why: String, channels: [String] = []) {
+                before: String?, after: String?, why: String, channels: [String] = [], replacement: Replacement = .none, retained: Bool? = nil) {
         self.environment = environment
         self.risk = risk
         self.resource = resource
@@ -41,6 +64,8 @@ public struct Change: Hashable, Sendable, Comparable {
         self.after = after
         self.why = why
         self.channels = channels
+        self.replacement = replacement
+        self.retained = retained
     }
 
     /// "all" first, then environments by name; within one, most dangerous first, then by resource and field.

@@ -7,13 +7,16 @@ public struct DiffReport: Sendable, Equatable {
     public var changes: [Change]
     /// Things a reviewer must know about the comparison itself (a side with check errors, …).
     public var notes: [String]
+    /// The head's check errors, one line each: rule id, place, message.
+    public var checkErrors: [String]
 
-    public init(base: String, head: String, environments: [String], changes: [Change], notes: [String] = []) {
+    public init(base: String, head: String, environments: [String], changes: [Change], notes: [String] = [], checkErrors: [String] = []) {
         self.base = base
         self.head = head
         self.environments = environments
         self.changes = changes
         self.notes = notes
+        self.checkErrors = checkErrors
     }
 
     public var isEmpty: Bool { changes.isEmpty }

@@ -9,6 +9,7 @@ import SpecModel
 ///   "head": "working tree",
 ///   "environments": ["preview", "production", "staging"],   // the summary's columns
 ///   "notes": ["…"],                         // about the comparison itself, e.g. a side with check errors
+///   "checkErrors": ["`rule` file:line:col: message"],   // the head's check errors
 ///   "summary": {
 ///     "total": 3,                           // entries in `changes`
 ///     "risks": { "capacity": 0, "data-loss": 1, "other": 1, "security": 1, "send-mode": 0 },
@@ -16,7 +17,10 @@ import SpecModel
 ///   },
 ///   "changes": [
 ///     { "environment": "all",               // or one environment's name
-///       "risk": "data-loss",                // data-loss | security | send-mode | capacity | other
+///       "risk": "data-loss",                // data-loss | send-mode | security-broadening | security-narrowing | capacity | other
+///       "action": "modify",                 // add | modify | remove: what happens to the field (field "resource": to the resource)
+///       "replacement": "refused",           // none | conditional | always | refused (needs a replacement CloudFormation cannot make)
+///       "retained": null,                   // replaced or removed: whether the old resource keeps its data (Retain); else null
 ///       "resource": { "kind": "table", "name": "Contacts" },
 ///       "field": "KeySchema",
 ///       "before": "contactId HASH",         // null when absent on that side
@@ -41,6 +45,7 @@ enum JSONDiffRenderer {
             "head": .string(r.head),
             "environments": .array(r.environments.map { .string($0) }),
             "notes": .array(r.notes.map { .string($0) }),
+            "checkErrors": .array(r.checkErrors.map { .string($0) }),
             "summary": .object([
                 "total": .int(r.changes.count),
                 "risks": counts { r.count($0) },
@@ -61,6 +66,9 @@ enum JSONDiffRenderer {
             "after": c.after.map { .string($0) } ?? .null,
             "why": .string(c.why),
             "channels": .array(c.channels.map { .string($0) }),
+            "action": .string(c.action.rawValue),
+            "replacement": .string(c.replacement.rawValue),
+            "retained": c.retained.map { .bool($0) } ?? .null,
         ])
     }
 }

@@ -19,12 +19,13 @@ enum NeedsDiff {
                 switch (before[reason], after[reason]) {
                 case (nil, let a?): out.append(gained(fn, reason, a, environment))
                 case (let b?, nil):
-                    out.append(Change(environment: environment, risk: .security, resource: DiffResource("function", fn), field: "access",
+                    out.append(Change(environment: environment, risk: .securityNarrowing, resource: DiffResource("function", fn), field: "access",
                                       before: reason, after: nil,
                                       why: "The function no longer needs \(b.sorted().joined(separator: ", ")): narrower access for its code."))
                 case (let b?, let a?) where b != a:
                     let added = a.subtracting(b).sorted()
-                    out.append(Change(environment: environment, risk: .security, resource: DiffResource("function", fn), field: "access",
+                    out.append(Change(environment: environment, risk: added.isEmpty ? .securityNarrowing : .securityBroadening,
+                                      resource: DiffResource("function", fn), field: "access",
                                       before: "\(reason): \(b.sorted().joined(separator: ", "))",
                                       after: "\(reason): \(a.sorted().joined(separator: ", "))",
                                       why: added.isEmpty ? "The function needs fewer actions: narrower access for its code."
@@ -37,7 +38,7 @@ enum NeedsDiff {
     }
 
     static func gained(_ fn: String, _ reason: String, _ actions: Set<String>, _ environment: String) -> Change {
-        Change(environment: environment, risk: .security, resource: DiffResource("function", fn), field: "access",
+        Change(environment: environment, risk: .securityBroadening, resource: DiffResource("function", fn), field: "access",
                before: nil, after: reason,
                why: "The function gains \(actions.sorted().joined(separator: ", ")): broader access for its code.")
     }

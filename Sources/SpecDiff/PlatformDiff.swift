@@ -64,7 +64,7 @@ enum PlatformDiff {
                             "The bucket changes: objects in the old bucket are no longer read or expired by the platform.")
                 }
                 if b.encryption.value != a.encryption.value {
-                    out.add(.security, resource, "encryption", b.encryption.value, a.encryption.value, "Encryption at rest changes.")
+                    out.add(.securityBroadening, resource, "encryption", b.encryption.value, a.encryption.value, "Encryption at rest changes.")
                 }
             case (nil, nil): break
             }
@@ -122,19 +122,19 @@ enum PlatformDiff {
                         "When the tier-usage alarm warns changes.")
             let allowB = b.allowlist.map(\.value), allowA = a.allowlist.map(\.value)
             for id in allowA where !allowB.contains(id) {
-                out.add(.security, wa, "allowlist", nil, id, "Another phone number may send WhatsApp messages.")
+                out.add(.securityBroadening, wa, "allowlist", nil, id, "Another phone number may send WhatsApp messages.")
             }
             for id in allowB where !allowA.contains(id) {
-                out.add(.security, wa, "allowlist", id, nil, "The phone number may no longer send WhatsApp messages.")
+                out.add(.securityNarrowing, wa, "allowlist", id, nil, "The phone number may no longer send WhatsApp messages.")
             }
             for name in Set(b.phoneNumbers.map(\.id.value)).union(a.phoneNumbers.map(\.id.value)).sorted() {
                 let resource = DiffResource("phoneNumber", name)
                 let pb = b.phoneNumbers.first { $0.id.value == name }, pa = a.phoneNumbers.first { $0.id.value == name }
                 switch (pb, pa) {
-                case (let pb?, nil): out.add(.security, resource, "id", pb.awsId.value, nil, "A WhatsApp number functions could send from is removed.")
-                case (nil, let pa?): out.add(.security, resource, "id", nil, pa.awsId.value, "A WhatsApp number functions may send from is added.")
+                case (let pb?, nil): out.add(.securityNarrowing, resource, "id", pb.awsId.value, nil, "A WhatsApp number functions could send from is removed.")
+                case (nil, let pa?): out.add(.securityBroadening, resource, "id", nil, pa.awsId.value, "A WhatsApp number functions may send from is added.")
                 case (let pb?, let pa?):
-                    out.compare(pb.awsId.value, pa.awsId.value, .security, resource, "id", "Messages go out from a different WhatsApp number.")
+                    out.compare(pb.awsId.value, pa.awsId.value, .securityBroadening, resource, "id", "Messages go out from a different WhatsApp number.")
                     out.compare(pb.ratePerSecond.value, pa.ratePerSecond.value, .capacity, resource, "ratePerSecond",
                                 "How many messages per second the number sends changes.")
                     out.compare(pb.waba.name.value, pa.waba.name.value, .other, resource, "waba", "The number's business account changes.")
@@ -158,8 +158,8 @@ enum PlatformDiff {
             out.compare(b.smsRatePerSecond.value, a.smsRatePerSecond.value, .capacity, ch, "sms.ratePerSecond", "How many SMS per second the platform sends changes.")
             out.compare(b.smsMaxLength.value, a.smsMaxLength.value, .capacity, ch, "sms.maxLength", "How long an SMS may be changes.")
             out.compare(b.emailRatePerSecond.value, a.emailRatePerSecond.value, .capacity, ch, "email.ratePerSecond", "How many emails per second the platform sends changes.")
-            out.compare(b.smsPool.name.value, a.smsPool.name.value, .security, ch, "sms.pool", "SMS go out through another pool.")
-            out.compare(b.emailSender.name.value, a.emailSender.name.value, .security, ch, "email.sender", "Email goes out from another sender.")
+            out.compare(b.smsPool.name.value, a.smsPool.name.value, .securityBroadening, ch, "sms.pool", "SMS go out through another pool.")
+            out.compare(b.emailSender.name.value, a.emailSender.name.value, .securityBroadening, ch, "email.sender", "Email goes out from another sender.")
         } else if (base.channels == nil) != (head.channels == nil) {
             out.add(.other, ch, "channels", base.channels == nil ? nil : "configured", head.channels == nil ? nil : "configured", "SMS and email settings are added or removed.")
         }
@@ -184,11 +184,12 @@ enum PlatformDiff {
         let ids = Set(base.existing.map { ResourceID($0.kind, $0.id.value) }).union(head.existing.map { ResourceID($0.kind, $0.id.value) }).sorted()
         for id in ids {
             let resource = DiffResource(id.kind.rawValue, id.name)
-            let risk: Risk = securityKinds.contains(id.kind) ? .security : .other
+            let security = securityKinds.contains(id.kind)
+            let risk: Risk = security ? .securityBroadening : .other
             let b = base.existing(id.kind, id.name), a = head.existing(id.kind, id.name)
             switch (b, a) {
             case (let b?, nil):
-                out.add(risk, resource, "resource", describe(b), nil,
+                out.add(security ? .securityNarrowing : .other, resource, "resource", describe(b), nil,
                         id.kind == .secret ? "A secret reference is removed: functions given it can no longer find the secret." : "The platform stops referring to the existing resource.")
             case (nil, let a?):
                 out.add(risk, resource, "resource", nil, describe(a),
@@ -231,7 +232,7 @@ enum PlatformDiff {
             guard let old = base.function(f.id.value) else {
                 // A new function is listed as a whole; only its secrets deserve a line of their own.
                 for (name, v) in after.sorted(by: { $0.key < $1.key }) where isSecret(v) {
-                    out.add(.security, resource, "environment.\(name)", nil, v, "A secret reference is added: the function reads where the secret lives.")
+                    out.add(.securityBroadening, resource, "environment.\(name)", nil, v, "A secret reference is added: the function reads where the secret lives.")
                 }
                 continue
             }
@@ -239,7 +240,7 @@ enum PlatformDiff {
             for name in Set(before.keys).union(after.keys).sorted() where before[name] != after[name] {
                 let b = before[name], a = after[name]
                 if [b, a].contains(where: { $0.map(isSecret) == true }) {
-                    out.add(.security, resource, "environment.\(name)", b, a,
+                    out.add(a == nil ? .securityNarrowing : .securityBroadening, resource, "environment.\(name)", b, a,
                             a == nil ? "A secret reference is removed: the function no longer reads the secret."
                                      : "A secret reference is added or moved: the function reads where the secret lives.")
                 } else if name == "SEND_MODE" || [b, a].contains(where: { $0 == sendModeSetting }) {

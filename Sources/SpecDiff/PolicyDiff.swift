@@ -10,8 +10,8 @@ enum PolicyDiff {
         let before = statements(base), after = statements(head)
         var out: [Change] = []
         func change(_ sid: String, _ field: String, _ b: String?, _ a: String?, _ why: String) {
-            out.append(Change(environment: environment, risk: .security, resource: DiffResource("statement", sid), field: field,
-                              before: b, after: a, why: why))
+            out.append(Change(environment: environment, risk: why == narrows ? .securityNarrowing : .securityBroadening,
+                              resource: DiffResource("statement", sid), field: field, before: b, after: a, why: why))
         }
         for sid in Set(before.keys).union(after.keys).sorted() {
             switch (before[sid], after[sid]) {

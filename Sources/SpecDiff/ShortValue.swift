@@ -5,9 +5,11 @@ import SpecModel
 enum ShortValue {
     static let limit = 160
 
-    static func render(_ value: JSONValue?) -> String? {
+    /// With a unit, a number reads `300 s`.
+    static func render(_ value: JSONValue?, unit: String? = nil) -> String? {
         guard let value else { return nil }
-        let s = text(value)
+        var s = text(value)
+        if let unit, case .int = value { s += " \(unit)" }
         return s.count > limit ? String(s.prefix(limit - 1)) + "…" : s
     }
 

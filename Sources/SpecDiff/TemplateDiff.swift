@@ -28,8 +28,10 @@ enum TemplateDiff {
             switch (b, a) {
             case (let b?, nil):
                 let (risk, why) = TemplateRisk.removed(type: type, resource: b)
+                let holdsData = TemplateReplacement.replacing[type] != nil
                 out.append(Change(environment: environment, risk: risk, resource: resource, field: "resource",
-                                  before: physicalName(b) ?? type, after: nil, why: why))
+                                  before: physicalName(b) ?? type, after: nil, why: why,
+                                  retained: holdsData ? member(b, "DeletionPolicy") == .string("Retain") : nil))
             case (nil, let a?):
                 let (risk, why) = TemplateRisk.added(type: type)
                 out.append(Change(environment: environment, risk: risk, resource: resource, field: "resource",
@@ -37,8 +39,10 @@ enum TemplateDiff {
             case (let b?, let a?):
                 for p in propertyChanges(b, a, type: type) {
                     let (risk, why) = TemplateRisk.classify(type: type, change: p, base: properties(b), head: properties(a))
+                    let replaced = TemplateReplacement.outcome(type: type, change: p, before: b, after: a, keyDefinitionChanged: risk == .dataLoss)
                     out.append(Change(environment: environment, risk: risk, resource: resource, field: p.pathString,
-                                      before: ShortValue.render(p.before), after: ShortValue.render(p.after), why: why))
+                                      before: ShortValue.render(p.before, unit: unit(p)), after: ShortValue.render(p.after, unit: unit(p)),
+                                      why: replaced?.why ?? why, replacement: replaced?.replacement ?? .none, retained: replaced?.retained))
                 }
             case (nil, nil): break
             }
@@ -107,13 +111,23 @@ enum TemplateDiff {
     }
 
     /// The name a resource has in AWS, when it declares one: what `before`/`after` show for an added or removed resource.
+    /// A name made with `Fn::Sub` (a branch's slug in it) is shown as written.
     static func physicalName(_ resource: JSONValue) -> String? {
         let p = properties(resource)
         for key in ["TableName", "QueueName", "FunctionName", "LogGroupName", "AlarmName", "RouteKey", "Name"] {
             if case .string(let s)? = p[key] { return s }
+            if let s = string(member(p[key], "Fn::Sub")) { return s }
         }
         return nil
     }
+
+    /// The unit a numeric property is given in, so that `300 → 900` reads `300 s → 900 s`.
+    static let units: [String: String] = [
+        "VisibilityTimeout": "s", "MessageRetentionPeriod": "s", "DelaySeconds": "s", "ReceiveMessageWaitTimeSeconds": "s",
+        "Timeout": "s", "MaximumBatchingWindowInSeconds": "s", "Period": "s", "MemorySize": "MB", "RetentionInDays": "days",
+    ]
+
+    static func unit(_ change: PropertyChange) -> String? { change.path.last.flatMap { units[$0] } }
 
     static func resources(_ template: JSONValue) -> [String: JSONValue] {
         if case .object(let r)? = member(template, "Resources") { return r }

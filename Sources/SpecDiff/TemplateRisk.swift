@@ -23,13 +23,13 @@ enum TemplateRisk {
                 return (.capacity, "How many queue messages one invocation receives changes.")
             }
         case "AWS::Lambda::Permission":
-            return (.security, "Who may invoke the function changes.")
+            return (.securityBroadening, "Who may invoke the function changes.")
         case "AWS::ApiGatewayV2::Route":
-            if top == "AuthorizationType" || top == "AuthorizerId" { return (.security, "Who may call the route changes.") }
+            if top == "AuthorizationType" || top == "AuthorizerId" { return (.securityBroadening, "Who may call the route changes.") }
         case "AWS::ApiGatewayV2::Authorizer":
-            return (.security, "Which tokens the API accepts changes.")
+            return (.securityBroadening, "Which tokens the API accepts changes.")
         case "AWS::ApiGatewayV2::Api":
-            if change.path.starts(with: ["CorsConfiguration", "AllowOrigins"]) { return (.security, "Which web origins may call the API changes.") }
+            if change.path.starts(with: ["CorsConfiguration", "AllowOrigins"]) { return (.securityBroadening, "Which web origins may call the API changes.") }
         default: break
         }
         return (.other, "\(change.pathString) changes; no data, access or capacity is affected.")
@@ -58,7 +58,7 @@ enum TemplateRisk {
         case "DeletionPolicy", "UpdateReplacePolicy":
             if change.after == .string("Delete") { return (.dataLoss, "\(top) becomes Delete: a removal or replacement now deletes the table's items.") }
             return (.other, "\(top) changes: the table would be kept on removal or replacement.")
-        case "SSESpecification": return (.security, "Encryption at rest changes.")
+        case "SSESpecification": return (.securityBroadening, "Encryption at rest changes.")
         default: return (.other, "\(change.pathString) changes; the table and its items are kept.")
         }
     }
@@ -72,7 +72,7 @@ enum TemplateRisk {
         case "MessageRetentionPeriod": return (.capacity, "How long unconsumed messages are kept changes.")
         case "RedrivePolicy" where change.path.last == "maxReceiveCount":
             return (.capacity, "How often a message is retried before it goes to the dead-letter queue changes.")
-        case "SqsManagedSseEnabled", "KmsMasterKeyId": return (.security, "Encryption at rest changes.")
+        case "SqsManagedSseEnabled", "KmsMasterKeyId": return (.securityBroadening, "Encryption at rest changes.")
         default: return (.other, "\(change.pathString) changes; the queue and its messages are kept.")
         }
     }
@@ -82,7 +82,7 @@ enum TemplateRisk {
         case "MemorySize": return (.capacity, "Memory (and the CPU share that comes with it) per invocation changes.")
         case "Timeout": return (.capacity, "How long one invocation may run changes.")
         case "ReservedConcurrentExecutions": return (.capacity, "How many instances may run at once changes.")
-        case "Role": return (.security, "The function runs with a different execution role.")
+        case "Role": return (.securityBroadening, "The function runs with a different execution role.")
         default: return (.other, "The function's \(top) changes; it is updated in place.")
         }
     }
@@ -96,14 +96,16 @@ enum TemplateRisk {
                 : (.dataLoss, "The table is removed: CloudFormation deletes it and its items are lost.")
         case "AWS::SQS::Queue": return (.dataLoss, "The queue is removed: CloudFormation deletes it and the messages in it are lost.")
         case "AWS::Logs::LogGroup": return (.dataLoss, "The log group is removed: CloudFormation deletes it and the logs in it are lost.")
-        case "AWS::Lambda::Permission", "AWS::ApiGatewayV2::Authorizer": return (.security, "Who may invoke or call the platform changes.")
+        case "AWS::Lambda::Permission": return (.securityNarrowing, "A permission to invoke a function is removed: that caller can no longer invoke it.")
+        case "AWS::ApiGatewayV2::Authorizer": return (.securityBroadening, "The authorizer is removed: routes that used it no longer check tokens.")
         default: return (.other, "The resource is removed from the stack; it holds no data.")
         }
     }
 
     static func added(type: String) -> Verdict {
         switch type {
-        case "AWS::Lambda::Permission", "AWS::ApiGatewayV2::Authorizer": return (.security, "Who may invoke or call the platform changes.")
+        case "AWS::Lambda::Permission": return (.securityBroadening, "A permission to invoke a function is added: another caller may invoke it.")
+        case "AWS::ApiGatewayV2::Authorizer": return (.securityNarrowing, "An authorizer is added: routes that use it check tokens.")
         default: return (.other, "A new resource is created; nothing existing is touched.")
         }
     }

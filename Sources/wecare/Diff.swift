@@ -7,14 +7,14 @@ struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Compare the specs at a base with the working tree and class every change by risk.",
         discussion: """
-        Risk classes: data-loss, security, send-mode, capacity, other.
+        Risk classes: data-loss, send-mode, security-broadening, security-narrowing, capacity, other (security means security-broadening).
         Exit status: 0, or 1 when --fail-on names a class that has changes; 2 on usage or I/O errors \
         (bad ref, unreadable specs, specs that do not load into a complete model).
         """)
 
     @Option(help: "Git ref or folder holding specs/ and environments/ (default: git merge-base HEAD main).") var base: String?
     @Option(help: "Output format: markdown, json, text.") var format: String = "text"
-    @Option(help: "Comma-separated risk classes that make the exit status 1, e.g. data-loss,security.") var failOn: String?
+    @Option(help: "Comma-separated risk classes that make the exit status 1, e.g. data-loss,security-broadening.") var failOn: String?
     @Option(help: "Project root holding specs/ and environments/ (the head side).") var root: String = "."
 
     func run() throws {

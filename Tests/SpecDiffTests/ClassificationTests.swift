@@ -13,7 +13,8 @@ final class ClassificationTests: XCTestCase {
         XCTAssertEqual(move.environment, Change.allEnvironments)
         XCTAssertEqual(move.field, "path")
         // The role's object grant follows the prefix, per environment; no function variable is listed once per function.
-        XCTAssertTrue(c.contains { $0.risk == .security && $0.resource == DiffResource("statement", "ReportsObjects") && $0.environment == "production" })
+        XCTAssertTrue(c.contains { $0.risk == .securityBroadening && $0.resource == DiffResource("statement", "ReportsObjects") && $0.environment == "production" })
+        XCTAssertTrue(c.contains { $0.risk == .securityNarrowing && $0.resource == DiffResource("statement", "ReportsObjects") && $0.environment == "production" })
         XCTAssertFalse(c.contains { $0.field.hasPrefix("environment.") })
     }
 
@@ -49,8 +50,8 @@ final class ClassificationTests: XCTestCase {
             Edit("specs/functions.yaml", "      WHATSAPP_EVENTS_TOPIC_ARN: { topic: whatsapp-events }\n",
                  "      WHATSAPP_EVENTS_TOPIC_ARN: { topic: whatsapp-events }\n      APP_SECRET_ARN: { secret: meta-app }\n"),
         ])
-        XCTAssertTrue(c.contains { $0.risk == .security && $0.resource == DiffResource("secret", "meta-app") })
-        XCTAssertTrue(c.contains { $0.risk == .security && $0.field == "environment.APP_SECRET_ARN" && $0.after == "{ secret: meta-app }" })
+        XCTAssertTrue(c.contains { $0.risk == .securityBroadening && $0.resource == DiffResource("secret", "meta-app") })
+        XCTAssertTrue(c.contains { $0.risk == .securityBroadening && $0.field == "environment.APP_SECRET_ARN" && $0.after == "{ secret: meta-app }" })
     }
 
     func testHardwiredSendModeNamesTheFunctionsChannels() throws {
@@ -72,5 +73,36 @@ final class ClassificationTests: XCTestCase {
         XCTAssertEqual(change.risk, .sendMode)
         XCTAssertEqual(change.channels, ["whatsapp", "sms", "email"])
         XCTAssertTrue(change.why.contains("SEND_MODE=LIVE"), change.why)
+    }
+}
+
+/// The risk model's structured fields, and the prose that follows them.
+final class ReplacementTests: XCTestCase {
+    func testAKeyChangeOnAFixedNameTableIsRefusedNotLost() throws {
+        let c = try diff(DiffGoldenTests.pairs["table-key"]!).report.changes
+        let key = try XCTUnwrap(c.first { $0.field == "KeySchema" })
+        XCTAssertEqual(key.replacement, .refused)
+        XCTAssertEqual(key.action, .modify)
+        XCTAssertNil(key.retained)
+        XCTAssertTrue(key.why.contains("CloudFormation cannot replace it, so the update fails and rolls back"), key.why)
+        XCTAssertFalse(key.why.contains("items are lost"), key.why)
+    }
+
+    func testARenamedTableIsKeptInProductionAndLostElsewhere() throws {
+        let c = try diff([Edit("specs/tables.yaml", "name: ContactsTable", "name: PeopleTable")]).report.changes.filter { $0.field == "TableName" }
+        let production = try XCTUnwrap(c.first { $0.environment == "production" })
+        XCTAssertEqual(production.replacement, .always)
+        XCTAssertEqual(production.retained, true)
+        XCTAssertTrue(production.why.contains("the old one keeps its items (UpdateReplacePolicy Retain)"), production.why)
+        let staging = try XCTUnwrap(c.first { $0.environment == "staging" })
+        XCTAssertEqual(staging.retained, false)
+        XCTAssertTrue(staging.why.contains("deletes the old one: its items are lost"), staging.why)
+    }
+
+    func testUnitsAreKept() throws {
+        let c = try diff([Edit("specs/queues.yaml", "    purpose: Bulk chunks that failed as a whole (Req 8.9)\n    visibilityTimeout: 300s",
+                               "    purpose: Bulk chunks that failed as a whole (Req 8.9)\n    visibilityTimeout: 900s")]).report.changes
+        let change = try XCTUnwrap(c.first { $0.field == "VisibilityTimeout" })
+        XCTAssertEqual([change.before, change.after], ["300 s", "900 s"])
     }
 }

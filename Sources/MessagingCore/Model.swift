@@ -8,8 +8,19 @@ public enum Channel: String, Codable, Sendable, CaseIterable {
 public enum Direction: String, Codable, Sendable { case inbound, outbound }
 
 /// A message's life: outbound messages go queued → sent (or dry_run) → delivered → read, or failed.
-public enum MessageStatus: String, Codable, Sendable {
+public enum MessageStatus: String, Codable, Sendable, CaseIterable {
     case received, dryRun = "dry_run", sent, delivered, read, failed
+
+    /// Where a status stands: a message only moves up this order (failed is final).
+    public var rank: Int {
+        switch self {
+        case .received, .dryRun: 0
+        case .sent: 1
+        case .delivered: 2
+        case .read: 3
+        case .failed: 4
+        }
+    }
 }
 
 /// A person or organisation the platform may message (Req 2).
@@ -80,11 +91,16 @@ public struct Message: Codable, Sendable, Equatable {
     public var expiresAt: Int
     /// A bulk recipient's key: the store keeps at most one message per key (exactly-once sending).
     public var idempotencyKey: String?
+    /// An inbound WhatsApp message's typed content, reply context, referral and business number.
+    public var inbound: InboundDetails?
+    /// The contact's current reaction to this message (an emoji), if any.
+    public var reaction: String?
 
     public init(id: String, contactId: String, channel: Channel, direction: Direction, status: MessageStatus, kind: String,
                 content: String?, templateName: String? = nil, subject: String? = nil, timestamp: Date, providerMessageId: String? = nil,
                 whatsappMessageId: String? = nil, phoneNumberId: String? = nil, mediaId: String? = nil, s3Key: String? = nil,
-                errorDetails: String? = nil, wouldBeRequest: String? = nil, segments: Int? = nil, expiresAt: Int, idempotencyKey: String? = nil) {
+                errorDetails: String? = nil, wouldBeRequest: String? = nil, segments: Int? = nil, expiresAt: Int, idempotencyKey: String? = nil,
+                inbound: InboundDetails? = nil, reaction: String? = nil) {
         self.id = id
         self.contactId = contactId
         self.channel = channel
@@ -105,6 +121,27 @@ public struct Message: Codable, Sendable, Equatable {
         self.segments = segments
         self.expiresAt = expiresAt
         self.idempotencyKey = idempotencyKey
+        self.inbound = inbound
+        self.reaction = reaction
+    }
+}
+
+/// A status update that arrived before its message was stored (a `sent` racing the send's own write),
+/// kept until the message appears and then applied; gone after `expiresAt`.
+public struct ParkedStatus: Sendable, Equatable {
+    public var whatsappMessageId: String
+    /// The event header's `messageId`: the id SendWhatsAppMessage answered, when AWS gives it.
+    public var providerMessageId: String?
+    public var status: MessageStatus
+    public var error: String?
+    public var expiresAt: Int
+
+    public init(whatsappMessageId: String, providerMessageId: String?, status: MessageStatus, error: String?, expiresAt: Int) {
+        self.whatsappMessageId = whatsappMessageId
+        self.providerMessageId = providerMessageId
+        self.status = status
+        self.error = error
+        self.expiresAt = expiresAt
     }
 }
 

@@ -45,7 +45,7 @@ public struct InboundProcessor: Sendable {
         do {
             event = try EUMEvent.decode(payload)
         } catch {
-            if recordFailure { try await deadLetter(payload, id: eventID, reason: error.description) }
+            if recordFailure { try await deadLetter(payload, id: eventID, reason: String(describing: error)) }
             throw .invalid("inbound event \(eventID) could not be processed: \(error)")
         }
         var outcome = Outcome()
@@ -118,8 +118,8 @@ public struct InboundProcessor: Sendable {
         // the message: concurrent deliveries from a new number create it once.
         let sender = Contact(id: deps.ids.next(), name: m.senderName, phone: try PhoneNumber.normalize(m.from), email: nil, createdAt: now, updatedAt: now)
         // A plain text is whole in `content`; anything more is kept typed (encoding it costs the hot path).
-        let plain = m.details.context == nil && m.details.referral == nil && m.phoneNumberId != nil
-        let details: InboundDetails? = if case .text = m.details.content, plain { nil } else { m.details }
+        var details: InboundDetails? = m.details
+        if case .text = m.details.content, m.details.context == nil, m.details.referral == nil, m.phoneNumberId != nil { details = nil }
         var message = Message(id: deps.ids.next(), contactId: sender.id, channel: .whatsapp, direction: .inbound, status: .received,
                               kind: m.type, content: m.text, timestamp: m.timestamp, providerMessageId: event.messageId,
                               whatsappMessageId: m.whatsappId, phoneNumberId: m.phoneNumberId, mediaId: m.media?.id,

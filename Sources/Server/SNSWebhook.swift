@@ -55,6 +55,7 @@ enum SNSWebhook {
             return JSONBody.error(.serviceUnavailable, "INBOUND_NOT_STORED", error.message)
         }
     }
+}
 
 extension InboundProcessor.Outcome {
     /// What an inbound delivery did, as JSON with sorted keys. Written by hand: SNS and the ingestion

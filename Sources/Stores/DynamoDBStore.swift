@@ -254,7 +254,8 @@ public final class DynamoDBStore: MessagingStore, Sendable {
                 guard !failed.isEmpty, failed.allSatisfy({ $0 >= inserts.count }) else {
                     return InboundRecord(stored: false, contactId: contact.id, createdContact: created)
                 }
-                windows = windows.indices.filter { !failed.contains(inserts.count + $0) }.map { windows[$0] }
+                let moving = windows
+                windows = moving.indices.filter { !failed.contains(inserts.count + $0) }.map { moving[$0] }
             }
         }
         throw StoreError.transient("the windows of contact \(contact.id) kept moving while message \(message.id) was recorded")

@@ -223,7 +223,7 @@ public final class SQLiteStore: MessagingStore, Sendable {
         try await db.read { db in
             let rows = try Row.fetchAll(db, sql: "SELECT phoneNumberId, lastInboundAt FROM inbound_window WHERE contactId = ?", arguments: [contactId])
             return Dictionary(rows.map { (row: Row) -> (String, Date) in (row["phoneNumberId"], Date(timeIntervalSince1970: row["lastInboundAt"])) },
-                              uniquingKeysWith: max)
+                              uniquingKeysWith: { max($0, $1) })
         }
     }
 

@@ -175,14 +175,15 @@ final class SQLiteInboundStoreTests: XCTestCase, InboundStoreContract {
         // A database as the release before this one left it.
         let old = try DatabaseQueue(path: path)
         try SQLiteStore.migrator.migrate(old, upTo: "v4-leases")
+        let t = t0.timeIntervalSince1970
         try await old.write { db in
             try db.execute(sql: "INSERT INTO contact (id, name, phone, optInWhatsApp, optInSms, optInEmail, lastInboundMessageAt, createdAt, updatedAt) VALUES ('c1', 'Asha', '+919330994400', 1, 0, 0, ?, ?, ?)",
-                           arguments: [t0.timeIntervalSince1970 + 20, t0.timeIntervalSince1970, t0.timeIntervalSince1970])
+                           arguments: [t + 20, t, t])
             for (id, number, offset) in [("m1", "phone-number-id-aaa", 10.0), ("m2", "phone-number-id-aaa", 5.0), ("m3", "phone-number-id-bbb", 20.0)] {
                 try db.execute(sql: """
                     INSERT INTO message (id, contactId, channel, direction, status, kind, content, timestamp, whatsappMessageId, phoneNumberId, expiresAt)
                     VALUES (?, 'c1', 'whatsapp', 'inbound', 'received', 'text', 'hi', ?, ?, ?, 1900000000)
-                    """, arguments: [id, t0.timeIntervalSince1970 + offset, "wamid.\(id)", number])
+                    """, arguments: [id, t + offset, "wamid.\(id)", number])
             }
         }
         try old.close()

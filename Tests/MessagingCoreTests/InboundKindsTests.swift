@@ -128,7 +128,7 @@ final class InboundKindsTests: XCTestCase {
 
     func testANewProfileNameUpdatesTheContact() async throws {
         let w = World()
-        let c = try await w.contact(phone: "+16505551234")
+        let c = try await w.contact(phone: "+16505551234", lastInbound: nil)
         XCTAssertEqual(c.name, "Asha")
         _ = try await stored("text", in: w)
         let renamed = try await w.deps.store.contact(id: c.id)
@@ -140,6 +140,7 @@ final class InboundKindsTests: XCTestCase {
         w.settings.allowlist = ["phone-number-id-aaa", "phone-number-id-bbb"]
         let c = try await w.contact(phone: "+16505551234", lastInbound: nil)
         _ = try await stored("text", in: w)   // to 106540352242922, AWS's phone-number-id-aaa
+        w.clock.advance(1_749_416_383 + 3600 - w.clock.now().timeIntervalSince1970)   // an hour after it
         let opened = try await w.pipeline.send(SendRequest(channel: .whatsapp, contactId: c.id, text: "Blue is in stock", phoneNumberId: "phone-number-id-aaa"))
         XCTAssertEqual(opened.status, .dryRun)
         do {

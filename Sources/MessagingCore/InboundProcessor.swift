@@ -45,7 +45,14 @@ public struct InboundProcessor: Sendable {
         do {
             event = try EUMEvent.decode(payload)
         } catch {
-            if recordFailure { try await deadLetter(payload, id: eventID, reason: String(describing: error)) }
+            if recordFailure {
+                do throws(CoreError) {
+                    try await deadLetter(payload, id: eventID, reason: String(describing: error))
+                } catch let keeping {
+                    deps.events.record(.critical, "inbound_not_kept", ["eventId": eventID, "error": keeping.message])
+                    throw .internal("inbound event \(eventID) could not be read (\(error)), and keeping it in the DLQ failed: \(keeping.message); deliver it again")
+                }
+            }
             throw .invalid("inbound event \(eventID) could not be processed: \(error)")
         }
         var outcome = Outcome()

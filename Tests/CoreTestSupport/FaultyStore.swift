@@ -12,6 +12,13 @@ public final class FaultyStore: MessagingStore, @unchecked Sendable {
     public var failDLQ: Bool { get { lock.withLock { _failDLQ } } set { lock.withLock { _failDLQ = newValue } } }
     public var failInbound: Bool { get { lock.withLock { _failInbound } } set { lock.withLock { _failInbound = newValue } } }
 
+    /// Runs right after a status is parked: what another process does in that moment.
+    public var afterPark: (@Sendable () async -> Void)? {
+        get { lock.withLock { _afterPark } }
+        set { lock.withLock { _afterPark = newValue } }
+    }
+    private var _afterPark: (@Sendable () async -> Void)?
+
     public init(_ base: InMemoryStore = InMemoryStore()) { self.base = base }
 
     public func insertContact(_ contact: Contact) async throws { try await base.insertContact(contact) }
@@ -36,7 +43,10 @@ public final class FaultyStore: MessagingStore, @unchecked Sendable {
     public func message(providerId: String) async throws -> Message? { await base.message(providerId: providerId) }
     public func message(idempotencyKey: String) async throws -> Message? { await base.message(idempotencyKey: idempotencyKey) }
     public func setReaction(messageId: String, emoji: String?) async throws { try await base.setReaction(messageId: messageId, emoji: emoji) }
-    public func parkStatus(_ status: ParkedStatus) async throws { await base.parkStatus(status) }
+    public func parkStatus(_ status: ParkedStatus) async throws {
+        await base.parkStatus(status)
+        await afterPark?()
+    }
     public func parkedStatus(whatsappId: String) async throws -> ParkedStatus? { await base.parkedStatus(whatsappId: whatsappId) }
     public func parkedStatus(providerId: String) async throws -> ParkedStatus? { await base.parkedStatus(providerId: providerId) }
     public func deleteParkedStatus(_ status: ParkedStatus) async throws { await base.deleteParkedStatus(status) }

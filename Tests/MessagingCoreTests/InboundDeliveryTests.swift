@@ -95,6 +95,27 @@ final class InboundDeliveryTests: XCTestCase {
         XCTAssertEqual(readBack?.status, .read)
     }
 
+    func testAMessageStoredWhileItsStatusWasParkingGetsTheStatusFromTheParker() async throws {
+        // The send's writer looked for parked statuses just before this one landed: the parker, which
+        // looks for the message again after parking, applies it.
+        var w = World()
+        let faulty = FaultyStore(w.store)
+        w.faulty = faulty
+        let store = w.store
+        let sent = Message(id: "out-1", contactId: "c", channel: .whatsapp, direction: .outbound, status: .sent, kind: "text", content: "hi",
+                           timestamp: w.clock.now(), providerMessageId: "provider-9", expiresAt: 1_900_000_000)
+        faulty.afterPark = { _ = await store.insertMessage(sent) }
+        let status: [String: Any] = ["id": "wamid.RACE", "status": "read", "timestamp": "1795000100", "recipient_id": "919330994400"]
+        let outcome = try await w.inbound.process(eumEvent(statuses: [status], messageId: "provider-9"), eventID: "sns-race")
+        XCTAssertEqual(outcome.statusesApplied, 1)
+        XCTAssertEqual(outcome.statusesParked, [])
+        let stored = await store.message(id: "out-1")
+        XCTAssertEqual(stored?.status, .read)
+        XCTAssertEqual(stored?.whatsappMessageId, "wamid.RACE")
+        let left = await store.parkedStatus(providerId: "provider-9")
+        XCTAssertNil(left, "applied, so no longer parked")
+    }
+
     func testParkedStatusesKeepTheFurthestAndExpire() async throws {
         let w = World()
         for (n, s) in ["read", "delivered"].enumerated() {

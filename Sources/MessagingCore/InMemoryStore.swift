@@ -11,6 +11,7 @@ public actor InMemoryStore: MessagingStore {
     var windows: [String: [String: Date]] = [:]
     var parkedByWhatsappId: [String: ParkedStatus] = [:]
     var parkedByProviderId: [String: ParkedStatus] = [:]
+    var parkedReactions: [String: ParkedReaction] = [:]
 
     public init() {}
 
@@ -95,6 +96,15 @@ public actor InMemoryStore: MessagingStore {
     public func parkedStatus(whatsappId: String) -> ParkedStatus? { parkedByWhatsappId[whatsappId] }
     public func parkedStatus(providerId: String) -> ParkedStatus? { parkedByProviderId[providerId] }
 
+    public func parkReaction(_ reaction: ParkedReaction) {
+        if parkedReactions[reaction.whatsappMessageId].map({ $0.reactedAt < reaction.reactedAt }) ?? true {
+            parkedReactions[reaction.whatsappMessageId] = reaction
+        }
+    }
+
+    public func parkedReaction(whatsappId: String) -> ParkedReaction? { parkedReactions[whatsappId] }
+    public func deleteParkedReaction(whatsappId: String) { parkedReactions[whatsappId] = nil }
+
     public func deleteParkedStatus(_ status: ParkedStatus) {
         parkedByWhatsappId[status.whatsappMessageId] = nil
         if let p = status.providerMessageId { parkedByProviderId[p] = nil }
@@ -152,6 +162,7 @@ public actor InMemoryStore: MessagingStore {
         messages = messages.filter { $0.value.expiresAt > cutoff }
         parkedByWhatsappId = parkedByWhatsappId.filter { $0.value.expiresAt > cutoff }
         parkedByProviderId = parkedByProviderId.filter { $0.value.expiresAt > cutoff }
+        parkedReactions = parkedReactions.filter { $0.value.expiresAt > cutoff }
         dlq = dlq.filter { $0.value.expiresAt > cutoff }
         auditLog = auditLog.filter { $0.expiresAt > cutoff }
         return before - (messages.count + dlq.count + auditLog.count)

@@ -156,13 +156,28 @@ public struct InboundProcessor: Sendable {
         }
         outcome.stored.append(m.whatsappId)
         if case .reaction(let target, let emoji) = m.details.content {
-            if let reacted = try await deps.store.message(whatsappId: target) {
-                try await deps.store.setReaction(messageId: reacted.id, emoji: emoji)
-            } else {
-                deps.events.record(.warning, "reaction_for_unknown_message", ["whatsappMessageId": target])
-            }
+            try await react(to: target, with: ParkedReaction(whatsappMessageId: target, emoji: emoji, reactedAt: m.timestamp,
+                                                             expiresAt: epoch(now, plus: settings.parkedStatusRetention)))
         }
         try await acknowledge(m, phoneNumberId: m.phoneNumberId)
+    }
+
+    /// Sets a reaction on the message it is for, or parks it until that message is known by its
+    /// WhatsApp id (an outbound message learns it from its first status, which applies it then).
+    private func react(to target: String, with reaction: ParkedReaction) async throws {
+        if let reacted = try await deps.store.message(whatsappId: target) {
+            try await deps.store.setReaction(messageId: reacted.id, emoji: reaction.emoji)
+            return
+        }
+        try await deps.store.parkReaction(reaction)
+        // Known meanwhile? The status that taught it may have looked before this landed. The latest
+        // reaction parked is the one set.
+        if let reacted = try await deps.store.message(whatsappId: target), let latest = try await deps.store.parkedReaction(whatsappId: target) {
+            try await deps.store.setReaction(messageId: reacted.id, emoji: latest.emoji)
+            try await deps.store.deleteParkedReaction(whatsappId: target)
+            return
+        }
+        deps.events.record(.info, "reaction_parked", ["whatsappMessageId": target])
     }
 
     /// Read receipt and thumbs-up reaction (seed 000), behind a flag and obeying SEND_MODE.

@@ -126,6 +126,25 @@ public struct Message: Codable, Sendable, Equatable {
     }
 }
 
+/// A reaction to a message not known by its WhatsApp id yet (an outbound message learns it from its
+/// first status), kept until it is and then set on it; gone after `expiresAt`.
+public struct ParkedReaction: Sendable, Equatable {
+    /// The WhatsApp id of the message reacted to.
+    public var whatsappMessageId: String
+    /// Nil: the reaction was removed.
+    public var emoji: String?
+    /// When the contact reacted: a later reaction replaces an earlier one, never the reverse.
+    public var reactedAt: Date
+    public var expiresAt: Int
+
+    public init(whatsappMessageId: String, emoji: String?, reactedAt: Date, expiresAt: Int) {
+        self.whatsappMessageId = whatsappMessageId
+        self.emoji = emoji
+        self.reactedAt = reactedAt
+        self.expiresAt = expiresAt
+    }
+}
+
 /// A status update that arrived before its message was stored (a `sent` racing the send's own write),
 /// kept until the message appears and then applied; gone after `expiresAt`.
 public struct ParkedStatus: Sendable, Equatable {

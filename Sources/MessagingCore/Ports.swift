@@ -56,6 +56,11 @@ public protocol MessagingStore: Sendable {
     func parkedStatus(providerId: String) async throws -> ParkedStatus?
     /// Removes the parked status under both its ids.
     func deleteParkedStatus(_ status: ParkedStatus) async throws
+    /// Keeps a reaction to a message not known by its WhatsApp id yet; one already parked for that
+    /// message is replaced only by a later one.
+    func parkReaction(_ reaction: ParkedReaction) async throws
+    func parkedReaction(whatsappId: String) async throws -> ParkedReaction?
+    func deleteParkedReaction(whatsappId: String) async throws
     func message(idempotencyKey: String) async throws -> Message?
     /// A contact's messages, newest first, not expired at `now`; `before` pages by timestamp.
     func messages(contactId: String, before: Date?, limit: Int, now: Date) async throws -> [Message]

@@ -80,7 +80,8 @@ public struct StatusUpdater: Sendable {
 
     /// Read, move up, write only while the stored status is still at most what is written; a concurrent
     /// update that went further makes the write fail its condition, and it is worked again from a new read.
-    /// A message that learns its WhatsApp id here also takes what was parked under that id.
+    /// A message that learns its WhatsApp id here also takes what was parked under that id: a status,
+    /// then a reaction (set last: a status write replaces the whole message).
     private func update(_ stored: Message, to incoming: MessageStatus?, error: String?, whatsappId: String) async throws {
         var message = stored
         let learnsId = stored.whatsappMessageId == nil
@@ -94,9 +95,15 @@ public struct StatusUpdater: Sendable {
             updated.whatsappMessageId = message.whatsappMessageId ?? whatsappId
             let allowed = Set(MessageStatus.allCases.filter { $0.rank <= updated.status.rank })
             if try await deps.store.updateMessage(updated, ifStatusIn: allowed) {
-                if learnsId, let w = updated.whatsappMessageId, let s = try await deps.store.parkedStatus(whatsappId: w) {
-                    try await update(updated, to: s.status, error: s.error, whatsappId: w)
-                    try await deps.store.deleteParkedStatus(s)
+                if learnsId, let w = updated.whatsappMessageId {
+                    if let s = try await deps.store.parkedStatus(whatsappId: w) {
+                        try await update(updated, to: s.status, error: s.error, whatsappId: w)
+                        try await deps.store.deleteParkedStatus(s)
+                    }
+                    if let r = try await deps.store.parkedReaction(whatsappId: w) {
+                        try await deps.store.setReaction(messageId: updated.id, emoji: r.emoji)
+                        try await deps.store.deleteParkedReaction(whatsappId: w)
+                    }
                 }
                 return
             }

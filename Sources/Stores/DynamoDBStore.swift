@@ -12,8 +12,9 @@ import MessagingCore
 /// see them. Lookups by phone, WhatsApp id, idempotency key and provider id read the marker and then the
 /// record, both strongly consistent. Two more kinds of item live beside the records the same way:
 /// `window#<contactId>` in the contacts table holds the contact's last inbound time per business number
-/// (an attribute `at:<phone-number id>` each), and `parked#w#<wamid>` / `parked#p#<provider id>` in the
-/// messages table a status that came before its message (expiring with `expiresAt`).
+/// (an attribute `at:<phone-number id>` each), and `parked#w#<wamid>` / `parked#p#<provider id>` /
+/// `parked#r#<wamid>` in the messages table a status or reaction that came before its message (expiring
+/// with `expiresAt`).
 ///
 /// A function is given only the tables its handler needs; an operation on a table it was not
 /// given fails naming the table. Listings without a key (contact search, the DLQ, the audit
@@ -304,6 +305,30 @@ public final class DynamoDBStore: MessagingStore, Sendable {
         guard let i = try await db.getItem(table: messagesTable, key: key), let wamid = i["wamid"]?.string,
               let status = i["parkedStatus"]?.string.flatMap(MessageStatus.init), let expires = i["expiresAt"]?.int else { return nil }
         return ParkedStatus(whatsappMessageId: wamid, providerMessageId: i["provider"]?.string, status: status, error: i["error"]?.string, expiresAt: expires)
+    }
+
+    static func parkedReactionKey(_ whatsappId: String) -> DynamoItem { ["messageId": .s("parked#r#" + whatsappId)] }
+
+    public func parkReaction(_ reaction: ParkedReaction) async throws {
+        var item = Self.parkedReactionKey(reaction.whatsappMessageId).merging(
+            ["wamid": .s(reaction.whatsappMessageId), "reactedAt": .number(reaction.reactedAt.timeIntervalSince1970),
+             "expiresAt": .number(reaction.expiresAt)]) { a, _ in a }
+        item["emoji"] = reaction.emoji.map(DynamoValue.s)
+        do {
+            // Replaces only an earlier reaction.
+            try await db.putItem(table: try messagesTable, item: item, condition: "attribute_not_exists(messageId) OR reactedAt < :t",
+                                 values: [":t": .number(reaction.reactedAt.timeIntervalSince1970)])
+        } catch where Self.conditionFailed(error) {}
+    }
+
+    public func parkedReaction(whatsappId: String) async throws -> ParkedReaction? {
+        guard let i = try await db.getItem(table: messagesTable, key: Self.parkedReactionKey(whatsappId)), let t = i["reactedAt"]?.double,
+              let expires = i["expiresAt"]?.int else { return nil }
+        return ParkedReaction(whatsappMessageId: whatsappId, emoji: i["emoji"]?.string, reactedAt: Date(timeIntervalSince1970: t), expiresAt: expires)
+    }
+
+    public func deleteParkedReaction(whatsappId: String) async throws {
+        try await db.deleteItem(table: messagesTable, key: Self.parkedReactionKey(whatsappId))
     }
 
     public func deleteParkedStatus(_ status: ParkedStatus) async throws {

@@ -96,6 +96,7 @@ public final class SQLiteStore: MessagingStore, Sendable {
                     WHERE channel = 'whatsapp' AND direction = 'inbound' AND phoneNumberId IS NOT NULL GROUP BY contactId, phoneNumberId;
                 CREATE TABLE parked_status (lookupKey TEXT PRIMARY KEY, whatsappMessageId TEXT NOT NULL, providerMessageId TEXT,
                     status TEXT NOT NULL, rank INTEGER NOT NULL, error TEXT, expiresAt INTEGER NOT NULL);
+                CREATE TABLE parked_reaction (whatsappMessageId TEXT PRIMARY KEY, emoji TEXT, reactedAt DOUBLE NOT NULL, expiresAt INTEGER NOT NULL);
                 """)
         }
         return m
@@ -257,6 +258,28 @@ public final class SQLiteStore: MessagingStore, Sendable {
         }
     }
 
+    public func parkReaction(_ reaction: ParkedReaction) async throws {
+        try await db.write { db in
+            try db.execute(sql: """
+                INSERT INTO parked_reaction (whatsappMessageId, emoji, reactedAt, expiresAt) VALUES (?, ?, ?, ?)
+                ON CONFLICT(whatsappMessageId) DO UPDATE SET emoji = excluded.emoji, reactedAt = excluded.reactedAt, expiresAt = excluded.expiresAt
+                WHERE excluded.reactedAt > parked_reaction.reactedAt
+                """, arguments: [reaction.whatsappMessageId, reaction.emoji, reaction.reactedAt.timeIntervalSince1970, reaction.expiresAt])
+        }
+    }
+
+    public func parkedReaction(whatsappId: String) async throws -> ParkedReaction? {
+        try await db.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM parked_reaction WHERE whatsappMessageId = ?", arguments: [whatsappId]) else { return nil }
+            return ParkedReaction(whatsappMessageId: row["whatsappMessageId"], emoji: row["emoji"], reactedAt: Date(timeIntervalSince1970: row["reactedAt"]),
+                                  expiresAt: row["expiresAt"])
+        }
+    }
+
+    public func deleteParkedReaction(whatsappId: String) async throws {
+        try await db.write { try $0.execute(sql: "DELETE FROM parked_reaction WHERE whatsappMessageId = ?", arguments: [whatsappId]) }
+    }
+
     public func deleteParkedStatus(_ status: ParkedStatus) async throws {
         try await db.write { db in
             for key in Self.parkedKeys(status) { try db.execute(sql: "DELETE FROM parked_status WHERE lookupKey = ?", arguments: [key]) }
@@ -306,7 +329,7 @@ public final class SQLiteStore: MessagingStore, Sendable {
         let cutoff = Int(now.timeIntervalSince1970)
         return try await db.write { db in
             var n = 0
-            for table in ["message", "dlq", "audit", "parked_status"] {
+            for table in ["message", "dlq", "audit", "parked_status", "parked_reaction"] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE expiresAt <= ?", arguments: [cutoff])
                 n += db.changesCount
             }

@@ -50,6 +50,9 @@ public final class FaultyStore: MessagingStore, @unchecked Sendable {
     public func parkedStatus(whatsappId: String) async throws -> ParkedStatus? { await base.parkedStatus(whatsappId: whatsappId) }
     public func parkedStatus(providerId: String) async throws -> ParkedStatus? { await base.parkedStatus(providerId: providerId) }
     public func deleteParkedStatus(_ status: ParkedStatus) async throws { await base.deleteParkedStatus(status) }
+    public func parkReaction(_ reaction: ParkedReaction) async throws { await base.parkReaction(reaction) }
+    public func parkedReaction(whatsappId: String) async throws -> ParkedReaction? { await base.parkedReaction(whatsappId: whatsappId) }
+    public func deleteParkedReaction(whatsappId: String) async throws { await base.deleteParkedReaction(whatsappId: whatsappId) }
     public func messages(contactId: String, before: Date?, limit: Int, now: Date) async throws -> [Message] {
         await base.messages(contactId: contactId, before: before, limit: limit, now: now)
     }

@@ -126,6 +126,26 @@ final class InboundKindsTests: XCTestCase {
         XCTAssertEqual(target?.reaction, "👍")
     }
 
+    func testAReactionToAMessageNotKnownByItsWhatsAppIdYetIsSetWhenItsFirstStatusComes() async throws {
+        var w = World()
+        w.settings.sendMode = .live
+        let c = try await w.contact(phone: "+16505551234")
+        let sent = try await w.pipeline.send(SendRequest(channel: .whatsapp, contactId: c.id, text: "Your order has shipped"))
+        let reaction = try await stored("reaction", in: w)
+        XCTAssertNotNil(reaction.inbound)
+        let waiting = try await w.deps.store.parkedReaction(whatsappId: "wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI0RDUzNzQ5QkQ5RkY0RjQ5QUEA")
+        XCTAssertEqual(waiting?.emoji, "👍")
+        // The send's `sent` status, naming its provider id, teaches the message its WhatsApp id.
+        let status: [String: Any] = ["id": "wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI0RDUzNzQ5QkQ5RkY0RjQ5QUEA", "status": "sent", "timestamp": "1795000100",
+                                     "recipient_id": "16505551234"]
+        _ = try await w.inbound.process(eumEvent(statuses: [status], messageId: sent.providerMessageId), eventID: "sns-sent")
+        let target = try await w.deps.store.message(id: sent.id)
+        XCTAssertEqual(target?.reaction, "👍")
+        XCTAssertEqual(target?.status, .sent)
+        let left = try await w.deps.store.parkedReaction(whatsappId: "wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI0RDUzNzQ5QkQ5RkY0RjQ5QUEA")
+        XCTAssertNil(left)
+    }
+
     func testANewProfileNameUpdatesTheContact() async throws {
         let w = World()
         let c = try await w.contact(phone: "+16505551234", lastInbound: nil)

@@ -37,6 +37,8 @@ final class DynamoDBInboundStoreTests: XCTestCase, InboundStoreContract {
         XCTAssertEqual(transport.count(of: "Scan"), 0)
     }
 
+    func testParkedReactions() async throws { try await checkParkedReactions(try await store().0) }
+
     func testOutboundMessagesAreFoundByProviderIdThroughAMarkerNotAScan() async throws {
         let (s, transport) = try await store()
         try await checkOutboundMessagesAreFoundByProviderId(s)

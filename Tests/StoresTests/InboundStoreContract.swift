@@ -68,6 +68,21 @@ extension InboundStoreContract {
         XCTAssertNil(gone)
     }
 
+    func checkParkedReactions(_ s: some MessagingStore) async throws {
+        let later = ParkedReaction(whatsappMessageId: "wamid.R", emoji: "❤️", reactedAt: t0.addingTimeInterval(10), expiresAt: 1_900_000_000)
+        try await s.parkReaction(later)
+        try await s.parkReaction(ParkedReaction(whatsappMessageId: "wamid.R", emoji: "👍", reactedAt: t0, expiresAt: 1_900_000_000))
+        var parked = try await s.parkedReaction(whatsappId: "wamid.R")
+        XCTAssertEqual(parked, later, "an earlier reaction does not replace a later one")
+        let removed = ParkedReaction(whatsappMessageId: "wamid.R", emoji: nil, reactedAt: t0.addingTimeInterval(20), expiresAt: 1_900_000_000)
+        try await s.parkReaction(removed)
+        parked = try await s.parkedReaction(whatsappId: "wamid.R")
+        XCTAssertEqual(parked, removed)
+        try await s.deleteParkedReaction(whatsappId: "wamid.R")
+        parked = try await s.parkedReaction(whatsappId: "wamid.R")
+        XCTAssertNil(parked)
+    }
+
     func checkOutboundMessagesAreFoundByProviderId(_ s: some MessagingStore) async throws {
         let out = Message(id: "o1", contactId: "c", channel: .whatsapp, direction: .outbound, status: .sent, kind: "text", content: "hi",
                           timestamp: t0, providerMessageId: "prov-1", expiresAt: 1_900_000_000)

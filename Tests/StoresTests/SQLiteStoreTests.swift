@@ -168,6 +168,7 @@ final class SQLiteInboundStoreTests: XCTestCase, InboundStoreContract {
     func testWindowsPerBusinessNumberAndTheNewestProfileName() async throws { try await checkWindowsPerBusinessNumberAndTheNewestProfileName(try store()) }
     func testDetailsAndReactionsRoundTrip() async throws { try await checkDetailsAndReactionsRoundTrip(try store()) }
     func testParkedStatuses() async throws { try await checkParkedStatuses(try store()) }
+    func testParkedReactions() async throws { try await checkParkedReactions(try store()) }
     func testOutboundMessagesAreFoundByProviderId() async throws { try await checkOutboundMessagesAreFoundByProviderId(try store()) }
 
     func testTheMigrationKeepsExistingDataAndOpensEachContactsWindowsFromItsMessages() async throws {

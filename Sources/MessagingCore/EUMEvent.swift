@@ -147,7 +147,7 @@ public struct EUMEvent: Sendable {
             return .text(body: try required(m["text"]?["body"], "text.body"))
         case "image", "video", "audio", "document", "sticker":
             let o = m[type]
-            return .media(InboundMedia(kind: type, id: try required(o?["id"], "\(type).id"), mimeType: o?["mime_type"]?.string,
+            return .media(media: InboundMedia(kind: type, id: try required(o?["id"], "\(type).id"), mimeType: o?["mime_type"]?.string,
                                        sha256: o?["sha256"]?.string, caption: o?["caption"]?.string, filename: o?["filename"]?.string,
                                        voice: o?["voice"]?.bool, animated: o?["animated"]?.bool))
         case "location":
@@ -155,11 +155,11 @@ public struct EUMEvent: Sendable {
             guard let latitude = l?["latitude"]?.number, let longitude = l?["longitude"]?.number else {
                 throw MissingField(description: "a location message has no location.latitude and location.longitude")
             }
-            return .location(InboundLocation(latitude: latitude, longitude: longitude, name: l?["name"]?.string, address: l?["address"]?.string,
+            return .location(location: InboundLocation(latitude: latitude, longitude: longitude, name: l?["name"]?.string, address: l?["address"]?.string,
                                              url: l?["url"]?.string))
         case "contacts":
             guard let cards = m["contacts"]?.array else { throw MissingField(description: "a contacts message has no contacts") }
-            return .contacts(cards.map { card in
+            return .contacts(cards: cards.map { card in
                 SharedContact(name: card["name"]?["formatted_name"]?.string,
                               phones: (card["phones"]?.array ?? []).map { .init(phone: $0["phone"]?.string, waId: $0["wa_id"]?.string, type: $0["type"]?.string) },
                               card: card.jsonText)

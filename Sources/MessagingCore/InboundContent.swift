@@ -2,13 +2,14 @@ import Foundation
 
 /// What an inbound WhatsApp message carries, typed by its kind as Meta's webhook `messages[]` object
 /// has it. Kept whole, so that a reader of the stored message needs nothing of the original event.
+/// Every associated value is labelled: the labels are the keys of its JSON (`{"media":{"media":{…}}}`).
 public enum InboundContent: Codable, Sendable, Equatable {
     case text(body: String)
     /// An image, video, audio, document or sticker; the bytes are fetched into S3 (`Message.s3Key`).
-    case media(InboundMedia)
-    case location(InboundLocation)
+    case media(media: InboundMedia)
+    case location(location: InboundLocation)
     /// Shared contact cards.
-    case contacts([SharedContact])
+    case contacts(cards: [SharedContact])
     /// A tap on an interactive message's reply button.
     case buttonReply(id: String, title: String)
     /// A choice from an interactive message's list.

@@ -55,7 +55,7 @@ final class InboundKindsTests: XCTestCase {
         for (kind, media) in expected {
             let w = World()
             let m = try await stored(kind, in: w)
-            XCTAssertEqual(m.inbound?.content, .media(media), kind)
+            XCTAssertEqual(m.inbound?.content, .media(media: media), kind)
             XCTAssertEqual(m.mediaId, media.id)
             // GetWhatsAppMessageMedia's key is a prefix; AWS writes the object at prefix + media id.
             XCTAssertEqual(w.gateway.downloadPrefix, "in/\(m.id)/", kind)
@@ -71,9 +71,12 @@ final class InboundKindsTests: XCTestCase {
 
     func testLocationContactsRepliesButtonsAndSystemMessagesAreTyped() async throws {
         let location = try await stored("location")
-        XCTAssertEqual(location.inbound?.content, .location(InboundLocation(latitude: 37.483307, longitude: -122.148981, name: "Meta Headquarters",
+        XCTAssertEqual(location.inbound?.content, .location(location: InboundLocation(latitude: 37.483307, longitude: -122.148981, name: "Meta Headquarters",
                                                                             address: "1 Hacker Way, Menlo Park, CA 94025", url: "https://www.meta.com")))
         XCTAssertEqual(location.content, "Meta Headquarters, 1 Hacker Way, Menlo Park, CA 94025")
+        XCTAssertEqual(location.inbound?.json, #"{"content":{"location":{"location":{"address":"1 Hacker Way, Menlo Park, CA 94025","latitude":37.483307,"#
+                       + #""longitude":-122.148981,"name":"Meta Headquarters","url":"https://www.meta.com"}}},"displayPhoneNumber":"15550783881","#
+                       + #""metaPhoneNumberId":"106540352242922"}"#, "stored as JSON with sorted keys")
 
         let contacts = try await stored("contacts")
         guard case .contacts(let cards) = contacts.inbound?.content, let card = cards.first else { return XCTFail("contacts") }

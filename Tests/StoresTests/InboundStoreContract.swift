@@ -34,7 +34,7 @@ extension InboundStoreContract {
     func checkDetailsAndReactionsRoundTrip(_ s: some MessagingStore) async throws {
         var m = inbound("m1", wamid: "wamid.1", at: 0, number: "phone-number-id-aaa")
         m.kind = "location"
-        m.inbound = InboundDetails(content: .location(InboundLocation(latitude: 37.483307, longitude: -122.148981, name: "HQ")),
+        m.inbound = InboundDetails(content: .location(location: InboundLocation(latitude: 37.483307, longitude: -122.148981, name: "HQ")),
                                    context: ReplyContext(id: "wamid.0", from: "15550783881"), referral: Referral(sourceType: "ad", ctwaClid: "abc"),
                                    metaPhoneNumberId: "106540352242922", displayPhoneNumber: "15550783881")
         _ = try await s.recordInbound(m, sender: contact("c1", phone: "+16505551234"), updatedAt: t0)

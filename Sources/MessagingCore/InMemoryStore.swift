@@ -113,6 +113,8 @@ public actor InMemoryStore: MessagingStore {
     public func updateMessage(_ message: Message, ifStatusIn allowed: Set<MessageStatus>?) throws -> Bool {
         guard let old = messages[message.id] else { throw StoreError.notFound(message.id) }
         if let allowed, !allowed.contains(old.status) { return false }
+        var message = message
+        message.reaction = old.reaction
         messages[message.id] = message
         return true
     }

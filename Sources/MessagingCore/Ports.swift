@@ -29,7 +29,8 @@ public protocol MessagingStore: Sendable {
 
     /// Inserts a message; returns false (and stores nothing) when its WhatsApp id or idempotency key is already stored.
     func insertMessage(_ message: Message) async throws -> Bool
-    /// Replaces the stored message; with `ifStatusIn`, only while its stored status is one of those (false
+    /// Replaces the stored message, keeping its stored reaction (only `setReaction` changes that: a status
+    /// update written from an earlier read must not take a reaction away); with `ifStatusIn`, only while its stored status is one of those (false
     /// otherwise, nothing written): how status updates stay monotonic when two of them race.
     func updateMessage(_ message: Message, ifStatusIn allowed: Set<MessageStatus>?) async throws -> Bool
     /// Inbound, in one transaction: finds the live contact with `sender`'s phone or inserts `sender`,

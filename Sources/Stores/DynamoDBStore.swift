@@ -377,6 +377,10 @@ public final class DynamoDBStore: MessagingStore, Sendable {
             condition += " AND #st IN (\(names.map(\.0).joined(separator: ", ")))"
             values = Dictionary(uniqueKeysWithValues: names.map { ($0.0, DynamoValue.s($0.1.rawValue)) })
         }
+        // The reaction is `setReaction`'s alone: kept as stored (one read earlier; a reaction landing in between is
+        // the one race left, where the status write was computed from the message before it).
+        var message = message
+        message.reaction = old.reaction
         writes.append(.put(table: table, item: MessageItem.item(message), condition: condition, values: values,
                            names: allowed == nil ? nil : ["#st": "status"]))
         do {

@@ -181,6 +181,8 @@ public final class SQLiteStore: MessagingStore, Sendable {
             // One write transaction: the status read here is the one replaced.
             guard let old = try MessageRow.fetchOne(db, key: message.id)?.message else { throw StoreError.notFound(message.id) }
             if let allowed, !allowed.contains(old.status) { return false }
+            var message = message
+            message.reaction = old.reaction
             try MessageRow(message).update(db)
             return true
         }

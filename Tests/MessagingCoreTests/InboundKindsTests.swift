@@ -127,6 +127,13 @@ final class InboundKindsTests: XCTestCase {
         XCTAssertEqual(reaction.inbound?.content, .reaction(messageId: "wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI0RDUzNzQ5QkQ5RkY0RjQ5QUEA", emoji: "👍"))
         let target = try await w.deps.store.message(id: sent.id)
         XCTAssertEqual(target?.reaction, "👍")
+        // A status written from a read made before the reaction does not take it away.
+        var stale = sent
+        stale.status = .read
+        try await w.deps.store.updateMessage(stale)
+        let after = try await w.deps.store.message(id: sent.id)
+        XCTAssertEqual(after?.status, .read)
+        XCTAssertEqual(after?.reaction, "👍")
     }
 
     func testAReactionToAMessageNotKnownByItsWhatsAppIdYetIsSetWhenItsFirstStatusComes() async throws {

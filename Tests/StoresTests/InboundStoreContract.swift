@@ -38,9 +38,16 @@ extension InboundStoreContract {
                                    context: ReplyContext(id: "wamid.0", from: "15550783881"), referral: Referral(sourceType: "ad", ctwaClid: "abc"),
                                    metaPhoneNumberId: "106540352242922", displayPhoneNumber: "15550783881")
         _ = try await s.recordInbound(m, sender: contact("c1", phone: "+16505551234"), updatedAt: t0)
+        let readBefore = try await s.message(id: "m1")
         try await s.setReaction(messageId: "m1", emoji: "❤️")
         var back = try await s.message(id: "m1")
         XCTAssertEqual(back?.inbound, m.inbound)
+        XCTAssertEqual(back?.reaction, "❤️")
+        // Only setReaction changes it: a write of the message as read before keeps it.
+        var stale = try XCTUnwrap(readBefore)
+        stale.status = .read
+        try await s.updateMessage(stale)
+        back = try await s.message(id: "m1")
         XCTAssertEqual(back?.reaction, "❤️")
         try await s.setReaction(messageId: "m1", emoji: nil)
         back = try await s.message(id: "m1")

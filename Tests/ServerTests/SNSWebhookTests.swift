@@ -47,7 +47,8 @@ final class SNSWebhookTests: XCTestCase {
         let out = Pipe()
         locker.standardOutput = out
         try locker.run()
-        defer { if locker.isRunning { locker.terminate() } }
+        // SIGKILL: SIGTERM did not end the child before its sleep did (signals the test process blocks are inherited).
+        defer { if locker.isRunning { kill(locker.processIdentifier, SIGKILL) } }
         _ = out.fileHandleForReading.availableData   // "locked"
         try await app(store).test(.router) { client in
             try await client.execute(uri: "/webhooks/sns", method: .post, body: ByteBuffer(string: body)) { response in
@@ -57,7 +58,7 @@ final class SNSWebhookTests: XCTestCase {
         }
         let kept = try await store.dlqCount(now: now)
         XCTAssertEqual(kept, 0, "not kept either: that is why SNS must deliver it again")
-        locker.terminate()
+        kill(locker.processIdentifier, SIGKILL)
         locker.waitUntilExit()
         // SNS delivers it again; the database is free now.
         try await app(store).test(.router) { client in

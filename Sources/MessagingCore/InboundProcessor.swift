@@ -147,6 +147,12 @@ public struct InboundProcessor: Sendable {
             try await deps.store.insertMedia(MediaRecord(fileId: deps.ids.next(), messageId: message.id, s3Key: key,
                                                          contentType: media.mimeType ?? info.mimeType, size: info.size, whatsappMediaId: media.id, uploadedAt: now))
         }
+        // A reaction is set before it is recorded: if anything fails in between, the delivery again finds
+        // it unrecorded and sets it again, where setting it after would leave a recorded reaction never set.
+        if case .reaction(let target, let emoji) = m.details.content, try await deps.store.message(whatsappId: m.whatsappId) == nil {
+            try await react(to: target, with: ParkedReaction(whatsappMessageId: target, emoji: emoji, reactedAt: m.timestamp,
+                                                             expiresAt: epoch(now, plus: settings.parkedStatusRetention)))
+        }
         // The sender, the message and the windows it opens are one write: a crash cannot keep one without the others.
         let record = try await deps.store.recordInbound(message, sender: sender, updatedAt: now)
         if record.createdContact { outcome.createdContacts.append(record.contactId) }
@@ -155,10 +161,6 @@ public struct InboundProcessor: Sendable {
             return
         }
         outcome.stored.append(m.whatsappId)
-        if case .reaction(let target, let emoji) = m.details.content {
-            try await react(to: target, with: ParkedReaction(whatsappMessageId: target, emoji: emoji, reactedAt: m.timestamp,
-                                                             expiresAt: epoch(now, plus: settings.parkedStatusRetention)))
-        }
         try await acknowledge(m, phoneNumberId: m.phoneNumberId)
     }
 

@@ -116,6 +116,30 @@ final class InboundDeliveryTests: XCTestCase {
         XCTAssertNil(left, "applied, so no longer parked")
     }
 
+    func testAReactionWhoseRecordFailsIsSetAndItsReplayRecordsIt() async throws {
+        var w = World()
+        let faulty = FaultyStore(w.store)
+        w.faulty = faulty
+        let c = try await w.contact()
+        var target = try await w.pipeline.send(SendRequest(channel: .whatsapp, contactId: c.id, text: "hello"))
+        target.whatsappMessageId = "wamid.TARGET"
+        try await w.deps.store.updateMessage(target)
+        let reaction: [String: Any] = ["from": "919330994400", "id": "wamid.REACT", "timestamp": "1795000000", "type": "reaction",
+                                       "reaction": ["message_id": "wamid.TARGET", "emoji": "🙏"]]
+        faulty.failInbound = true
+        let first = try await w.inbound.process(eumEvent(messages: [reaction]), eventID: "sns-react")
+        XCTAssertEqual(first.deadLettered, ["wamid.REACT"])
+        var reacted = try await w.deps.store.message(id: target.id)
+        XCTAssertEqual(reacted?.reaction, "🙏", "set before it is recorded")
+        faulty.failInbound = false
+        let replay = try await w.dlq.replay()
+        XCTAssertEqual(replay.replayed.count, 1)
+        let recorded = try await w.deps.store.message(whatsappId: "wamid.REACT")
+        XCTAssertEqual(recorded?.inbound?.content, .reaction(messageId: "wamid.TARGET", emoji: "🙏"))
+        reacted = try await w.deps.store.message(id: target.id)
+        XCTAssertEqual(reacted?.reaction, "🙏")
+    }
+
     func testParkedStatusesKeepTheFurthestAndExpire() async throws {
         let w = World()
         for (n, s) in ["read", "delivered"].enumerated() {

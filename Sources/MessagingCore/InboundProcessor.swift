@@ -151,7 +151,7 @@ public struct InboundProcessor: Sendable {
         // it unrecorded and sets it again, where setting it after would leave a recorded reaction never set.
         if case .reaction(let target, let emoji) = m.details.content, try await deps.store.message(whatsappId: m.whatsappId) == nil {
             try await react(to: target, with: ParkedReaction(whatsappMessageId: target, emoji: emoji, reactedAt: m.timestamp,
-                                                             expiresAt: epoch(now, plus: settings.parkedStatusRetention)))
+                                                             expiresAt: epoch(now, plus: settings.parkedRetention)))
         }
         // The sender, the message and the windows it opens are one write: a crash cannot keep one without the others.
         let record = try await deps.store.recordInbound(message, sender: sender, updatedAt: now)

@@ -36,7 +36,7 @@ public struct StatusUpdater: Sendable {
             return .applied
         }
         let parked = ParkedStatus(whatsappMessageId: s.whatsappId, providerMessageId: providerId, status: incoming ?? .received, error: s.error,
-                                  expiresAt: epoch(deps.clock.now(), plus: settings.parkedStatusRetention))
+                                  expiresAt: epoch(deps.clock.now(), plus: settings.parkedRetention))
         try await deps.store.parkStatus(parked)
         // Stored while this parked? Its writer may have looked for parked statuses before this one landed.
         if let message = try await find(whatsappId: s.whatsappId, providerId: providerId) {

@@ -68,7 +68,7 @@ public actor InMemoryStore: MessagingStore {
             c.updatedAt = updatedAt
             contacts[c.id] = c
         }
-        if let number = message.phoneNumberId, windows[contactId, default: [:]][number].map({ $0 < message.timestamp }) ?? true {
+        if let number = message.windowNumber, windows[contactId, default: [:]][number].map({ $0 < message.timestamp }) ?? true {
             windows[contactId, default: [:]][number] = message.timestamp
         }
         return InboundRecord(stored: true, contactId: contactId, createdContact: created)
@@ -76,8 +76,6 @@ public actor InMemoryStore: MessagingStore {
 
     public func inboundWindows(contactId: String) -> [String: Date] { windows[contactId] ?? [:] }
 
-    /// Opens a window as an inbound message to `phoneNumberId` at `at` would (tests set up contacts with it).
-    public func openWindow(contactId: String, phoneNumberId: String, at: Date) { windows[contactId, default: [:]][phoneNumberId] = at }
 
     public func setReaction(messageId: String, emoji: String?) throws {
         guard messages[messageId] != nil else { throw StoreError.notFound(messageId) }

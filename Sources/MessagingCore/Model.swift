@@ -96,6 +96,11 @@ public struct Message: Codable, Sendable, Equatable {
     /// The contact's current reaction to this message (an emoji), if any.
     public var reaction: String?
 
+    /// The business number whose 24-hour window an inbound message opens: AWS's phone-number id, or
+    /// Meta's when the event's context did not name AWS's. No send names a Meta id, so that window stays
+    /// closed to every send, and the contact no longer counts as one that never wrote per number.
+    public var windowNumber: String? { phoneNumberId ?? inbound?.metaPhoneNumberId }
+
     public init(id: String, contactId: String, channel: Channel, direction: Direction, status: MessageStatus, kind: String,
                 content: String?, templateName: String? = nil, subject: String? = nil, timestamp: Date, providerMessageId: String? = nil,
                 whatsappMessageId: String? = nil, phoneNumberId: String? = nil, mediaId: String? = nil, s3Key: String? = nil,

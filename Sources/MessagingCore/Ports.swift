@@ -37,7 +37,7 @@ public protocol MessagingStore: Sendable {
     /// inserts the message under that contact, and moves the contact's windows forward to the message's
     /// time (never back): `lastInboundMessageAt`, with the contact's name set to `sender`'s when it has
     /// one (the sender's current WhatsApp profile name), and the window with the message's business
-    /// number (`phoneNumberId`) when it has one. Nothing of the message is stored when its WhatsApp id
+    /// number (`windowNumber`) when it has one. Nothing of the message is stored when its WhatsApp id
     /// already is.
     func recordInbound(_ message: Message, sender: Contact, updatedAt: Date) async throws -> InboundRecord
     /// When the contact last wrote to each business number (phone-number id → time): the 24-hour

@@ -240,7 +240,7 @@ public final class DynamoDBStore: MessagingStore, Sendable {
                                    condition: "attribute_exists(contactId) AND (attribute_not_exists(lastInboundMessageAt) OR lastInboundMessageAt < :t)",
                                    values: values, names: sender.name == nil ? nil : ["#name": "name"]))
         }
-        if let number = message.phoneNumberId {
+        if let number = message.windowNumber {
             windows.append(.update(table: try contactsTable, key: Self.windowItem(contact.id), set: "SET #at = :t, #owner = :c",
                                    condition: "attribute_not_exists(#at) OR #at < :t", values: [":t": .number(t), ":c": .s(contact.id)],
                                    names: ["#at": "at:" + number, "#owner": "owner"]))

@@ -64,7 +64,7 @@ final class GroupCommit: Sendable {
             UPDATE contact SET lastInboundMessageAt = ?, updatedAt = ?, name = coalesce(?, name)
             WHERE id = ? AND (lastInboundMessageAt IS NULL OR lastInboundMessageAt < ?)
             """).execute(arguments: [t, record.updatedAt.timeIntervalSince1970, sender.name, message.contactId, t])
-        if let number = message.phoneNumberId {
+        if let number = message.windowNumber {
             try db.cachedStatement(sql: """
                 INSERT INTO inbound_window (contactId, phoneNumberId, lastInboundAt) VALUES (?, ?, ?)
                 ON CONFLICT(contactId, phoneNumberId) DO UPDATE SET lastInboundAt = excluded.lastInboundAt

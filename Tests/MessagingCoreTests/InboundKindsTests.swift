@@ -13,15 +13,12 @@ final class InboundKindsTests: XCTestCase {
 
     /// The event AWS publishes for a Meta entry. Its context lists two business numbers, and the one
     /// the message was sent to (`106540352242922`) is the second.
-    static func event(entry name: String) throws -> String {
+    static func event(entry name: String, listing numbers: [(meta: String, aws: String)] = [("106540352242999", "bbb"), ("106540352242922", "aaa")]) throws -> String {
         let entry = try JSONSerialization.jsonObject(with: Data(fixture("whatsapp-entry-\(name).json").utf8))
         let entryText = String(decoding: try JSONSerialization.data(withJSONObject: entry, options: [.sortedKeys]), as: UTF8.self)
         let event: [String: Any] = [
             "context": ["MetaWabaIds": [["wabaId": "102290129340398", "arn": "arn:aws:social-messaging:us-east-1:123456789012:waba/fb2594b8a7974770b128a409e2example"]],
-                        "MetaPhoneNumberIds": [
-                            ["metaPhoneNumberId": "106540352242999", "arn": "arn:aws:social-messaging:us-east-1:123456789012:phone-number-id/bbb"],
-                            ["metaPhoneNumberId": "106540352242922", "arn": "arn:aws:social-messaging:us-east-1:123456789012:phone-number-id/aaa"],
-                        ]],
+                        "MetaPhoneNumberIds": numbers.map { ["metaPhoneNumberId": $0.meta, "arn": "arn:aws:social-messaging:us-east-1:123456789012:phone-number-id/\($0.aws)"] }],
             "whatsAppWebhookEntry": entryText, "aws_account_id": "123456789012", "message_timestamp": "2025-06-08T20:59:43.271279391Z",
         ]
         return String(decoding: try JSONSerialization.data(withJSONObject: event, options: [.sortedKeys]), as: UTF8.self)
@@ -181,6 +178,25 @@ final class InboundKindsTests: XCTestCase {
         }
         let windows = try await w.deps.store.inboundWindows(contactId: c.id)
         XCTAssertEqual(windows, ["phone-number-id-aaa": Date(timeIntervalSince1970: 1_749_416_383)])
+    }
+
+    func testATextToANumberTheContextDoesNotListIsStoredAndOpensNoWindowASendCanUse() async throws {
+        let w = World()
+        let c = try await w.contact(phone: "+16505551234", lastInbound: nil)
+        let outcome = try await w.inbound.process(try Self.event(entry: "text", listing: [("106540352242999", "bbb")]), eventID: "sns-unlisted")
+        XCTAssertEqual(outcome.stored.count, 1)
+        let m = try await w.deps.store.message(whatsappId: try XCTUnwrap(outcome.stored.first))
+        XCTAssertNil(m?.phoneNumberId, "not guessed")
+        XCTAssertEqual(m?.inbound?.metaPhoneNumberId, "106540352242922")
+        let windows = try await w.deps.store.inboundWindows(contactId: c.id)
+        XCTAssertEqual(Array(windows.keys), ["106540352242922"])
+        w.clock.advance(1_749_416_383 + 3600 - w.clock.now().timeIntervalSince1970)
+        do {
+            _ = try await w.pipeline.send(SendRequest(channel: .whatsapp, contactId: c.id, text: "hi", phoneNumberId: "phone-number-id-aaa"))
+            XCTFail("no window with any number a send can name")
+        } catch .refused(let reason, _) {
+            XCTAssertEqual(reason, .templateRequired)
+        }
     }
 
     func testAWSsDocumentedImageEventNamesABusinessNumberItsContextDoesNotList() async throws {

@@ -45,11 +45,12 @@ let package = Package(
         ]),
         // The messaging core: contacts, sending, inbound, DLQ. Protocols only; no HTTP, SQLite or AWS.
         .target(name: "MessagingCore"),
-        .testTarget(name: "MessagingCoreTests", dependencies: ["MessagingCore", "CoreTestSupport", "TestSupport"]),
+        .testTarget(name: "MessagingCoreTests", dependencies: ["MessagingCore", "CoreTestSupport", "TestSupport"], exclude: ["Fixtures"]),
         .target(name: "CoreTestSupport", dependencies: ["MessagingCore"], path: "Tests/CoreTestSupport"),
         // The core's store protocol on SQLite (WAL, migrations, unique constraints) and on DynamoDB (AWS environments).
         .target(name: "Stores", dependencies: ["MessagingCore", "AWSClient", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "StoresTests", dependencies: ["Stores", "MessagingCore", "AWSClient", "TestSupport", "CoreTestSupport"]),
+        .testTarget(name: "StoresTests", dependencies: ["Stores", "MessagingCore", "AWSClient", "TestSupport", "CoreTestSupport",
+                                                   .product(name: "GRDB", package: "GRDB.swift")]),
         // Bulk jobs end to end on the SQLite store and queue: gate, chunks, pause/resume/cancel, tier, recovery, DLQ.
         .testTarget(name: "BulkTests", dependencies: ["MessagingCore", "Stores", "CoreTestSupport"]),
         // Live and local channel gateways behind the core's protocol.

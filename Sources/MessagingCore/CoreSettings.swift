@@ -23,6 +23,9 @@ public struct CoreSettings: Sendable {
     /// Read receipt and thumbs-up reaction to inbound messages (seed 000), off unless configured.
     public var autoAcknowledge: Bool
     public var maxReplayRetries: Int
+    /// How long a status whose message is not stored yet, or a reaction whose message is not known by
+    /// its WhatsApp id yet, waits for it.
+    public var parkedRetention: TimeInterval
     /// Where bulk reports go, under `mediaBucket` (Req 8.8).
     public var reportsPrefix: String
     public var bulk: BulkSettings
@@ -31,7 +34,7 @@ public struct CoreSettings: Sendable {
                 mediaBucket: String, incomingPrefix: String, outgoingPrefix: String, whatsAppTextLimit: Int = 4096, smsMaxLength: Int = 1600,
                 messageRetention: TimeInterval = 30 * 86_400, dlqRetention: TimeInterval = 7 * 86_400, auditRetention: TimeInterval = 180 * 86_400,
                 customerServiceWindow: TimeInterval = 24 * 3600, autoAcknowledge: Bool = false, maxReplayRetries: Int = 5,
-                reportsPrefix: String = "reports/", bulk: BulkSettings = BulkSettings()) {
+                reportsPrefix: String = "reports/", bulk: BulkSettings = BulkSettings(), parkedRetention: TimeInterval = 7 * 86_400) {
         self.environment = environment
         self.sendMode = sendMode
         self.allowlist = allowlist
@@ -49,6 +52,7 @@ public struct CoreSettings: Sendable {
         self.customerServiceWindow = customerServiceWindow
         self.autoAcknowledge = autoAcknowledge
         self.maxReplayRetries = maxReplayRetries
+        self.parkedRetention = parkedRetention
         self.reportsPrefix = reportsPrefix
         self.bulk = bulk
     }

@@ -7,6 +7,11 @@ public actor InMemoryStore: MessagingStore {
     var media: [MediaRecord] = []
     var dlq: [String: DLQEntry] = [:]
     var auditLog: [AuditEntry] = []
+    /// contact id → business number → last inbound time.
+    var windows: [String: [String: Date]] = [:]
+    var parkedByWhatsappId: [String: ParkedStatus] = [:]
+    var parkedByProviderId: [String: ParkedStatus] = [:]
+    var parkedReactions: [String: ParkedReaction] = [:]
 
     public init() {}
 
@@ -59,22 +64,64 @@ public actor InMemoryStore: MessagingStore {
         guard insertMessage(message) else { return InboundRecord(stored: false, contactId: contactId, createdContact: created) }
         if var c = contacts[contactId], c.lastInboundMessageAt.map({ $0 < message.timestamp }) ?? true {
             c.lastInboundMessageAt = message.timestamp
+            c.name = sender.name ?? c.name
             c.updatedAt = updatedAt
             contacts[c.id] = c
         }
+        if let number = message.windowNumber, windows[contactId, default: [:]][number].map({ $0 < message.timestamp }) ?? true {
+            windows[contactId, default: [:]][number] = message.timestamp
+        }
         return InboundRecord(stored: true, contactId: contactId, createdContact: created)
+    }
+
+    public func inboundWindows(contactId: String) -> [String: Date] { windows[contactId] ?? [:] }
+
+
+    public func setReaction(messageId: String, emoji: String?) throws {
+        guard messages[messageId] != nil else { throw StoreError.notFound(messageId) }
+        messages[messageId]?.reaction = emoji
+    }
+
+    public func parkStatus(_ status: ParkedStatus) {
+        if parkedByWhatsappId[status.whatsappMessageId].map({ $0.status.rank < status.status.rank }) ?? true {
+            parkedByWhatsappId[status.whatsappMessageId] = status
+        }
+        if let p = status.providerMessageId, parkedByProviderId[p].map({ $0.status.rank < status.status.rank }) ?? true {
+            parkedByProviderId[p] = status
+        }
+    }
+
+    public func parkedStatus(whatsappId: String) -> ParkedStatus? { parkedByWhatsappId[whatsappId] }
+    public func parkedStatus(providerId: String) -> ParkedStatus? { parkedByProviderId[providerId] }
+
+    public func parkReaction(_ reaction: ParkedReaction) {
+        if parkedReactions[reaction.whatsappMessageId].map({ $0.reactedAt < reaction.reactedAt }) ?? true {
+            parkedReactions[reaction.whatsappMessageId] = reaction
+        }
+    }
+
+    public func parkedReaction(whatsappId: String) -> ParkedReaction? { parkedReactions[whatsappId] }
+    public func deleteParkedReaction(whatsappId: String) { parkedReactions[whatsappId] = nil }
+
+    public func deleteParkedStatus(_ status: ParkedStatus) {
+        parkedByWhatsappId[status.whatsappMessageId] = nil
+        if let p = status.providerMessageId { parkedByProviderId[p] = nil }
     }
 
     public func updateMessage(_ message: Message, ifStatusIn allowed: Set<MessageStatus>?) throws -> Bool {
         guard let old = messages[message.id] else { throw StoreError.notFound(message.id) }
         if let allowed, !allowed.contains(old.status) { return false }
+        var message = message
+        message.reaction = old.reaction
         messages[message.id] = message
         return true
     }
 
     public func message(id: String) -> Message? { messages[id] }
     public func message(whatsappId: String) -> Message? { messages.values.first { $0.whatsappMessageId == whatsappId } }
-    public func message(providerId: String) -> Message? { messages.values.first { $0.providerMessageId == providerId } }
+    public func message(providerId: String) -> Message? {
+        messages.values.first { $0.providerMessageId == providerId && $0.direction == .outbound }
+    }
     public func message(idempotencyKey: String) -> Message? { messages.values.first { $0.idempotencyKey == idempotencyKey } }
 
     public func messages(contactId: String, before: Date?, limit: Int, now: Date) -> [Message] {
@@ -113,6 +160,9 @@ public actor InMemoryStore: MessagingStore {
         let cutoff = Int(now.timeIntervalSince1970)
         let before = messages.count + dlq.count + auditLog.count
         messages = messages.filter { $0.value.expiresAt > cutoff }
+        parkedByWhatsappId = parkedByWhatsappId.filter { $0.value.expiresAt > cutoff }
+        parkedByProviderId = parkedByProviderId.filter { $0.value.expiresAt > cutoff }
+        parkedReactions = parkedReactions.filter { $0.value.expiresAt > cutoff }
         dlq = dlq.filter { $0.value.expiresAt > cutoff }
         auditLog = auditLog.filter { $0.expiresAt > cutoff }
         return before - (messages.count + dlq.count + auditLog.count)

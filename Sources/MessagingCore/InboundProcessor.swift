@@ -1,8 +1,11 @@
 import Foundation
 
-/// Inbound WhatsApp (Req 4, 5.12, 16.1): store each message once, create unknown senders with every
-/// opt-in false, fetch media, open the 24-hour window, apply status updates. A failing event goes to
-/// the inbound DLQ with its payload, so nothing is lost.
+/// Inbound WhatsApp (Req 4, 5.12, 16.1): store each message once with everything it carries, create
+/// unknown senders with every opt-in false, fetch media, open the 24-hour window with the business
+/// number written to, apply status updates (parking those that come before their message). Each message
+/// and status is worked on its own: one that fails goes to the inbound DLQ alone, with its payload, and
+/// its siblings are stored. Nothing is lost: what is neither stored nor kept makes the call fail, so
+/// that SNS or Lambda deliver the event again.
 public struct InboundProcessor: Sendable {
     let deps: CoreDependencies
     let settings: CoreSettings
@@ -16,120 +19,167 @@ public struct InboundProcessor: Sendable {
         public var stored: [String] = []
         public var duplicates: [String] = []
         public var statusesApplied: Int = 0
+        /// WhatsApp ids of statuses whose message is not stored yet, kept until it is.
+        public var statusesParked: [String] = []
         public var createdContacts: [String] = []
+        /// Messages and statuses that could not be worked, each kept in the DLQ alone (by part key).
+        public var deadLettered: [String] = []
     }
 
-    static let statusOrder = ["sent": 1, "delivered": 2, "read": 3]
-
-    /// Where a status stands: a message only moves up this order (failed is final).
-    static func rank(_ status: MessageStatus) -> Int {
-        switch status {
-        case .received, .dryRun: 0
-        case .sent: 1
-        case .delivered: 2
-        case .read: 3
-        case .failed: 4
-        }
-    }
-
-    /// How often an event is worked again when a write keeps losing to a concurrent one, before the
-    /// delivery is failed so that SNS/Lambda deliver it again.
+    /// How often a message or status is worked again when a write keeps losing to a concurrent one,
+    /// before the delivery is failed so that SNS/Lambda deliver it again.
     static let transientAttempts = 3
 
-    /// A write that keeps losing to a concurrent one (`StoreError.transient`) is not the event's fault: the
-    /// event is worked again (everything it does is idempotent), and if it still loses the call fails with
-    /// `.internal` and nothing goes to the DLQ, so the delivery is retried by SNS or Lambda. Any other
-    /// failure keeps the event in the DLQ and is `.invalid`.
+    /// Works every message and status of the event. A write that keeps losing to a concurrent one
+    /// (`StoreError.transient`) is not the event's fault: the part is worked again (everything it does is
+    /// idempotent). Any other failure keeps the part in the DLQ, alone, and the others go on.
     /// - Parameters:
-    ///   - eventID: the delivery's id (SNS MessageId), which DLQ replay dedupes on.
+    ///   - eventID: the delivery's id (SNS MessageId), which DLQ replay dedupes on; a part kept alone is
+    ///     kept under `<eventID>/<part key>`.
     ///   - recordFailure: false when replaying, so a failure updates the DLQ entry instead of adding one.
+    /// - Throws: `.internal` when a part was neither stored nor kept (the DLQ write failed, or a write
+    ///   kept losing): the delivery must be retried, and nothing of it is lost by retrying. `.invalid` when
+    ///   the event cannot be read at all (kept whole in the DLQ), or, replaying, when a part failed again.
     public func process(_ payload: String, eventID: String, recordFailure: Bool = true) async throws(CoreError) -> Outcome {
-        var attempt = 0
-        while true {
-            let reason: String
-            do {
-                return try await handle(try EUMEvent.decode(payload))
-            } catch StoreError.transient(let detail) {
-                attempt += 1
-                deps.events.record(attempt < Self.transientAttempts ? .warning : .error, "inbound_conflict",
-                                   ["eventId": eventID, "attempt": String(attempt), "error": detail])
-                if attempt >= Self.transientAttempts { throw .internal("inbound event \(eventID) lost to concurrent writes \(attempt) times: \(detail); deliver it again") }
-                continue
-            } catch {
-                reason = (error as? CoreError)?.message ?? String(describing: error)
-            }
+        let event: EUMEvent
+        do {
+            event = try EUMEvent.decode(payload)
+        } catch {
             if recordFailure {
-                let now = deps.clock.now()
-                try await call {
-                    try await deps.store.insertDLQ(DLQEntry(id: deps.ids.next(), originalMessageId: eventID, queue: DLQService.inboundQueue, payload: payload,
-                                                            error: reason, retryCount: 0, lastAttemptAt: now, expiresAt: epoch(now, plus: settings.dlqRetention)))
+                do throws(CoreError) {
+                    try await deadLetter(payload, id: eventID, reason: String(describing: error))
+                } catch let keeping {
+                    deps.events.record(.critical, "inbound_not_kept", ["eventId": eventID, "error": keeping.message])
+                    throw .internal("inbound event \(eventID) could not be read (\(error)), and keeping it in the DLQ failed: \(keeping.message); deliver it again")
                 }
-                deps.events.record(.error, "inbound_failed", ["eventId": eventID, "error": reason])
             }
-            throw .invalid("inbound event \(eventID) could not be processed: \(reason)")
+            throw .invalid("inbound event \(eventID) could not be processed: \(error)")
+        }
+        var outcome = Outcome()
+        var lost: [String] = []
+        var failedAgain: [String] = []
+        for part in event.parts {
+            var attempt = 0
+            while true {
+                do {
+                    try await handle(part, of: event, into: &outcome)
+                } catch StoreError.transient(let detail) {
+                    attempt += 1
+                    deps.events.record(attempt < Self.transientAttempts ? .warning : .error, "inbound_conflict",
+                                       ["eventId": eventID, "part": part.key, "attempt": String(attempt), "error": detail])
+                    guard attempt >= Self.transientAttempts else { continue }
+                    lost.append("\(part.key) lost to concurrent writes \(attempt) times: \(detail)")
+                } catch {
+                    let reason = (error as? CoreError)?.message ?? String(describing: error)
+                    guard recordFailure else {
+                        failedAgain.append("\(part.key): \(reason)")
+                        break
+                    }
+                    // An event of one part is kept as it came; a part of a larger one as an event of its own.
+                    let single = event.parts.count == 1
+                    do throws(CoreError) {
+                        try await deadLetter(single ? payload : part.payload(), id: single ? eventID : "\(eventID)/\(part.key)", reason: reason)
+                        outcome.deadLettered.append(part.key)
+                    } catch let keeping {
+                        lost.append("\(part.key): \(reason), and keeping it in the DLQ failed: \(keeping.message)")
+                    }
+                }
+                break
+            }
+        }
+        if !lost.isEmpty {
+            deps.events.record(.critical, "inbound_not_kept", ["eventId": eventID, "error": lost.joined(separator: "; ")])
+            throw .internal("inbound event \(eventID) is not fully stored: \(lost.joined(separator: "; ")); deliver it again")
+        }
+        if !failedAgain.isEmpty { throw .invalid("inbound event \(eventID) could not be processed: \(failedAgain.joined(separator: "; "))") }
+        return outcome
+    }
+
+    /// Keeps a payload in the inbound DLQ; a failure to keep it is `.internal`.
+    private func deadLetter(_ payload: String, id: String, reason: String) async throws(CoreError) {
+        let now = deps.clock.now()
+        try await call {
+            try await deps.store.insertDLQ(DLQEntry(id: deps.ids.next(), originalMessageId: id, queue: DLQService.inboundQueue, payload: payload,
+                                                    error: reason, retryCount: 0, lastAttemptAt: now, expiresAt: epoch(now, plus: settings.dlqRetention)))
+        }
+        deps.events.record(.error, "inbound_failed", ["eventId": id, "error": reason])
+    }
+
+    func handle(_ part: EUMEvent.Part, of event: EUMEvent, into outcome: inout Outcome) async throws {
+        switch part.item {
+        case .malformed(let reason):
+            throw CoreError.invalid(reason)
+        case .message(let m):
+            try await record(m, of: event, into: &outcome)
+        case .status(let s):
+            switch try await StatusUpdater(deps, settings: settings).apply(s, providerId: event.messageId) {
+            case .applied: outcome.statusesApplied += 1
+            case .parked: outcome.statusesParked.append(s.whatsappId)
+            }
         }
     }
 
-    func handle(_ event: EUMEvent) async throws -> Outcome {
-        var outcome = Outcome()
-        for m in event.messages {
-            let now = deps.clock.now()
-            // An unknown sender becomes a contact with every opt-in false, in the transaction that stores
-            // the message: concurrent deliveries from a new number create it once.
-            let sender = Contact(id: deps.ids.next(), name: m.senderName, phone: try PhoneNumber.normalize(m.from), email: nil, createdAt: now, updatedAt: now)
-            var message = Message(id: deps.ids.next(), contactId: sender.id, channel: .whatsapp, direction: .inbound, status: .received,
-                                  kind: m.type, content: m.text, timestamp: m.timestamp, providerMessageId: event.messageId,
-                                  whatsappMessageId: m.whatsappId, phoneNumberId: event.phoneNumberId, mediaId: m.mediaId,
-                                  expiresAt: epoch(now, plus: settings.messageRetention))
-            if let mediaId = m.mediaId {
-                // GetWhatsAppMessageMedia takes a key prefix: AWS stores the object at the prefix plus the media id.
-                let destination = settings.incomingPrefix + message.id + "/"
-                let key = destination + mediaId
-                message.s3Key = key
-                if await (try? deps.store.message(whatsappId: m.whatsappId)) != nil {
-                    outcome.duplicates.append(m.whatsappId)
-                    continue
-                }
-                let info = try await deps.gateway.downloadWhatsAppMedia(mediaId: mediaId, phoneNumberId: event.phoneNumberId ?? "", bucket: settings.mediaBucket, key: destination)
-                try await deps.store.insertMedia(MediaRecord(fileId: deps.ids.next(), messageId: message.id, s3Key: key,
-                                                             contentType: m.mimeType ?? info.mimeType, size: info.size, whatsappMediaId: mediaId, uploadedAt: now))
-            }
-            // The sender, the message and the window it opens are one write: a crash cannot keep one without the others.
-            let record = try await deps.store.recordInbound(message, sender: sender, updatedAt: now)
-            if record.createdContact { outcome.createdContacts.append(record.contactId) }
-            guard record.stored else {
+    func record(_ m: EUMEvent.InboundMessage, of event: EUMEvent, into outcome: inout Outcome) async throws {
+        let now = deps.clock.now()
+        // An unknown sender becomes a contact with every opt-in false, in the transaction that stores
+        // the message: concurrent deliveries from a new number create it once.
+        let sender = Contact(id: deps.ids.next(), name: m.senderName, phone: try PhoneNumber.normalize(m.from), email: nil, createdAt: now, updatedAt: now)
+        // A plain text is whole in `content`; anything more is kept typed (encoding it costs the hot path).
+        var details: InboundDetails? = m.details
+        if case .text = m.details.content, m.details.context == nil, m.details.referral == nil, m.phoneNumberId != nil { details = nil }
+        var message = Message(id: deps.ids.next(), contactId: sender.id, channel: .whatsapp, direction: .inbound, status: .received,
+                              kind: m.type, content: m.text, timestamp: m.timestamp, providerMessageId: event.messageId,
+                              whatsappMessageId: m.whatsappId, phoneNumberId: m.phoneNumberId, mediaId: m.media?.id,
+                              expiresAt: epoch(now, plus: settings.messageRetention), inbound: details)
+        if let media = m.media {
+            if try await deps.store.message(whatsappId: m.whatsappId) != nil {
                 outcome.duplicates.append(m.whatsappId)
-                continue
+                return
             }
-            outcome.stored.append(m.whatsappId)
-            try await acknowledge(m, phoneNumberId: event.phoneNumberId)
+            guard let phoneNumberId = m.phoneNumberId else {
+                throw CoreError.invalid("message \(m.whatsappId) was sent to business number \(m.details.metaPhoneNumberId ?? "(none)"), which the event's context does not list: its media cannot be fetched")
+            }
+            // GetWhatsAppMessageMedia takes a key prefix: AWS stores the object at the prefix plus the media id.
+            let destination = settings.incomingPrefix + message.id + "/"
+            let key = destination + media.id
+            message.s3Key = key
+            let info = try await deps.gateway.downloadWhatsAppMedia(mediaId: media.id, phoneNumberId: phoneNumberId, bucket: settings.mediaBucket, key: destination)
+            try await deps.store.insertMedia(MediaRecord(fileId: deps.ids.next(), messageId: message.id, s3Key: key,
+                                                         contentType: media.mimeType ?? info.mimeType, size: info.size, whatsappMediaId: media.id, uploadedAt: now))
         }
-        for s in event.statuses {
-            var target = try await deps.store.message(whatsappId: s.whatsappId)
-            if target == nil, let id = event.messageId { target = try await deps.store.message(providerId: id) }
-            guard var message = target else {
-                deps.events.record(.warning, "status_for_unknown_message", ["whatsappMessageId": s.whatsappId, "status": s.status])
-                continue
-            }
-            let incoming: MessageStatus? = s.status == "failed" ? .failed : Self.statusOrder[s.status] != nil ? MessageStatus(rawValue: s.status) : nil
-            // Read, move up, write only while the stored status is still at most what is written; a concurrent
-            // update that went further makes the write fail its condition, and it is worked again from a new read.
-            for _ in 0..<5 {
-                var updated = message
-                if let incoming, Self.rank(incoming) > Self.rank(message.status) {
-                    // A late `delivered` never overwrites `read`.
-                    updated.status = incoming
-                    if incoming == .failed { updated.errorDetails = s.error ?? "failed" }
-                }
-                updated.whatsappMessageId = message.whatsappMessageId ?? s.whatsappId
-                let allowed = Set([MessageStatus.received, .dryRun, .sent, .delivered, .read, .failed].filter { Self.rank($0) <= Self.rank(updated.status) })
-                if try await deps.store.updateMessage(updated, ifStatusIn: allowed) { break }
-                guard let again = try await deps.store.message(id: message.id) else { break }
-                message = again
-            }
-            outcome.statusesApplied += 1
+        // A reaction is set before it is recorded: if anything fails in between, the delivery again finds
+        // it unrecorded and sets it again, where setting it after would leave a recorded reaction never set.
+        if case .reaction(let target, let emoji) = m.details.content, try await deps.store.message(whatsappId: m.whatsappId) == nil {
+            try await react(to: target, with: ParkedReaction(whatsappMessageId: target, emoji: emoji, reactedAt: m.timestamp,
+                                                             expiresAt: epoch(now, plus: settings.parkedRetention)))
         }
-        return outcome
+        // The sender, the message and the windows it opens are one write: a crash cannot keep one without the others.
+        let record = try await deps.store.recordInbound(message, sender: sender, updatedAt: now)
+        if record.createdContact { outcome.createdContacts.append(record.contactId) }
+        guard record.stored else {
+            outcome.duplicates.append(m.whatsappId)
+            return
+        }
+        outcome.stored.append(m.whatsappId)
+        try await acknowledge(m, phoneNumberId: m.phoneNumberId)
+    }
+
+    /// Sets a reaction on the message it is for, or parks it until that message is known by its
+    /// WhatsApp id (an outbound message learns it from its first status, which applies it then).
+    private func react(to target: String, with reaction: ParkedReaction) async throws {
+        if let reacted = try await deps.store.message(whatsappId: target) {
+            try await deps.store.setReaction(messageId: reacted.id, emoji: reaction.emoji)
+            return
+        }
+        try await deps.store.parkReaction(reaction)
+        // Known meanwhile? The status that taught it may have looked before this landed. The latest
+        // reaction parked is the one set.
+        if let reacted = try await deps.store.message(whatsappId: target), let latest = try await deps.store.parkedReaction(whatsappId: target) {
+            try await deps.store.setReaction(messageId: reacted.id, emoji: latest.emoji)
+            try await deps.store.deleteParkedReaction(whatsappId: target)
+            return
+        }
+        deps.events.record(.info, "reaction_parked", ["whatsappMessageId": target])
     }
 
     /// Read receipt and thumbs-up reaction (seed 000), behind a flag and obeying SEND_MODE.

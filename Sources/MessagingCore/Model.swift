@@ -8,8 +8,19 @@ public enum Channel: String, Codable, Sendable, CaseIterable {
 public enum Direction: String, Codable, Sendable { case inbound, outbound }
 
 /// A message's life: outbound messages go queued → sent (or dry_run) → delivered → read, or failed.
-public enum MessageStatus: String, Codable, Sendable {
+public enum MessageStatus: String, Codable, Sendable, CaseIterable {
     case received, dryRun = "dry_run", sent, delivered, read, failed
+
+    /// Where a status stands: a message only moves up this order (failed is final).
+    public var rank: Int {
+        switch self {
+        case .received, .dryRun: 0
+        case .sent: 1
+        case .delivered: 2
+        case .read: 3
+        case .failed: 4
+        }
+    }
 }
 
 /// A person or organisation the platform may message (Req 2).
@@ -80,11 +91,21 @@ public struct Message: Codable, Sendable, Equatable {
     public var expiresAt: Int
     /// A bulk recipient's key: the store keeps at most one message per key (exactly-once sending).
     public var idempotencyKey: String?
+    /// An inbound WhatsApp message's typed content, reply context, referral and business number.
+    public var inbound: InboundDetails?
+    /// The contact's current reaction to this message (an emoji), if any.
+    public var reaction: String?
+
+    /// The business number whose 24-hour window an inbound message opens: AWS's phone-number id, or
+    /// Meta's when the event's context did not name AWS's. No send names a Meta id, so that window stays
+    /// closed to every send, and the contact no longer counts as one that never wrote per number.
+    public var windowNumber: String? { phoneNumberId ?? inbound?.metaPhoneNumberId }
 
     public init(id: String, contactId: String, channel: Channel, direction: Direction, status: MessageStatus, kind: String,
                 content: String?, templateName: String? = nil, subject: String? = nil, timestamp: Date, providerMessageId: String? = nil,
                 whatsappMessageId: String? = nil, phoneNumberId: String? = nil, mediaId: String? = nil, s3Key: String? = nil,
-                errorDetails: String? = nil, wouldBeRequest: String? = nil, segments: Int? = nil, expiresAt: Int, idempotencyKey: String? = nil) {
+                errorDetails: String? = nil, wouldBeRequest: String? = nil, segments: Int? = nil, expiresAt: Int, idempotencyKey: String? = nil,
+                inbound: InboundDetails? = nil, reaction: String? = nil) {
         self.id = id
         self.contactId = contactId
         self.channel = channel
@@ -105,6 +126,46 @@ public struct Message: Codable, Sendable, Equatable {
         self.segments = segments
         self.expiresAt = expiresAt
         self.idempotencyKey = idempotencyKey
+        self.inbound = inbound
+        self.reaction = reaction
+    }
+}
+
+/// A reaction to a message not known by its WhatsApp id yet (an outbound message learns it from its
+/// first status), kept until it is and then set on it; gone after `expiresAt`.
+public struct ParkedReaction: Sendable, Equatable {
+    /// The WhatsApp id of the message reacted to.
+    public var whatsappMessageId: String
+    /// Nil: the reaction was removed.
+    public var emoji: String?
+    /// When the contact reacted: a later reaction replaces an earlier one, never the reverse.
+    public var reactedAt: Date
+    public var expiresAt: Int
+
+    public init(whatsappMessageId: String, emoji: String?, reactedAt: Date, expiresAt: Int) {
+        self.whatsappMessageId = whatsappMessageId
+        self.emoji = emoji
+        self.reactedAt = reactedAt
+        self.expiresAt = expiresAt
+    }
+}
+
+/// A status update that arrived before its message was stored (a `sent` racing the send's own write),
+/// kept until the message appears and then applied; gone after `expiresAt`.
+public struct ParkedStatus: Sendable, Equatable {
+    public var whatsappMessageId: String
+    /// The event header's `messageId`: the id SendWhatsAppMessage answered, when AWS gives it.
+    public var providerMessageId: String?
+    public var status: MessageStatus
+    public var error: String?
+    public var expiresAt: Int
+
+    public init(whatsappMessageId: String, providerMessageId: String?, status: MessageStatus, error: String?, expiresAt: Int) {
+        self.whatsappMessageId = whatsappMessageId
+        self.providerMessageId = providerMessageId
+        self.status = status
+        self.error = error
+        self.expiresAt = expiresAt
     }
 }
 

@@ -29,16 +29,39 @@ public protocol MessagingStore: Sendable {
 
     /// Inserts a message; returns false (and stores nothing) when its WhatsApp id or idempotency key is already stored.
     func insertMessage(_ message: Message) async throws -> Bool
-    /// Replaces the stored message; with `ifStatusIn`, only while its stored status is one of those (false
+    /// Replaces the stored message, keeping its stored reaction (only `setReaction` changes that: a status
+    /// update written from an earlier read must not take a reaction away); with `ifStatusIn`, only while its stored status is one of those (false
     /// otherwise, nothing written): how status updates stay monotonic when two of them race.
     func updateMessage(_ message: Message, ifStatusIn allowed: Set<MessageStatus>?) async throws -> Bool
     /// Inbound, in one transaction: finds the live contact with `sender`'s phone or inserts `sender`,
-    /// inserts the message under that contact, and moves the contact's `lastInboundMessageAt` forward to
-    /// the message's time (never back). Nothing of the message is stored when its WhatsApp id already is.
+    /// inserts the message under that contact, and moves the contact's windows forward to the message's
+    /// time (never back): `lastInboundMessageAt`, with the contact's name set to `sender`'s when it has
+    /// one (the sender's current WhatsApp profile name), and the window with the message's business
+    /// number (`windowNumber`) when it has one. Nothing of the message is stored when its WhatsApp id
+    /// already is.
     func recordInbound(_ message: Message, sender: Contact, updatedAt: Date) async throws -> InboundRecord
+    /// When the contact last wrote to each business number (phone-number id → time): the 24-hour
+    /// customer service windows. Empty for a contact that has not written since windows were kept per number.
+    func inboundWindows(contactId: String) async throws -> [String: Date]
     func message(id: String) async throws -> Message?
     func message(whatsappId: String) async throws -> Message?
+    /// The outbound message the provider answered with this id (AWS's `messageId`), by key, never by scan.
     func message(providerId: String) async throws -> Message?
+    /// Sets (nil: removes) the contact's reaction on a message, leaving the rest of it as it is.
+    func setReaction(messageId: String, emoji: String?) async throws
+
+    /// Keeps a status whose message is not stored yet, findable by its WhatsApp id and by its provider
+    /// id; one already parked under either is replaced only by a status further along.
+    func parkStatus(_ status: ParkedStatus) async throws
+    func parkedStatus(whatsappId: String) async throws -> ParkedStatus?
+    func parkedStatus(providerId: String) async throws -> ParkedStatus?
+    /// Removes the parked status under both its ids.
+    func deleteParkedStatus(_ status: ParkedStatus) async throws
+    /// Keeps a reaction to a message not known by its WhatsApp id yet; one already parked for that
+    /// message is replaced only by a later one.
+    func parkReaction(_ reaction: ParkedReaction) async throws
+    func parkedReaction(whatsappId: String) async throws -> ParkedReaction?
+    func deleteParkedReaction(whatsappId: String) async throws
     func message(idempotencyKey: String) async throws -> Message?
     /// A contact's messages, newest first, not expired at `now`; `before` pages by timestamp.
     func messages(contactId: String, before: Date?, limit: Int, now: Date) async throws -> [Message]

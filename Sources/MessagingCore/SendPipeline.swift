@@ -78,6 +78,8 @@ public struct SendPipeline: Sendable {
         if r.channel == .whatsapp, r.template != nil { await TierLimit(deps, settings: settings).alertIfNear(adding: 1) }
         let message = await deliver(r, to: contact, idempotencyKey: nil)
         _ = try await call { try await deps.store.insertMessage(message) }
+        // A status about this message may have come before it was stored.
+        if message.providerMessageId != nil { await StatusUpdater(deps, settings: settings).applyParkedLogging(to: message) }
         return message
     }
 
@@ -165,13 +167,21 @@ public struct SendPipeline: Sendable {
             }
             if r.template == nil {
                 let now = deps.clock.now()
-                guard let last = contact.lastInboundMessageAt, now.timeIntervalSince(last) <= settings.customerServiceWindow else {
-                    throw refuse(.templateRequired, "the 24-hour customer service window is closed; send an approved template (Req 16.5)")
+                guard let last = try await lastInbound(contact, on: id), now.timeIntervalSince(last) <= settings.customerServiceWindow else {
+                    throw refuse(.templateRequired, "the 24-hour customer service window with \(id) is closed; send an approved template (Req 16.5)")
                 }
             }
         }
         try checkContent(r, refuse: refuse)
         return contact
+    }
+
+    /// When the contact last wrote to the business number `phoneNumberId`: WhatsApp keeps a window per
+    /// contact and business number. A contact with no window per number has not written since they were
+    /// kept; its one window from before (`lastInboundMessageAt`) stands until it writes again.
+    private func lastInbound(_ contact: Contact, on phoneNumberId: String) async throws(CoreError) -> Date? {
+        let windows = try await call { try await deps.store.inboundWindows(contactId: contact.id) }
+        return windows.isEmpty ? contact.lastInboundMessageAt : windows[phoneNumberId]
     }
 
     /// The content checks alone, for a bulk job's content before it has recipients.

@@ -3,7 +3,8 @@ import Hummingbird
 import MessagingCore
 
 /// `POST /webhooks/sns`: verified SNS deliveries only; subscription confirmations are confirmed,
-/// notifications go through the inbound processor (a failing one is kept in the DLQ by the core).
+/// notifications go through the inbound processor (a failing message is kept in the DLQ by the core; a
+/// delivery not fully stored or kept answers 503, so SNS retries it).
 enum SNSWebhook {
     static func handle(_ req: Request, _ s: ServiceContext) async -> Response {
         guard let verifier = s.sns else {
@@ -36,16 +37,22 @@ enum SNSWebhook {
         }
     }
 
+    /// 200 once every message and status of the event is stored, applied, parked or kept in the DLQ;
+    /// 503 when any of them is none of these (the DLQ write itself failed, or a write kept losing to
+    /// concurrent ones), so that SNS delivers the event again: a 200 is never retried.
     static func process(_ message: String, eventID: String, _ s: ServiceContext) async -> Response {
         let settings = await s.settings.value
         do {
             let outcome = try await InboundProcessor(s.deps, settings: settings).process(message, eventID: eventID)
-            s.metrics.increment("wecare_inbound_events_total", ["outcome": "processed"])
+            s.metrics.increment("wecare_inbound_events_total", ["outcome": outcome.deadLettered.isEmpty ? "processed" : "dead_lettered"])
             return JSONBody.response(.ok, json: outcome.json)
-        } catch {
+        } catch .invalid(let reason) {
             s.metrics.increment("wecare_inbound_events_total", ["outcome": "dead_lettered"])
-            // Stored in the DLQ; SNS must not retry what is already kept, so answer 200 with what happened.
-            return JSONBody.response(.ok, ["deadLettered": eventID, "reason": error.message])
+            // Kept whole in the DLQ; SNS must not retry what is already kept, so answer 200 with what happened.
+            return JSONBody.response(.ok, ["deadLettered": eventID, "reason": reason])
+        } catch {
+            s.metrics.increment("wecare_inbound_events_total", ["outcome": "not_stored"])
+            return JSONBody.error(.serviceUnavailable, "INBOUND_NOT_STORED", error.message)
         }
     }
 }
@@ -55,7 +62,7 @@ extension InboundProcessor.Outcome {
     /// benchmark post thousands a second, and JSONEncoder cost more than building it.
     var json: String {
         func list(_ items: [String]) -> String { "[" + items.map(jsonQuote).joined(separator: ",") + "]" }
-        return "{\"createdContacts\":\(list(createdContacts)),\"duplicates\":\(list(duplicates)),"
-            + "\"statusesApplied\":\(statusesApplied),\"stored\":\(list(stored))}"
+        return "{\"createdContacts\":\(list(createdContacts)),\"deadLettered\":\(list(deadLettered)),\"duplicates\":\(list(duplicates)),"
+            + "\"statusesApplied\":\(statusesApplied),\"statusesParked\":\(list(statusesParked)),\"stored\":\(list(stored))}"
     }
 }

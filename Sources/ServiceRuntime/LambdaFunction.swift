@@ -21,21 +21,31 @@ public struct LambdaFunction: Sendable {
         public var description: String
     }
 
+    /// An inbound event that was neither stored nor kept in the DLQ table: the invocation fails.
+    public struct InboundNotStored: Error, CustomStringConvertible {
+        public var description: String
+    }
+
     public func handle(_ invocation: Invocation) async throws -> Data {
         let event = LambdaEvent.decode(invocation.event)
         switch function.handler {
         case .inboundWhatsapp:
             guard case .sns(let records) = event else { throw WrongEvent(description: "\(function.rawValue) takes SNS events") }
             let settings = await context.settings.value
+            var notStored: [String] = []
             for record in records {
                 do {
                     _ = try await InboundProcessor(context.deps, settings: settings).process(record.message, eventID: record.messageId)
                 } catch .invalid {
                     // Kept in the DLQ table by the core: the invocation succeeds, so SNS does not deliver it again.
-                    // Any other error means the DLQ write itself failed: it fails the invocation, so Lambda retries
-                    // it and then keeps it on the function's dead-letter queue.
+                } catch {
+                    // Neither stored nor kept (the DLQ write failed, or a write kept losing): the other records
+                    // are still worked, then the invocation fails, so Lambda retries the event (what was stored
+                    // is found again as a duplicate) and at last keeps it on the function's dead-letter queue.
+                    notStored.append(error.message)
                 }
             }
+            if !notStored.isEmpty { throw InboundNotStored(description: notStored.joined(separator: "; ")) }
             return Data("{}".utf8)
         case .bulkWorker:
             guard case .sqs(let records) = event else { throw WrongEvent(description: "\(function.rawValue) takes SQS batches") }

@@ -7,14 +7,20 @@ import MessagingCore
 ///
 /// DynamoDB has no unique indexes, so uniqueness is kept by marker items written in the same transaction
 /// as the record: `phone#<E.164>` in the contacts table while a live contact holds the number,
-/// `wamid#<id>` and `idem#<key>` in the messages table for a message's WhatsApp id and idempotency key.
-/// Markers carry no index attributes, so the indexes never see them. Lookups by phone, WhatsApp id and
-/// idempotency key read the marker and then the record, both strongly consistent.
+/// `wamid#<id>`, `idem#<key>` and `prov#<id>` in the messages table for a message's WhatsApp id,
+/// idempotency key and (outbound) provider id. Markers carry no index attributes, so the indexes never
+/// see them. Lookups by phone, WhatsApp id, idempotency key and provider id read the marker and then the
+/// record, both strongly consistent. Two more kinds of item live beside the records the same way:
+/// `window#<contactId>` in the contacts table holds the contact's last inbound time per business number
+/// (an attribute `at:<phone-number id>` each), and `parked#w#<wamid>` / `parked#p#<provider id>` /
+/// `parked#r#<wamid>` in the messages table a status or reaction that came before its message (expiring
+/// with `expiresAt`).
 ///
 /// A function is given only the tables its handler needs; an operation on a table it was not
 /// given fails naming the table. Listings without a key (contact search, the DLQ, the audit
-/// log, the business-conversation count, a status by provider id) scan their table: fine at this
-/// platform's size, and said here so that nobody is surprised. Expired rows are excluded from reads;
+/// log, the business-conversation count) scan their table: fine at this platform's size, and said
+/// here so that nobody is surprised. Outbound messages stored before provider-id markers existed are
+/// given theirs by `backfillProviderMarkers()`, run once. Expired rows are excluded from reads;
 /// DynamoDB's TTL deletes them, so `purgeExpired` has nothing to do.
 public final class DynamoDBStore: MessagingStore, Sendable {
     /// The table names the function's configuration hands its handler; nil for a table it does not need.
@@ -56,6 +62,15 @@ public final class DynamoDBStore: MessagingStore, Sendable {
     static func phoneMarker(_ phone: String) -> DynamoItem { ["contactId": .s("phone#" + phone)] }
     static func whatsappMarker(_ id: String) -> DynamoItem { ["messageId": .s("wamid#" + id)] }
     static func idempotencyMarker(_ key: String) -> DynamoItem { ["messageId": .s("idem#" + key)] }
+    static func providerMarker(_ id: String) -> DynamoItem { ["messageId": .s("prov#" + id)] }
+    static func windowItem(_ contactId: String) -> DynamoItem { ["contactId": .s("window#" + contactId)] }
+    static func parkedKeys(_ s: ParkedStatus) -> [DynamoItem] {
+        [["messageId": .s("parked#w#" + s.whatsappMessageId)]] + (s.providerMessageId.map { [["messageId": .s("parked#p#" + $0)]] } ?? [])
+    }
+
+    /// The provider id an outbound message is found by; inbound messages carry the event's id, shared by
+    /// every message of the event, and are found by their WhatsApp id.
+    static func providerId(_ m: Message) -> String? { m.direction == .outbound ? m.providerMessageId : nil }
 
     /// Claims a phone number for a live contact: fails when another one holds it.
     static func claimPhone(_ phone: String, for contactId: String, table: String) -> DynamoDBClient.TransactWrite {
@@ -173,6 +188,7 @@ public final class DynamoDBStore: MessagingStore, Sendable {
         var writes: [DynamoDBClient.TransactWrite] = []
         if let w = message.whatsappMessageId { writes.append(claim(whatsappMarker(w), for: message, table: table)) }
         if let k = message.idempotencyKey { writes.append(claim(idempotencyMarker(k), for: message, table: table)) }
+        if let p = providerId(message) { writes.append(claim(providerMarker(p), for: message, table: table)) }
         writes.append(.put(table: table, item: MessageItem.item(message), condition: "attribute_not_exists(messageId)"))
         return writes
     }
@@ -209,24 +225,136 @@ public final class DynamoDBStore: MessagingStore, Sendable {
         }
         var message = message
         message.contactId = contact.id
-        let writes = Self.insertWrites(message, table: try messagesTable)
-        // The message and the window it opens are one transaction when the window moves forward; the
-        // window's condition (never back) is its last element, so a newer message recorded meanwhile
-        // is told apart from a duplicate by the cancellation reasons.
+        let inserts = Self.insertWrites(message, table: try messagesTable)
+        // The message and the windows it opens are one transaction. Each window moves only forward (its
+        // condition); a window that a newer message moved meanwhile fails its condition alone, and is told
+        // apart from a duplicate message by the cancellation reasons, then left out of a second try.
         let t = message.timestamp.timeIntervalSince1970
-        let window = DynamoDBClient.TransactWrite.update(
-            table: try contactsTable, key: ["contactId": .s(contact.id)], set: "SET lastInboundMessageAt = :t, updatedAt = :u",
-            condition: "attribute_exists(contactId) AND (attribute_not_exists(lastInboundMessageAt) OR lastInboundMessageAt < :t)",
-            values: [":t": .number(t), ":u": .number(updatedAt.timeIntervalSince1970)])
-        let moves = contact.lastInboundMessageAt.map { $0 < message.timestamp } ?? true
-        do {
-            try await transact(moves ? writes + [window] : writes)
-        } catch let error as AWSError where moves && Self.onlyLastConditionFailed(error) {
-            guard try await insertMessage(message) else { return InboundRecord(stored: false, contactId: contact.id, createdContact: created) }
-        } catch where Self.conditionFailed(error) {
-            return InboundRecord(stored: false, contactId: contact.id, createdContact: created)
+        var windows: [DynamoDBClient.TransactWrite] = []
+        if contact.lastInboundMessageAt.map({ $0 < message.timestamp }) ?? true {
+            // The newest message's profile name is the contact's name.
+            var values: DynamoItem = [":t": .number(t), ":u": .number(updatedAt.timeIntervalSince1970)]
+            values[":n"] = sender.name.map(DynamoValue.s)
+            windows.append(.update(table: try contactsTable, key: ["contactId": .s(contact.id)],
+                                   set: "SET lastInboundMessageAt = :t, updatedAt = :u" + (sender.name == nil ? "" : ", #name = :n"),
+                                   condition: "attribute_exists(contactId) AND (attribute_not_exists(lastInboundMessageAt) OR lastInboundMessageAt < :t)",
+                                   values: values, names: sender.name == nil ? nil : ["#name": "name"]))
         }
-        return InboundRecord(stored: true, contactId: contact.id, createdContact: created)
+        if let number = message.windowNumber {
+            windows.append(.update(table: try contactsTable, key: Self.windowItem(contact.id), set: "SET #at = :t, #owner = :c",
+                                   condition: "attribute_not_exists(#at) OR #at < :t", values: [":t": .number(t), ":c": .s(contact.id)],
+                                   names: ["#at": "at:" + number, "#owner": "owner"]))
+        }
+        for _ in 0..<3 {
+            do {
+                try await transact(inserts + windows)
+                return InboundRecord(stored: true, contactId: contact.id, createdContact: created)
+            } catch let error as AWSError where Self.conditionFailed(error) {
+                let reasons = DynamoDBClient.cancellationReasons(error)
+                let failed = Set(reasons.indices.filter { reasons[$0] == "ConditionalCheckFailed" })
+                guard !failed.isEmpty, failed.allSatisfy({ $0 >= inserts.count }) else {
+                    return InboundRecord(stored: false, contactId: contact.id, createdContact: created)
+                }
+                let moving = windows
+                windows = moving.indices.filter { !failed.contains(inserts.count + $0) }.map { moving[$0] }
+            }
+        }
+        throw StoreError.transient("the windows of contact \(contact.id) kept moving while message \(message.id) was recorded")
+    }
+
+    public func inboundWindows(contactId: String) async throws -> [String: Date] {
+        guard let item = try await db.getItem(table: contactsTable, key: Self.windowItem(contactId)) else { return [:] }
+        return Dictionary(uniqueKeysWithValues: item.compactMap { name, value -> (String, Date)? in
+            guard name.hasPrefix("at:"), let t = value.double else { return nil }
+            return (String(name.dropFirst(3)), Date(timeIntervalSince1970: t))
+        })
+    }
+
+    public func setReaction(messageId: String, emoji: String?) async throws {
+        do {
+            try await db.updateItem(table: messagesTable, key: ["messageId": .s(messageId)], set: "SET reaction = :e",
+                                    condition: "attribute_exists(contactId)", values: [":e": emoji.map(DynamoValue.s) ?? .null])
+        } catch where Self.conditionFailed(error) {
+            throw StoreError.notFound(messageId)
+        }
+    }
+
+    // MARK: Parked statuses
+
+    public func parkStatus(_ status: ParkedStatus) async throws {
+        let table = try messagesTable
+        for key in Self.parkedKeys(status) {
+            var item = key.merging(["wamid": .s(status.whatsappMessageId), "parkedStatus": .s(status.status.rawValue),
+                                    "parkedRank": .number(status.status.rank), "expiresAt": .number(status.expiresAt)]) { a, _ in a }
+            item["provider"] = status.providerMessageId.map(DynamoValue.s)
+            item["error"] = status.error.map(DynamoValue.s)
+            do {
+                // Replaces only a status not as far along.
+                try await db.putItem(table: table, item: item, condition: "attribute_not_exists(messageId) OR parkedRank < :r",
+                                     values: [":r": .number(status.status.rank)])
+            } catch where Self.conditionFailed(error) {
+                continue
+            }
+        }
+    }
+
+    public func parkedStatus(whatsappId: String) async throws -> ParkedStatus? { try await parked(["messageId": .s("parked#w#" + whatsappId)]) }
+    public func parkedStatus(providerId: String) async throws -> ParkedStatus? { try await parked(["messageId": .s("parked#p#" + providerId)]) }
+
+    private func parked(_ key: DynamoItem) async throws -> ParkedStatus? {
+        guard let i = try await db.getItem(table: messagesTable, key: key), let wamid = i["wamid"]?.string,
+              let status = i["parkedStatus"]?.string.flatMap(MessageStatus.init), let expires = i["expiresAt"]?.int else { return nil }
+        return ParkedStatus(whatsappMessageId: wamid, providerMessageId: i["provider"]?.string, status: status, error: i["error"]?.string, expiresAt: expires)
+    }
+
+    static func parkedReactionKey(_ whatsappId: String) -> DynamoItem { ["messageId": .s("parked#r#" + whatsappId)] }
+
+    public func parkReaction(_ reaction: ParkedReaction) async throws {
+        var item = Self.parkedReactionKey(reaction.whatsappMessageId).merging(
+            ["wamid": .s(reaction.whatsappMessageId), "reactedAt": .number(reaction.reactedAt.timeIntervalSince1970),
+             "expiresAt": .number(reaction.expiresAt)]) { a, _ in a }
+        item["emoji"] = reaction.emoji.map(DynamoValue.s)
+        do {
+            // Replaces only an earlier reaction.
+            try await db.putItem(table: try messagesTable, item: item, condition: "attribute_not_exists(messageId) OR reactedAt < :t",
+                                 values: [":t": .number(reaction.reactedAt.timeIntervalSince1970)])
+        } catch where Self.conditionFailed(error) {}
+    }
+
+    public func parkedReaction(whatsappId: String) async throws -> ParkedReaction? {
+        guard let i = try await db.getItem(table: messagesTable, key: Self.parkedReactionKey(whatsappId)), let t = i["reactedAt"]?.double,
+              let expires = i["expiresAt"]?.int else { return nil }
+        return ParkedReaction(whatsappMessageId: whatsappId, emoji: i["emoji"]?.string, reactedAt: Date(timeIntervalSince1970: t), expiresAt: expires)
+    }
+
+    public func deleteParkedReaction(whatsappId: String) async throws {
+        try await db.deleteItem(table: messagesTable, key: Self.parkedReactionKey(whatsappId))
+    }
+
+    public func deleteParkedStatus(_ status: ParkedStatus) async throws {
+        let table = try messagesTable
+        for key in Self.parkedKeys(status) { try await db.deleteItem(table: table, key: key) }
+    }
+
+    /// Writes the provider-id marker of every outbound message stored before markers were written (one
+    /// scan; each marker conditional, so running it again or beside live traffic changes nothing).
+    /// Returns how many it wrote.
+    public func backfillProviderMarkers() async throws -> Int {
+        let table = try messagesTable
+        let items = try await db.scanAll(table: table, filter: "direction = :o AND attribute_exists(providerMessageId)", values: [":o": .s("outbound")])
+        var written = 0
+        for message in items.compactMap(MessageItem.message) {
+            guard let p = Self.providerId(message) else { continue }
+            let marker = Self.claim(Self.providerMarker(p), for: message, table: table)
+            guard case .put(_, let item, let condition, _, _) = marker else { continue }
+            do {
+                try await db.putItem(table: table, item: item, condition: condition)
+                written += 1
+            } catch where Self.conditionFailed(error) {
+                continue
+            }
+        }
+        return written
     }
 
     public func updateMessage(_ message: Message, ifStatusIn allowed: Set<MessageStatus>?) async throws -> Bool {
@@ -238,6 +366,9 @@ public final class DynamoDBStore: MessagingStore, Sendable {
             // A status update taught us the WhatsApp id: later updates find the message by it.
             writes.append(Self.claim(Self.whatsappMarker(w), for: message, table: table))
         }
+        if Self.providerId(old) == nil, let p = Self.providerId(message) {
+            writes.append(Self.claim(Self.providerMarker(p), for: message, table: table))
+        }
         // The status condition is DynamoDB's, not only the read's: a concurrent update that went further wins.
         var condition = "attribute_exists(messageId)"
         var values: DynamoItem = [:]
@@ -246,6 +377,10 @@ public final class DynamoDBStore: MessagingStore, Sendable {
             condition += " AND #st IN (\(names.map(\.0).joined(separator: ", ")))"
             values = Dictionary(uniqueKeysWithValues: names.map { ($0.0, DynamoValue.s($0.1.rawValue)) })
         }
+        // The reaction is `setReaction`'s alone: kept as stored (one read earlier; a reaction landing in between is
+        // the one race left, where the status write was computed from the message before it).
+        var message = message
+        message.reaction = old.reaction
         writes.append(.put(table: table, item: MessageItem.item(message), condition: condition, values: values,
                            names: allowed == nil ? nil : ["#st": "status"]))
         do {
@@ -270,9 +405,7 @@ public final class DynamoDBStore: MessagingStore, Sendable {
     public func message(whatsappId: String) async throws -> Message? { try await message(marker: Self.whatsappMarker(whatsappId)) }
     public func message(idempotencyKey: String) async throws -> Message? { try await message(marker: Self.idempotencyMarker(idempotencyKey)) }
 
-    public func message(providerId: String) async throws -> Message? {
-        try await db.scanAll(table: messagesTable, filter: "providerMessageId = :p", values: [":p": .s(providerId)]).compactMap(MessageItem.message).first
-    }
+    public func message(providerId: String) async throws -> Message? { try await message(marker: Self.providerMarker(providerId)) }
 
     public func messages(contactId: String, before: Date?, limit: Int, now: Date) async throws -> [Message] {
         var out: [Message] = []
@@ -382,7 +515,8 @@ enum MessageItem {
         let optional: [(String, String?)] = [("content", m.content), ("templateName", m.templateName), ("subject", m.subject),
                                              ("providerMessageId", m.providerMessageId), ("whatsappMessageId", m.whatsappMessageId),
                                              ("phoneNumberId", m.phoneNumberId), ("mediaId", m.mediaId), ("s3Key", m.s3Key),
-                                             ("errorDetails", m.errorDetails), ("wouldBeRequest", m.wouldBeRequest), ("idempotencyKey", m.idempotencyKey)]
+                                             ("errorDetails", m.errorDetails), ("wouldBeRequest", m.wouldBeRequest), ("idempotencyKey", m.idempotencyKey),
+                                             ("inbound", m.inbound?.json), ("reaction", m.reaction)]
         for (name, value) in optional { item[name] = value.map(DynamoValue.s) }
         item["segments"] = m.segments.map { .number($0) }
         return item
@@ -398,7 +532,8 @@ enum MessageItem {
                        timestamp: Date(timeIntervalSince1970: t), providerMessageId: i["providerMessageId"]?.string,
                        whatsappMessageId: i["whatsappMessageId"]?.string, phoneNumberId: i["phoneNumberId"]?.string, mediaId: i["mediaId"]?.string,
                        s3Key: i["s3Key"]?.string, errorDetails: i["errorDetails"]?.string, wouldBeRequest: i["wouldBeRequest"]?.string,
-                       segments: i["segments"]?.int, expiresAt: expires, idempotencyKey: i["idempotencyKey"]?.string)
+                       segments: i["segments"]?.int, expiresAt: expires, idempotencyKey: i["idempotencyKey"]?.string,
+                       inbound: i["inbound"]?.string.flatMap(InboundDetails.init(json:)), reaction: i["reaction"]?.string)
     }
 }
 

@@ -59,10 +59,18 @@ final class GroupCommit: Sendable {
             return InboundRecord(stored: false, contactId: message.contactId, createdContact: created)
         }
         let t = message.timestamp.timeIntervalSince1970
+        // The newest message's profile name is the contact's name.
         try db.cachedStatement(sql: """
-            UPDATE contact SET lastInboundMessageAt = ?, updatedAt = ?
+            UPDATE contact SET lastInboundMessageAt = ?, updatedAt = ?, name = coalesce(?, name)
             WHERE id = ? AND (lastInboundMessageAt IS NULL OR lastInboundMessageAt < ?)
-            """).execute(arguments: [t, record.updatedAt.timeIntervalSince1970, message.contactId, t])
+            """).execute(arguments: [t, record.updatedAt.timeIntervalSince1970, sender.name, message.contactId, t])
+        if let number = message.windowNumber {
+            try db.cachedStatement(sql: """
+                INSERT INTO inbound_window (contactId, phoneNumberId, lastInboundAt) VALUES (?, ?, ?)
+                ON CONFLICT(contactId, phoneNumberId) DO UPDATE SET lastInboundAt = excluded.lastInboundAt
+                WHERE excluded.lastInboundAt > inbound_window.lastInboundAt
+                """).execute(arguments: [message.contactId, number, t])
+        }
         return InboundRecord(stored: true, contactId: message.contactId, createdContact: created)
     }
 }

@@ -31,6 +31,7 @@ struct MessageRow: Codable, FetchableRecord, PersistableRecord {
     var content: String?, templateName: String?, subject: String?, timestamp: Double
     var providerMessageId: String?, whatsappMessageId: String?, phoneNumberId: String?, mediaId: String?, s3Key: String?
     var errorDetails: String?, wouldBeRequest: String?, segments: Int?, expiresAt: Int, idempotencyKey: String?
+    var inbound: String?, reaction: String?
 
     init(_ m: Message) {
         id = m.id; contactId = m.contactId; channel = m.channel.rawValue; direction = m.direction.rawValue; status = m.status.rawValue
@@ -38,6 +39,7 @@ struct MessageRow: Codable, FetchableRecord, PersistableRecord {
         providerMessageId = m.providerMessageId; whatsappMessageId = m.whatsappMessageId; phoneNumberId = m.phoneNumberId
         mediaId = m.mediaId; s3Key = m.s3Key; errorDetails = m.errorDetails; wouldBeRequest = m.wouldBeRequest; segments = m.segments
         expiresAt = m.expiresAt; idempotencyKey = m.idempotencyKey
+        inbound = m.inbound?.json; reaction = m.reaction
     }
 
     var message: Message {
@@ -45,14 +47,15 @@ struct MessageRow: Codable, FetchableRecord, PersistableRecord {
                 status: MessageStatus(rawValue: status) ?? .failed, kind: kind, content: content, templateName: templateName, subject: subject,
                 timestamp: Date(timeIntervalSince1970: timestamp), providerMessageId: providerMessageId, whatsappMessageId: whatsappMessageId,
                 phoneNumberId: phoneNumberId, mediaId: mediaId, s3Key: s3Key, errorDetails: errorDetails, wouldBeRequest: wouldBeRequest,
-                segments: segments, expiresAt: expiresAt, idempotencyKey: idempotencyKey)
+                segments: segments, expiresAt: expiresAt, idempotencyKey: idempotencyKey, inbound: inbound.flatMap(InboundDetails.init(json:)),
+                reaction: reaction)
     }
 }
 
 extension MessageRow {
     static let columns = ["id", "contactId", "channel", "direction", "status", "kind", "content", "templateName", "subject", "timestamp",
                           "providerMessageId", "whatsappMessageId", "phoneNumberId", "mediaId", "s3Key", "errorDetails", "wouldBeRequest",
-                          "segments", "expiresAt", "idempotencyKey"]
+                          "segments", "expiresAt", "idempotencyKey", "inbound", "reaction"]
     static let insertSQL = "INSERT INTO message (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
 
     /// The insert through a cached statement with the columns spelled out: ingestion's hot path, where
@@ -61,7 +64,7 @@ extension MessageRow {
         let values: [(any DatabaseValueConvertible)?] = [
             id, contactId, channel, direction, status, kind, content, templateName, subject, timestamp,
             providerMessageId, whatsappMessageId, phoneNumberId, mediaId, s3Key, errorDetails, wouldBeRequest,
-            segments, expiresAt, idempotencyKey,
+            segments, expiresAt, idempotencyKey, inbound, reaction,
         ]
         try db.cachedStatement(sql: Self.insertSQL).execute(arguments: StatementArguments(values))
     }

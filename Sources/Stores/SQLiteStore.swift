@@ -83,6 +83,22 @@ public final class SQLiteStore: MessagingStore, Sendable {
                 ALTER TABLE bulk_recipient ADD COLUMN leaseUntil DOUBLE;
                 """)
         }
+        // Inbound kept whole: typed details and reactions on messages, a window per contact and business
+        // number (filled from the inbound messages already stored), statuses parked before their message.
+        m.registerMigration("v5-inbound") { db in
+            try db.execute(sql: """
+                ALTER TABLE message ADD COLUMN inbound TEXT;
+                ALTER TABLE message ADD COLUMN reaction TEXT;
+                CREATE TABLE inbound_window (contactId TEXT NOT NULL, phoneNumberId TEXT NOT NULL, lastInboundAt DOUBLE NOT NULL,
+                    PRIMARY KEY (contactId, phoneNumberId)) WITHOUT ROWID;
+                INSERT INTO inbound_window (contactId, phoneNumberId, lastInboundAt)
+                    SELECT contactId, phoneNumberId, MAX(timestamp) FROM message
+                    WHERE channel = 'whatsapp' AND direction = 'inbound' AND phoneNumberId IS NOT NULL GROUP BY contactId, phoneNumberId;
+                CREATE TABLE parked_status (lookupKey TEXT PRIMARY KEY, whatsappMessageId TEXT NOT NULL, providerMessageId TEXT,
+                    status TEXT NOT NULL, rank INTEGER NOT NULL, error TEXT, expiresAt INTEGER NOT NULL);
+                CREATE TABLE parked_reaction (whatsappMessageId TEXT PRIMARY KEY, emoji TEXT, reactedAt DOUBLE NOT NULL, expiresAt INTEGER NOT NULL);
+                """)
+        }
         return m
     }
 
@@ -165,6 +181,8 @@ public final class SQLiteStore: MessagingStore, Sendable {
             // One write transaction: the status read here is the one replaced.
             guard let old = try MessageRow.fetchOne(db, key: message.id)?.message else { throw StoreError.notFound(message.id) }
             if let allowed, !allowed.contains(old.status) { return false }
+            var message = message
+            message.reaction = old.reaction
             try MessageRow(message).update(db)
             return true
         }
@@ -192,7 +210,82 @@ public final class SQLiteStore: MessagingStore, Sendable {
     }
 
     public func message(providerId: String) async throws -> Message? {
-        try await db.read { try MessageRow.fetchOne($0, sql: "SELECT * FROM message WHERE providerMessageId = ? LIMIT 1", arguments: [providerId])?.message }
+        try await db.read { db in
+            try MessageRow.fetchOne(db, sql: "SELECT * FROM message WHERE providerMessageId = ? AND direction = 'outbound' LIMIT 1", arguments: [providerId])?.message
+        }
+    }
+
+    public func setReaction(messageId: String, emoji: String?) async throws {
+        try await db.write { db in
+            try db.execute(sql: "UPDATE message SET reaction = ? WHERE id = ?", arguments: [emoji, messageId])
+            guard db.changesCount == 1 else { throw StoreError.notFound(messageId) }
+        }
+    }
+
+    public func inboundWindows(contactId: String) async throws -> [String: Date] {
+        try await db.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT phoneNumberId, lastInboundAt FROM inbound_window WHERE contactId = ?", arguments: [contactId])
+            return Dictionary(rows.map { (row: Row) -> (String, Date) in (row["phoneNumberId"], Date(timeIntervalSince1970: row["lastInboundAt"])) },
+                              uniquingKeysWith: { max($0, $1) })
+        }
+    }
+
+    // MARK: Parked statuses (one row under each id a status can be found by)
+
+    static func parkedKeys(_ s: ParkedStatus) -> [String] { ["w:" + s.whatsappMessageId] + (s.providerMessageId.map { ["p:" + $0] } ?? []) }
+
+    public func parkStatus(_ status: ParkedStatus) async throws {
+        try await db.write { db in
+            for key in Self.parkedKeys(status) {
+                try db.execute(sql: """
+                    INSERT INTO parked_status (lookupKey, whatsappMessageId, providerMessageId, status, rank, error, expiresAt) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(lookupKey) DO UPDATE SET whatsappMessageId = excluded.whatsappMessageId, providerMessageId = excluded.providerMessageId,
+                        status = excluded.status, rank = excluded.rank, error = excluded.error, expiresAt = excluded.expiresAt
+                    WHERE excluded.rank > parked_status.rank
+                    """, arguments: [key, status.whatsappMessageId, status.providerMessageId, status.status.rawValue, status.status.rank,
+                                     status.error, status.expiresAt])
+            }
+        }
+    }
+
+    public func parkedStatus(whatsappId: String) async throws -> ParkedStatus? { try await parked("w:" + whatsappId) }
+    public func parkedStatus(providerId: String) async throws -> ParkedStatus? { try await parked("p:" + providerId) }
+
+    private func parked(_ key: String) async throws -> ParkedStatus? {
+        try await db.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM parked_status WHERE lookupKey = ?", arguments: [key]),
+                  let status = MessageStatus(rawValue: row["status"]) else { return nil }
+            return ParkedStatus(whatsappMessageId: row["whatsappMessageId"], providerMessageId: row["providerMessageId"], status: status,
+                                error: row["error"], expiresAt: row["expiresAt"])
+        }
+    }
+
+    public func parkReaction(_ reaction: ParkedReaction) async throws {
+        try await db.write { db in
+            try db.execute(sql: """
+                INSERT INTO parked_reaction (whatsappMessageId, emoji, reactedAt, expiresAt) VALUES (?, ?, ?, ?)
+                ON CONFLICT(whatsappMessageId) DO UPDATE SET emoji = excluded.emoji, reactedAt = excluded.reactedAt, expiresAt = excluded.expiresAt
+                WHERE excluded.reactedAt > parked_reaction.reactedAt
+                """, arguments: [reaction.whatsappMessageId, reaction.emoji, reaction.reactedAt.timeIntervalSince1970, reaction.expiresAt])
+        }
+    }
+
+    public func parkedReaction(whatsappId: String) async throws -> ParkedReaction? {
+        try await db.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM parked_reaction WHERE whatsappMessageId = ?", arguments: [whatsappId]) else { return nil }
+            return ParkedReaction(whatsappMessageId: row["whatsappMessageId"], emoji: row["emoji"], reactedAt: Date(timeIntervalSince1970: row["reactedAt"]),
+                                  expiresAt: row["expiresAt"])
+        }
+    }
+
+    public func deleteParkedReaction(whatsappId: String) async throws {
+        try await db.write { try $0.execute(sql: "DELETE FROM parked_reaction WHERE whatsappMessageId = ?", arguments: [whatsappId]) }
+    }
+
+    public func deleteParkedStatus(_ status: ParkedStatus) async throws {
+        try await db.write { db in
+            for key in Self.parkedKeys(status) { try db.execute(sql: "DELETE FROM parked_status WHERE lookupKey = ?", arguments: [key]) }
+        }
     }
 
     public func messages(contactId: String, before: Date?, limit: Int, now: Date) async throws -> [Message] {
@@ -238,7 +331,7 @@ public final class SQLiteStore: MessagingStore, Sendable {
         let cutoff = Int(now.timeIntervalSince1970)
         return try await db.write { db in
             var n = 0
-            for table in ["message", "dlq", "audit"] {
+            for table in ["message", "dlq", "audit", "parked_status", "parked_reaction"] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE expiresAt <= ?", arguments: [cutoff])
                 n += db.changesCount
             }

@@ -118,12 +118,13 @@ func run(_ scenario: Scenario, seconds: Int, workers defaultWorkers: Int) async 
                                100 * rate / Double(scenario.limit), window, calls.count) + verdict)
 }
 
-/// A distinct EUM Social event: one text message from one of 500 senders.
+/// A distinct EUM Social event: one text message from one of 500 senders, to the number the context names.
 func event(_ i: Int) -> String {
     let sender = String(format: "9198%08d", i % 500)
     let entry = #"{"id":"1347766229904230","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"919330994400","phone_number_id":"831049713436137"},"contacts":[{"profile":{"name":"Sender"},"wa_id":"\#(sender)"}],"messages":[{"from":"\#(sender)","id":"wamid.BENCH\#(i)","timestamp":"\#(1795000000 + i)","type":"text","text":{"body":"hello \#(i)"}}]}}]}"#
     let quoted = String(data: try! JSONSerialization.data(withJSONObject: [entry], options: []), encoding: .utf8)!.dropFirst().dropLast()
-    return #"{"whatsAppWebhookEntry":\#(quoted),"aws_account_id":"809904170947","message_timestamp":"2026-11-22T00:00:00.000000000Z"}"#
+    let context = #"{"MetaPhoneNumberIds":[{"metaPhoneNumberId":"831049713436137","arn":"arn:aws:social-messaging:us-east-1:809904170947:phone-number-id/bench"}]}"#
+    return #"{"context":\#(context),"whatsAppWebhookEntry":\#(quoted),"aws_account_id":"809904170947","message_timestamp":"2026-11-22T00:00:00.000000000Z"}"#
 }
 
 /// `wecare-bench http-ingest PORT`: the events through a running service's `/dev/inbound`, as fast as 8

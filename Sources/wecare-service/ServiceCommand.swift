@@ -5,7 +5,7 @@ struct WecareService: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wecare-service",
         abstract: "The WECARE.DIGITAL messaging service: HTTP on the embedded default, or a deployed Lambda function.",
-        subcommands: [Serve.self, Token.self, Lambda.self])
+        subcommands: [Serve.self, Token.self, Lambda.self, BackfillProviderMarkers.self])
 }
 
 @main

@@ -8,8 +8,11 @@ final class RecordingGateway: ChannelGateway, @unchecked Sendable {
     var sent: [OutboundRequest] { lock.withLock { _sent } }
     var failWith: ProviderError?
     var downloads = 0
-    /// The destination key prefix of the last download.
+    /// The destination key prefix and business number of the last download.
     var downloadPrefix: String?
+    var downloadPhoneNumberId: String?
+    /// Media ids whose download fails.
+    var failDownloads: Set<String> = []
 
     func send(_ request: OutboundRequest) async throws -> String {
         if let failWith { throw failWith }
@@ -17,7 +20,8 @@ final class RecordingGateway: ChannelGateway, @unchecked Sendable {
     }
     func uploadWhatsAppMedia(phoneNumberId: String, bucket: String, key: String) async throws -> String { "media-1" }
     func downloadWhatsAppMedia(mediaId: String, phoneNumberId: String, bucket: String, key: String) async throws -> (mimeType: String, size: Int?) {
-        lock.withLock { downloads += 1; downloadPrefix = key }
+        if failDownloads.contains(mediaId) { throw ProviderError(code: "AccessDeniedByMetaException", message: "media \(mediaId) is gone") }
+        lock.withLock { downloads += 1; downloadPrefix = key; downloadPhoneNumberId = phoneNumberId }
         return ("image/jpeg", 1234)
     }
 }
@@ -25,13 +29,15 @@ final class RecordingGateway: ChannelGateway, @unchecked Sendable {
 struct World {
     let clock = TestClock()
     let store = InMemoryStore()
+    /// When set, the core works on it (over `store`) instead.
+    var faulty: FaultyStore?
     let gateway = RecordingGateway()
     let events = RecordingEvents()
     let ids = SequentialIDs()
     var settings = CoreSettings(environment: "local", sendMode: .dryRun, allowlist: ["phone-number-id-aaa", "phone-number-id-bbb"],
                                 metaApiVersion: "v20.0", smsPoolId: "pool-1", emailSender: "one@wecare.digital",
                                 mediaBucket: "stream.wecare.digital", incomingPrefix: "in/", outgoingPrefix: "out/")
-    var deps: CoreDependencies { CoreDependencies(store: store, gateway: gateway, clock: clock, ids: ids, events: events) }
+    var deps: CoreDependencies { CoreDependencies(store: faulty ?? store, gateway: gateway, clock: clock, ids: ids, events: events) }
     var contacts: ContactService { ContactService(deps) }
     var pipeline: SendPipeline { SendPipeline(deps, settings: settings) }
     var inbound: InboundProcessor { InboundProcessor(deps, settings: settings) }
@@ -66,3 +72,4 @@ func eumEvent(messages: [[String: Any]] = [], statuses: [[String: Any]] = [], me
     if let messageId { event["messageId"] = messageId }
     return String(data: try! JSONSerialization.data(withJSONObject: event, options: [.sortedKeys]), encoding: .utf8)!
 }
+

@@ -1,6 +1,7 @@
 import Foundation
+import GRDB
 import MessagingCore
-import Stores
+@testable import Stores
 import XCTest
 
 /// The SQLite store honours the same contract as the in-memory one, and keeps it under concurrency.
@@ -148,5 +149,52 @@ final class SQLiteStoreTests: XCTestCase, StoreFixtures {
         XCTAssertNotNil(c)
         let dlq = try await reopened.dlqEntries(limit: 10, now: t0)
         XCTAssertEqual(dlq.map(\.id), ["d"])
+    }
+}
+
+/// Inbound's needs of the store, on SQLite, and the migration that brings them to existing data.
+final class SQLiteInboundStoreTests: XCTestCase, InboundStoreContract {
+    var dir: URL!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("wecare-inbound-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(at: dir) }
+
+    func store() throws -> SQLiteStore { try SQLiteStore(path: dir.appendingPathComponent("wecare.sqlite").path) }
+
+    func testWindowsPerBusinessNumberAndTheNewestProfileName() async throws { try await checkWindowsPerBusinessNumberAndTheNewestProfileName(try store()) }
+    func testDetailsAndReactionsRoundTrip() async throws { try await checkDetailsAndReactionsRoundTrip(try store()) }
+    func testParkedStatuses() async throws { try await checkParkedStatuses(try store()) }
+    func testParkedReactions() async throws { try await checkParkedReactions(try store()) }
+    func testOutboundMessagesAreFoundByProviderId() async throws { try await checkOutboundMessagesAreFoundByProviderId(try store()) }
+
+    func testTheMigrationKeepsExistingDataAndOpensEachContactsWindowsFromItsMessages() async throws {
+        let path = dir.appendingPathComponent("wecare.sqlite").path
+        // A database as the release before this one left it.
+        let old = try DatabaseQueue(path: path)
+        try SQLiteStore.migrator.migrate(old, upTo: "v4-leases")
+        let t = t0.timeIntervalSince1970
+        try await old.write { db in
+            try db.execute(sql: "INSERT INTO contact (id, name, phone, optInWhatsApp, optInSms, optInEmail, lastInboundMessageAt, createdAt, updatedAt) VALUES ('c1', 'Asha', '+919330994400', 1, 0, 0, ?, ?, ?)",
+                           arguments: [t + 20, t, t])
+            for (id, number, offset) in [("m1", "phone-number-id-aaa", 10.0), ("m2", "phone-number-id-aaa", 5.0), ("m3", "phone-number-id-bbb", 20.0)] {
+                try db.execute(sql: """
+                    INSERT INTO message (id, contactId, channel, direction, status, kind, content, timestamp, whatsappMessageId, phoneNumberId, expiresAt)
+                    VALUES (?, 'c1', 'whatsapp', 'inbound', 'received', 'text', 'hi', ?, ?, ?, 1900000000)
+                    """, arguments: [id, t + offset, "wamid.\(id)", number])
+            }
+        }
+        try old.close()
+        let s = try store()
+        let windows = try await s.inboundWindows(contactId: "c1")
+        XCTAssertEqual(windows, ["phone-number-id-aaa": t0.addingTimeInterval(10), "phone-number-id-bbb": t0.addingTimeInterval(20)])
+        let m = try await s.message(id: "m1")
+        XCTAssertEqual(m?.content, "hi")
+        XCTAssertNil(m?.inbound)
+        let c = try await s.contact(id: "c1")
+        XCTAssertEqual(c?.name, "Asha")
     }
 }

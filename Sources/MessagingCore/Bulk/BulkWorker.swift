@@ -192,6 +192,8 @@ public struct BulkWorker: Sendable {
                 try? await Task.sleep(for: .milliseconds(100 * attempt))
             }
         }
+        // A status about this message may have come before it was stored.
+        if message.providerMessageId != nil { await StatusUpdater(deps, settings: settings).applyParkedLogging(to: message) }
         onMessage(message)
     }
 }

@@ -16,12 +16,15 @@ public struct Environment: Sendable {
     /// Branch patterns (`main`, `hotfix/*`); empty for an environment that is never deployed.
     public var branches: [Located<String>]
     public var stackName: Located<String>?
+    /// Live resources the stack takes over (a CloudFormation import) instead of creating them:
+    /// tables, queues and log groups that already exist under this environment's names.
+    public var adopt: [Reference]
     public var file: String
     public var location: SourceLocation
 
     public init(name: Located<String>, sendMode: Located<SendMode>, logLevel: Located<String>, prefix: Located<String>,
-                objectPrefix: Located<String>, branches: [Located<String>], stackName: Located<String>?, file: String,
-                location: SourceLocation) {
+                objectPrefix: Located<String>, branches: [Located<String>], stackName: Located<String>?, adopt: [Reference] = [],
+                file: String, location: SourceLocation) {
         self.name = name
         self.sendMode = sendMode
         self.logLevel = logLevel
@@ -29,6 +32,7 @@ public struct Environment: Sendable {
         self.objectPrefix = objectPrefix
         self.branches = branches
         self.stackName = stackName
+        self.adopt = adopt
         self.file = file
         self.location = location
     }
@@ -36,4 +40,5 @@ public struct Environment: Sendable {
     public var isProduction: Bool { name.value == "production" }
     public var isDeployable: Bool { !branches.isEmpty }
     public var stack: String { stackName?.value ?? prefix.value }
+    public func adopts(_ id: ResourceID) -> Bool { adopt.contains { $0.id == id } }
 }

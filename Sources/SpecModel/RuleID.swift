@@ -57,6 +57,8 @@ public enum RuleID {
     public static let allowlist = "messaging.allowlist"
     // Logs
     public static let logRetention = "logs.retention"
+    // Adoption
+    public static let adoptDeadLetter = "adopt.dead-letter"
     // Waivers
     public static let waiverExpired = "waiver.expired"
     public static let waiverNotAllowed = "waiver.not-allowed"

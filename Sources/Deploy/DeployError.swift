@@ -18,6 +18,8 @@ public enum DeployError: Error, CustomStringConvertible, Equatable {
     case untaggedStack(stack: String, resources: [String], branch: String, environment: String)
     /// The change set has data-loss or security changes that `--allow` does not name.
     case risksNotAllowed(risks: [String], changes: [String])
+    /// The spec adopts live resources that cannot be imported as they are.
+    case adoptionBlocked(environment: String, blockers: [String])
     case notConfirmed(keptChangeSet: Bool)
     case changeSetFailed(String)
     case stackFailed(status: String, failures: [String])
@@ -50,6 +52,9 @@ public enum DeployError: Error, CustomStringConvertible, Equatable {
             "the change set has \(changes.count) \(risks.joined(separator: " and ")) change\(changes.count == 1 ? "" : "s") ("
                 + changes.prefix(8).joined(separator: ", ") + (changes.count > 8 ? ", and \(changes.count - 8) more, listed in the plan" : "")
                 + "); after reviewing them, pass \(risks.map { "--allow \($0)" }.joined(separator: " ")) with --yes. Nothing was executed."
+        case .adoptionBlocked(let environment, let blockers):
+            "the spec adopts live resources in \(environment) that cannot be imported (\(blockers.joined(separator: "; "))); "
+                + "`wecare adopt --check --env \(environment)` lists what blocks. Nothing was written to AWS."
         case .notConfirmed(let kept):
             kept ? "not confirmed: nothing was executed (the plan's change set is kept for `wecare deploy --plan`)"
                 : "not confirmed: nothing was executed (the change set was removed)"

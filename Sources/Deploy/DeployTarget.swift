@@ -18,9 +18,13 @@ public struct DeployTarget: Sendable {
     public var specHash: String
     public var templateHash: String
     public var parameters: [(key: String, value: String)]
+    /// The live resources the environment's stack takes over (`adopt:`), as the template declares them.
+    public var adopted: [AdoptedResource]
+    /// What a person does around taking them over; printed with an import plan.
+    public var cutoverChecklist: [String]
 
     public init(branch: String, branchRule: String, environment: String, stack: String, region: String, templateBody: String, specHash: String,
-                templateHash: String, parameters: [(key: String, value: String)]) {
+                templateHash: String, parameters: [(key: String, value: String)], adopted: [AdoptedResource] = [], cutoverChecklist: [String] = []) {
         self.branch = branch
         self.branchRule = branchRule
         self.environment = environment
@@ -30,6 +34,8 @@ public struct DeployTarget: Sendable {
         self.specHash = specHash
         self.templateHash = templateHash
         self.parameters = parameters
+        self.adopted = adopted
+        self.cutoverChecklist = cutoverChecklist
     }
 
     /// - Parameters:
@@ -65,10 +71,12 @@ public struct DeployTarget: Sendable {
         let missing = required.filter { parameters[$0] == nil }
         guard missing.isEmpty else { throw DeployError.missingParameters(missing) }
         let declared = try declaredParameters(of: template)
+        let adopted = AdoptedResource.find(in: environment, platform: platform, template: try JSONValue.parse(template))
         return DeployTarget(
             branch: branch, branchRule: rule, environment: name, stack: stack, region: platform.region.value,
             templateBody: template, specHash: hash(files), templateHash: hash(template),
-            parameters: parameters.filter { declared.contains($0.key) }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+            parameters: parameters.filter { declared.contains($0.key) }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
+            adopted: adopted, cutoverChecklist: CutoverChecklist.items(platform: platform, environment: environment, adopted: adopted))
     }
 
     /// sha256 over every spec file, path and text, in path order.

@@ -144,7 +144,7 @@ public struct Deployer: Sendable {
     func readAdoption(_ target: DeployTarget, existing: StackState?, createAdopted: Bool) async throws -> AdoptionReport? {
         guard !target.adopted.isEmpty else { return nil }
         let report = try await AdoptionInspector(client: cloudFormation.client).inspect(
-            environment: target.environment, stack: existing?.stackID ?? target.stack, stackExists: existing != nil, adopted: target.adopted,
+            environment: target.environment, stack: target.stack, stackID: existing.map { $0.stackID.isEmpty ? target.stack : $0.stackID }, adopted: target.adopted,
             checklist: target.cutoverChecklist, createAdopted: createAdopted)
         guard !report.blocked else { throw DeployError.adoptionBlocked(environment: target.environment, blockers: report.blockers) }
         return report.toImport.isEmpty ? nil : report

@@ -41,7 +41,7 @@ struct AdoptCommand: AsyncParsableCommand {
             let client = try aws.client(defaultRegion: target.region)
             let existing = try await CloudFormationClient(client: client).describeStack(name: target.stack)
             let report = try await AdoptionInspector(client: client).inspect(
-                environment: target.environment, stack: existing?.stackID ?? target.stack, stackExists: existing != nil, adopted: adopted,
+                environment: target.environment, stack: target.stack, stackID: existing.map { $0.stackID.isEmpty ? target.stack : $0.stackID }, adopted: adopted,
                 checklist: CutoverChecklist.items(platform: target.platform, environment: environment, adopted: adopted))
             print(report.text, terminator: "")
             throw ExitCode(report.exitCode)

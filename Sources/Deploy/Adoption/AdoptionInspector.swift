@@ -9,12 +9,14 @@ public struct AdoptionInspector: Sendable {
     public init(client: AWSClient) { self.client = client }
 
     /// - Parameters:
-    ///   - stackExists: false when there is no stack yet (nothing is in it).
+    ///   - stack: the stack's name, as the report shows it.
+    ///   - stackID: the stack's id; nil when there is no stack yet (nothing is in it).
     ///   - createAdopted: the account is expected to have none of them (an emulator, a new account): the stack creates
     ///     them, and one that exists blocks.
-    public func inspect(environment: String, stack: String, stackExists: Bool, adopted: [AdoptedResource], checklist: [String],
+    public func inspect(environment: String, stack: String, stackID: String?, adopted: [AdoptedResource], checklist: [String],
                         createAdopted: Bool = false) async throws -> AdoptionReport {
-        let inStack = stackExists ? try await CloudFormationClient(client: client).listStackResources(stackName: stack) : []
+        var inStack: [CloudFormationClient.StackResourceSummary] = []
+        if let stackID { inStack = try await CloudFormationClient(client: client).listStackResources(stackName: stackID) }
         let reader = LiveResourceReader(client: client)
         var entries: [AdoptionReport.Entry] = []
         for resource in adopted {

@@ -52,8 +52,13 @@ struct AdoptCommand: AsyncParsableCommand {
         } catch let error as SpecTree.ReadError {
             FileHandle.standardError.write(Data("wecare: \(error.description)\n".utf8))
             throw ExitCode(2)
-        } catch let error as AWSError {
-            FileHandle.standardError.write(Data("wecare: could not read the live resources: \(error.code): \(error.message)\n".utf8))
+        } catch let error as ExitCode {
+            throw error
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            // A run that could not look (AWS refused, unreachable, no credentials) must never read as "nothing blocks" or "blockers".
+            FileHandle.standardError.write(Data("wecare: could not read the live resources: \(error)\n".utf8))
             throw ExitCode(2)
         }
     }

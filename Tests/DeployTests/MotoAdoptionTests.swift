@@ -189,6 +189,11 @@ final class MotoAdoptionTests: XCTestCase {
         let preview = try wecare("adopt", "--check", "--env", "preview", "--endpoint-url", endpoint, "--root", project.root.path)
         XCTAssertEqual(preview.status, 0, preview.stderr)
         XCTAssertEqual(preview.stdout, "preview adopts nothing: its stack creates every resource\n")
+        // A check that could not look (here: no credentials) is neither "ok" nor "blocked".
+        let unread = try wecare("adopt", "--check", "--env", "production", "--endpoint-url", endpoint, "--profile", "wecare-test-no-such-profile",
+                                "--root", project.root.path)
+        XCTAssertEqual(unread.status, 2, unread.stdout + unread.stderr)
+        XCTAssertTrue(unread.stderr.contains("could not read the live resources"), unread.stderr)
         for arguments in [["adopt", "--env", "production"], ["adopt", "--check", "--env", "nowhere", "--root", project.root.path], ["adopt", "--check"]] {
             XCTAssertEqual(try wecare(arguments).status, 2, arguments.joined(separator: " "))
         }

@@ -11,8 +11,8 @@ struct AdoptCommand: AsyncParsableCommand {
         discussion: """
         Reads, with read-only calls, each table, queue and log group the environment's `adopt:` lists and its stack, \
         and reports per resource: imported as it is, already in the stack, or blocked (missing, a key or FIFO-ness the \
-        update would replace, more than one index to add or remove, provisioned billing, another resource in the stack \
-        under its logical id), with what the update after the import changes in place. `wecare plan` and `wecare deploy` \
+        update would replace, more than one index to add or remove, provisioned billing, managed by another stack, another \
+        resource in the stack under its logical id), with what the update after the import changes in place. `wecare plan` and `wecare deploy` \
         do the adoption (a CloudFormation IMPORT change set, then the normal update). \
         Exit 0 nothing blocks, 1 something blocks, 2 usage errors, specs that do not load, and AWS refusing the reads.
         """)

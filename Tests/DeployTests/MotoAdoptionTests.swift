@@ -155,6 +155,21 @@ final class MotoAdoptionTests: XCTestCase {
         XCTAssertEqual(recording.writes.map(\.action), [])
     }
 
+    func testAResourceAnotherStackManagesBlocks() async throws {
+        let aws = try await seededMotoClient(server)
+        try await LiveSystem.create(aws)
+        // The old system's queue as a stack of its own would have it: tagged by CloudFormation.
+        let url = try await SQSClient(client: aws).getQueueURL(name: "base-wecare-digital-inbound-dlq")
+        let _: EmptyShape = try await aws.json(.sqs, operation: "TagQueue", input: ["QueueUrl": .string(url), "Tags": .object(["aws:cloudformation:stack-name": .string("wecare-v1")])] as [String: JSONValueInput])
+        do {
+            _ = try await DeployFlow.plan(try project.inputs(branch: "main"), deployer: deployer(aws))
+            XCTFail("imported a resource another stack manages")
+        } catch DeployError.adoptionBlocked(_, let blockers) {
+            XCTAssertEqual(blockers.count, 1, "\(blockers)")
+            XCTAssertTrue(blockers[0].hasPrefix("queue 'inbound-dlq' (base-wecare-digital-inbound-dlq): CloudFormation stack wecare-v1 manages it"), blockers[0])
+        }
+    }
+
     func testCreateAdoptedCreatesInAnEmptyAccountAndRefusesALiveOne() async throws {
         let aws = try await seededMotoClient(server)
         let plan = try await DeployFlow.plan(try project.inputs(branch: "main", createAdopted: true), deployer: deployer(aws))
@@ -221,6 +236,20 @@ func wecare(_ arguments: [String]) throws -> (status: Int32, stdout: String, std
     let stderr = err.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
     return (p.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+}
+
+/// A JSON input of strings and objects, for the few requests tests make by hand.
+enum JSONValueInput: Encodable {
+    case string(String)
+    case object([String: JSONValueInput])
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .string(let s): try c.encode(s)
+        case .object(let o): try c.encode(o)
+        }
+    }
 }
 
 /// The plans a deployment asked to confirm, in order.

@@ -2,7 +2,8 @@ import AWSClient
 import SpecModel
 
 /// Reads what an adoption would take over and decides, resource by resource, whether it can be imported:
-/// read-only calls only (ListStackResources, DescribeTable, GetQueueUrl, GetQueueAttributes, DescribeLogGroups).
+/// read-only calls only (ListStackResources, DescribeTable, GetQueueUrl, GetQueueAttributes, DescribeLogGroups, and each one's tags:
+/// ListTagsOfResource, ListQueueTags, ListTagsLogGroup).
 public struct AdoptionInspector: Sendable {
     public let client: AWSClient
 
@@ -41,7 +42,11 @@ public struct AdoptionInspector: Sendable {
                                                 + "remove it from `adopt:` so the stack creates it (or deploy with --create-adopted in an account that never had it)"]))
                 continue
             }
-            let (blockers, differences) = Self.compare(resource, live)
+            var (blockers, differences) = Self.compare(resource, live)
+            if let owner = try await reader.owningStack(of: live), owner != stack {
+                blockers.append("CloudFormation stack \(owner) manages it (tag aws:cloudformation:stack-name), and a resource belongs to one stack only: "
+                                + "give it DeletionPolicy: Retain in \(owner), remove it from \(owner)'s template and update \(owner), then adopt it here")
+            }
             entries.append(.init(resource: resource, status: blockers.isEmpty ? .importable : .blocked, blockers: blockers, differences: differences, live: live))
         }
         return AdoptionReport(environment: environment, stack: stack, entries: entries, checklist: checklist)

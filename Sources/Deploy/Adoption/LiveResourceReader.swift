@@ -29,4 +29,17 @@ public struct LiveResourceReader: Sendable {
             return groups.first { $0.name == resource.physicalName }.map { .logGroup($0) }
         }
     }
+
+    /// The CloudFormation stack that already manages the resource (its `aws:cloudformation:stack-name` tag), if any.
+    public func owningStack(of live: LiveResource) async throws -> String? {
+        let tags: [String: String]
+        switch live {
+        case .table(let t):
+            guard let arn = t.tableARN else { return nil }
+            tags = try await DynamoDBClient(client: client).listTagsOfResource(arn: arn)
+        case .queue(let url, _): tags = try await SQSClient(client: client).listQueueTags(queueURL: url)
+        case .logGroup(let g): tags = try await CloudWatchLogsClient(client: client).listTagsLogGroup(name: g.name)
+        }
+        return tags["aws:cloudformation:stack-name"]
+    }
 }

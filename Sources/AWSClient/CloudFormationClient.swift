@@ -33,6 +33,25 @@ public struct CloudFormationClient: Sendable {
     public enum ChangeSetType: String, Sendable {
         case create = "CREATE"
         case update = "UPDATE"
+        /// Takes existing resources into the stack (`ResourcesToImport`); the template is the stack's
+        /// template plus those resources, each with a DeletionPolicy, and nothing else changes.
+        case `import` = "IMPORT"
+    }
+
+    /// A live resource an IMPORT change set takes into the stack.
+    public struct ResourceToImport: Sendable, Equatable {
+        /// `AWS::DynamoDB::Table`, …
+        public var resourceType: String
+        /// The template's logical id for it.
+        public var logicalResourceID: String
+        /// The resource type's primary identifier: `TableName`, `QueueUrl`, `LogGroupName`, …
+        public var identifier: [String: String]
+
+        public init(resourceType: String, logicalResourceID: String, identifier: [String: String]) {
+            self.resourceType = resourceType
+            self.logicalResourceID = logicalResourceID
+            self.identifier = identifier
+        }
     }
 
     /// One resource a change set would touch.
@@ -203,7 +222,8 @@ public struct CloudFormationClient: Sendable {
         parameters: [Parameter] = [],
         capabilities: [String] = [],
         description: String? = nil,
-        tags: [Tag] = []
+        tags: [Tag] = [],
+        resourcesToImport: [ResourceToImport] = []
     ) async throws -> (changeSetID: String, stackID: String?) {
         var form = QueryParameters()
         form.set("StackName", stackName)
@@ -213,6 +233,12 @@ public struct CloudFormationClient: Sendable {
         form.set("Description", description)
         Self.add(parameters, capabilities: capabilities, to: &form)
         Self.add(tags, to: &form)
+        for (index, resource) in resourcesToImport.enumerated() {
+            let member = "ResourcesToImport.member.\(index + 1)"
+            form.set("\(member).ResourceType", resource.resourceType)
+            form.set("\(member).LogicalResourceId", resource.logicalResourceID)
+            form.setMap("\(member).ResourceIdentifier", resource.identifier)
+        }
         let result = try await client.query(service, action: "CreateChangeSet", parameters: form)
         return (try require(result.string("Id"), "Id", "CreateChangeSet"), result.string("StackId"))
     }

@@ -37,7 +37,21 @@ public struct CloudWatchLogsClient: Sendable {
         return groups
     }
 
+    /// A log group's tags, by name.
+    public func listTagsLogGroup(name: String) async throws -> [String: String] {
+        let output: TagsOutput = try await client.json(service, operation: "ListTagsLogGroup", input: TagsInput(logGroupName: name))
+        return output.tags ?? [:]
+    }
+
     // Logs uses camelCase member names on the wire, so these need no coding keys.
+    private struct TagsInput: Encodable {
+        var logGroupName: String
+    }
+
+    private struct TagsOutput: Decodable {
+        var tags: [String: String]?
+    }
+
     private struct Input: Encodable {
         var logGroupNamePrefix: String
         var nextToken: String?

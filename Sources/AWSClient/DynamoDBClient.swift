@@ -82,11 +82,12 @@ public struct DynamoDBClient: Sendable {
         public var globalSecondaryIndexes: [GlobalSecondaryIndex]
         /// `PAY_PER_REQUEST` or `PROVISIONED` (AWS leaves the summary out for provisioned tables).
         public var billingMode: String
+        public var tableARN: String?
 
         public init(
             tableName: String, tableStatus: String? = nil, keySchema: [KeySchemaElement],
             attributeDefinitions: [AttributeDefinition], globalSecondaryIndexes: [GlobalSecondaryIndex] = [],
-            billingMode: String
+            billingMode: String, tableARN: String? = nil
         ) {
             self.tableName = tableName
             self.tableStatus = tableStatus
@@ -94,6 +95,7 @@ public struct DynamoDBClient: Sendable {
             self.attributeDefinitions = attributeDefinitions
             self.globalSecondaryIndexes = globalSecondaryIndexes
             self.billingMode = billingMode
+            self.tableARN = tableARN
         }
     }
 
@@ -118,8 +120,21 @@ public struct DynamoDBClient: Sendable {
             keySchema: table.keySchema ?? [],
             attributeDefinitions: table.attributeDefinitions ?? [],
             globalSecondaryIndexes: table.globalSecondaryIndexes ?? [],
-            billingMode: table.billingModeSummary?.billingMode ?? "PROVISIONED"
+            billingMode: table.billingModeSummary?.billingMode ?? "PROVISIONED",
+            tableARN: table.tableArn
         )
+    }
+
+    /// A table's (or index's) tags, by ARN.
+    public func listTagsOfResource(arn: String) async throws -> [String: String] {
+        var tags: [String: String] = [:]
+        var nextToken: String?
+        repeat {
+            let output: TagsOutput = try await client.json(service, operation: "ListTagsOfResource", input: TagsInput(resourceArn: arn, nextToken: nextToken))
+            for tag in output.tags ?? [] { tags[tag.key] = tag.value }
+            nextToken = output.nextToken
+        } while nextToken != nil
+        return tags
     }
 
     public func describeTimeToLive(tableName: String) async throws -> TimeToLive {
@@ -132,6 +147,24 @@ public struct DynamoDBClient: Sendable {
     }
 
     // MARK: - Wire shapes
+
+    private struct TagsInput: Encodable {
+        var resourceArn: String
+        var nextToken: String?
+        enum CodingKeys: String, CodingKey { case resourceArn = "ResourceArn", nextToken = "NextToken" }
+    }
+
+    private struct TagsOutput: Decodable {
+        var tags: [Tag]?
+        var nextToken: String?
+        enum CodingKeys: String, CodingKey { case tags = "Tags", nextToken = "NextToken" }
+
+        struct Tag: Decodable {
+            var key: String
+            var value: String
+            enum CodingKeys: String, CodingKey { case key = "Key", value = "Value" }
+        }
+    }
 
     private struct TableNameInput: Encodable {
         var tableName: String
@@ -149,11 +182,12 @@ public struct DynamoDBClient: Sendable {
             var attributeDefinitions: [AttributeDefinition]?
             var globalSecondaryIndexes: [GlobalSecondaryIndex]?
             var billingModeSummary: BillingModeSummary?
+            var tableArn: String?
 
             enum CodingKeys: String, CodingKey {
                 case tableName = "TableName", tableStatus = "TableStatus", keySchema = "KeySchema"
                 case attributeDefinitions = "AttributeDefinitions", globalSecondaryIndexes = "GlobalSecondaryIndexes"
-                case billingModeSummary = "BillingModeSummary"
+                case billingModeSummary = "BillingModeSummary", tableArn = "TableArn"
             }
         }
 

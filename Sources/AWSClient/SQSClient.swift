@@ -7,6 +7,11 @@ public struct SQSClient: Sendable {
         self.client = client
     }
 
+    public func listQueueTags(queueURL: String) async throws -> [String: String] {
+        let output: TagsOutput = try await client.json(service, operation: "ListQueueTags", input: QueueURLInput(queueURL: queueURL))
+        return output.tags ?? [:]
+    }
+
     public func getQueueURL(name: String) async throws -> String {
         let output: QueueURLOutput = try await client.json(
             service, operation: "GetQueueUrl", input: QueueNameInput(queueName: name))
@@ -136,6 +141,16 @@ public struct SQSClient: Sendable {
         var receiptHandle: String
         var visibilityTimeout: Int
         enum CodingKeys: String, CodingKey { case queueURL = "QueueUrl", receiptHandle = "ReceiptHandle", visibilityTimeout = "VisibilityTimeout" }
+    }
+
+    private struct QueueURLInput: Encodable {
+        var queueURL: String
+        enum CodingKeys: String, CodingKey { case queueURL = "QueueUrl" }
+    }
+
+    private struct TagsOutput: Decodable {
+        var tags: [String: String]?
+        enum CodingKeys: String, CodingKey { case tags = "Tags" }
     }
 
     private struct QueueNameInput: Encodable {

@@ -5,6 +5,7 @@ enum ChangeRisk {
                          "AWS::SNS::Subscription", "AWS::Lambda::EventSourceMapping", "AWS::IAM::Policy", "AWS::IAM::Role"]
 
     static func classify(action: String, resourceType: String, replacement: String?) -> (risk: String, why: String) {
+        if action == "Import" { return ("other", "a live resource is taken into the stack as it is; nothing in it changes, and it is retained if the stack goes") }
         if stateful.contains(resourceType) {
             if action == "Remove" { return ("data-loss", "the resource and everything in it are deleted") }
             if replacement == "True" { return ("data-loss", "CloudFormation replaces it: a new, empty resource takes its place") }

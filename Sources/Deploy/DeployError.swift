@@ -30,6 +30,8 @@ public enum DeployError: Error, CustomStringConvertible, Equatable {
     case notABranchPreview(branch: String, environment: String, stack: String)
     /// `wecare destroy` found a stack whose tags do not make it the branch's own copy.
     case destroyRefused(stack: String, reason: String)
+    /// The spec adopts live resources that cannot be imported as they are.
+    case adoptionBlocked(environment: String, blockers: [String])
     case notConfirmed(keptChangeSet: Bool)
     case changeSetFailed(String)
     case stackFailed(status: String, failures: [String])
@@ -76,6 +78,9 @@ public enum DeployError: Error, CustomStringConvertible, Equatable {
                 + "Only a branch's own preview can be destroyed. Nothing was sent to AWS."
         case .destroyRefused(let stack, let reason):
             "refusing to destroy stack \(stack): \(reason). Nothing was deleted."
+        case .adoptionBlocked(let environment, let blockers):
+            "the spec adopts live resources in \(environment) that cannot be imported (\(blockers.joined(separator: "; "))); "
+                + "`wecare adopt --check --env \(environment)` lists what blocks. Nothing was written to AWS."
         case .notConfirmed(let kept):
             kept ? "not confirmed: nothing was executed (the plan's change set is kept for `wecare deploy --plan`)"
                 : "not confirmed: nothing was executed (the change set was removed)"

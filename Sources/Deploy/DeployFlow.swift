@@ -15,9 +15,11 @@ public enum DeployFlow {
         public var today: String
         /// Take over a stack that has resources but no wecare tags (`--adopt`).
         public var adopt: Bool
+        /// Create the live resources the spec adopts, in an account that has none of them (`--create-adopted`).
+        public var createAdopted: Bool
 
         public init(branch: String, files: [SourceFile], generated: URL, parameters: [String: String], stack: String? = nil, today: String,
-                    adopt: Bool = false) {
+                    adopt: Bool = false, createAdopted: Bool = false) {
             self.branch = branch
             self.files = files
             self.generated = generated
@@ -25,6 +27,7 @@ public enum DeployFlow {
             self.stack = stack
             self.today = today
             self.adopt = adopt
+            self.createAdopted = createAdopted
         }
 
         public func target() throws -> DeployTarget {
@@ -42,7 +45,7 @@ public enum DeployFlow {
     public static func plan(_ inputs: Inputs, keep: Bool = false, makeDeployer: (DeployTarget) throws -> Deployer) async throws -> DeployPlan {
         let target = try inputs.target()
         let deployer = try makeDeployer(target)
-        let prepared = try await deployer.prepareChangeSet(target, adopt: inputs.adopt)
+        let prepared = try await deployer.prepareChangeSet(target, adopt: inputs.adopt, createAdopted: inputs.createAdopted)
         if !keep || prepared.plan.verdict != .ready { await deployer.discard(prepared, stack: target.stack) }
         return prepared.plan
     }
@@ -65,11 +68,21 @@ public enum DeployFlow {
     public static func deploy(_ inputs: Inputs, reviewed: DeployPlan?, allow: Set<AllowedRisk> = [], makeDeployer: (DeployTarget) throws -> Deployer,
                               confirm: @Sendable (DeployPlan) async -> Bool) async throws -> DeployPlan {
         let target = try inputs.target()
+        let executed: DeployPlan
         if let reviewed {
-            return try await deployReviewed(reviewed, target: target, adopt: inputs.adopt, allow: allow, makeDeployer: makeDeployer, confirm: confirm)
+            executed = try await deployReviewed(reviewed, target: target, adopt: inputs.adopt, allow: allow, makeDeployer: makeDeployer, confirm: confirm)
+        } else {
+            executed = try await deployOnce(inputs, target: target, allow: allow, makeDeployer: makeDeployer, confirm: confirm)
         }
+        // An import only takes the live resources in; the spec's values for them and everything else come with the update.
+        guard executed.verdict == .ready, executed.changeSetType == CloudFormationClient.ChangeSetType.`import`.rawValue else { return executed }
+        return try await deployOnce(inputs, target: target, allow: allow, makeDeployer: makeDeployer, confirm: confirm)
+    }
+
+    static func deployOnce(_ inputs: Inputs, target: DeployTarget, allow: Set<AllowedRisk>, makeDeployer: (DeployTarget) throws -> Deployer,
+                           confirm: @Sendable (DeployPlan) async -> Bool) async throws -> DeployPlan {
         let deployer = try makeDeployer(target)
-        let prepared = try await deployer.prepareChangeSet(target, adopt: inputs.adopt)
+        let prepared = try await deployer.prepareChangeSet(target, adopt: inputs.adopt, createAdopted: inputs.createAdopted)
         guard prepared.plan.verdict == .ready else { return prepared.plan }
         do {
             try AllowedRisk.check(prepared.plan.changes, allowed: allow)

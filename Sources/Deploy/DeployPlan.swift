@@ -47,10 +47,13 @@ public struct DeployPlan: Sendable, Equatable {
     public var changeSetID: String?
     public var changeSetType: String?
     public var changes: [Change]
+    /// For an IMPORT change set: the live resources it takes over, how they differ from the spec, and the cutover checklist.
+    /// Written to the plan file for the reviewer; not read back (the change set is what binds).
+    public var adoption: AdoptionReport?
 
     public init(branch: String, environment: String, stack: String, specHash: String, templateHash: String, verdict: Verdict,
                 changeSetName: String?, changeSetType: String?, changes: [Change], branchRule: String = "", stackID: String? = nil,
-                stackStamp: StackStamp? = nil, parameters: [String: String] = [:], changeSetID: String? = nil) {
+                stackStamp: StackStamp? = nil, parameters: [String: String] = [:], changeSetID: String? = nil, adoption: AdoptionReport? = nil) {
         self.branch = branch
         self.branchRule = branchRule
         self.environment = environment
@@ -65,6 +68,7 @@ public struct DeployPlan: Sendable, Equatable {
         self.changeSetID = changeSetID
         self.changeSetType = changeSetType
         self.changes = changes
+        self.adoption = adoption
     }
 
     /// The plan file's version; a file of another version is refused, never half-read.
@@ -84,7 +88,15 @@ public struct DeployPlan: Sendable, Equatable {
                          "replacement": optional(c.replacement), "risk": .string(c.risk), "why": .string(c.why)])
             }),
         ]
-        return JSONValue.object(root).rendered()
+        var fields = root
+        if let adoption {
+            fields["imports"] = .array(adoption.toImport.map { e in
+                .object(["logicalId": .string(e.resource.logicalID), "resourceType": .string(e.resource.resourceType), "name": .string(e.resource.physicalName),
+                         "differences": .array(e.differences.map { .object(["property": .string($0.property), "live": .string($0.live), "spec": .string($0.spec)]) })])
+            })
+            fields["cutoverChecklist"] = .array(adoption.checklist.map { .string($0) })
+        }
+        return JSONValue.object(fields).rendered()
     }
 
     /// The plan as a reviewer reads it.
@@ -93,13 +105,26 @@ public struct DeployPlan: Sendable, Equatable {
         out += "  spec \(specHash.prefix(12)), template \(templateHash.prefix(12))\n"
         guard verdict == .ready else { return out + "No changes: the stack already matches the template.\n" }
         let counts = Dictionary(grouping: changes, by: \.action).mapValues(\.count)
+        if let imports = counts["Import"] { out += "  IMPORT: \(imports) live resource\(imports == 1 ? "" : "s") taken into the stack as \(imports == 1 ? "it is" : "they are"); nothing is created\n" }
         out += "  \(counts["Add"] ?? 0) to add, \(counts["Modify"] ?? 0) to modify, \(counts["Remove"] ?? 0) to remove"
         let replaced = changes.filter { $0.replacement == "True" }.count
         out += replaced > 0 ? ", \(replaced) replaced\n" : "\n"
         for c in changes {
-            let mark = c.action == "Add" ? "+" : c.action == "Remove" ? "-" : c.replacement == "True" ? "±" : "~"
+            let mark = c.action == "Import" ? "→" : c.action == "Add" ? "+" : c.action == "Remove" ? "-" : c.replacement == "True" ? "±" : "~"
             let replace = c.replacement == "True" ? " (replacement)" : c.replacement == "Conditional" ? " (may be replaced)" : ""
             out += "  \(mark) \(c.logicalID) [\(c.resourceType)]\(replace) — \(c.risk): \(c.why)\n"
+        }
+        if let adoption {
+            let differences = adoption.toImport.flatMap { e in e.differences.map { (e.resource, $0) } }
+            if !differences.isEmpty {
+                out += "Live → spec, changed in place by the update that follows the import:\n"
+                for (r, d) in differences { out += "  ~ \(r.logicalID) \(d.property): \(d.live) → \(d.spec)\n" }
+            }
+            out += "After the import, `wecare deploy` runs the normal update (its own change set, with the usual --allow checks).\n"
+            if !adoption.checklist.isEmpty {
+                out += "Cutover checklist:\n"
+                for (i, item) in adoption.checklist.enumerated() { out += "  \(i + 1). \(item)\n" }
+            }
         }
         return out
     }

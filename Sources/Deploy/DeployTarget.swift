@@ -20,9 +20,14 @@ public struct DeployTarget: Sendable {
     public var parameters: [(key: String, value: String)]
     /// The branch's slug when the environment is deployed per branch (the stack is then the branch's own).
     public var branchSlug: String?
+    /// The live resources the environment's stack takes over (`adopt:`), as the template declares them.
+    public var adopted: [AdoptedResource]
+    /// What a person does around taking them over; printed with an import plan.
+    public var cutoverChecklist: [String]
 
     public init(branch: String, branchRule: String, environment: String, stack: String, region: String, templateBody: String, specHash: String,
-                templateHash: String, parameters: [(key: String, value: String)], branchSlug: String? = nil) {
+                templateHash: String, parameters: [(key: String, value: String)], branchSlug: String? = nil, adopted: [AdoptedResource] = [],
+                cutoverChecklist: [String] = []) {
         self.branch = branch
         self.branchRule = branchRule
         self.environment = environment
@@ -33,6 +38,8 @@ public struct DeployTarget: Sendable {
         self.templateHash = templateHash
         self.parameters = parameters
         self.branchSlug = branchSlug
+        self.adopted = adopted
+        self.cutoverChecklist = cutoverChecklist
     }
 
     /// - Parameters:
@@ -78,10 +85,12 @@ public struct DeployTarget: Sendable {
         let missing = required.filter { parameters[$0] == nil }
         guard missing.isEmpty else { throw DeployError.missingParameters(missing) }
         let declared = try declaredParameters(of: template)
+        let adopted = AdoptedResource.find(in: environment, platform: platform, template: try JSONValue.parse(template))
         return DeployTarget(
             branch: branch, branchRule: rule, environment: name, stack: stack, region: platform.region.value,
             templateBody: template, specHash: hash(files), templateHash: hash(template),
-            parameters: parameters.filter { declared.contains($0.key) }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, branchSlug: slug)
+            parameters: parameters.filter { declared.contains($0.key) }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, branchSlug: slug,
+            adopted: adopted, cutoverChecklist: CutoverChecklist.items(platform: platform, environment: environment, adopted: adopted))
     }
 
     /// sha256 over every spec file, path and text, in path order.

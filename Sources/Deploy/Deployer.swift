@@ -1,5 +1,6 @@
 import AWSClient
 import Foundation
+import SpecModel
 
 /// Creates and executes CloudFormation change sets and follows the stack to a final state.
 public struct Deployer: Sendable {
@@ -70,19 +71,39 @@ public struct Deployer: Sendable {
 
     /// Admits the stack, then creates a change set carrying the stack's tags and describes it.
     /// With no changes the change set is deleted and the verdict is `noChanges`.
-    public func prepareChangeSet(_ target: DeployTarget, adopt: Bool = false) async throws -> PreparedChangeSet {
+    /// - Parameter createAdopted: create the resources the spec adopts instead of importing them, in an account that has
+    ///   none of them (an emulator without imports, a new account); refused for any that exists.
+    public func prepareChangeSet(_ target: DeployTarget, adopt: Bool = false, createAdopted: Bool = false) async throws -> PreparedChangeSet {
         let existing = try await admit(target, adopt: adopt)
         if let status = existing?.status, status == "ROLLBACK_COMPLETE" || status == "ROLLBACK_FAILED" {
             throw DeployError.aws("stack \(target.stack) is \(status) after a failed creation and cannot be updated; delete it (aws cloudformation delete-stack --stack-name \(target.stack)) and deploy again")
         }
-        let type: CloudFormationClient.ChangeSetType = existing == nil || existing?.status == "REVIEW_IN_PROGRESS" ? .create : .update
+        let adoption = try await readAdoption(target, existing: existing, createAdopted: createAdopted)
+        let fresh = existing == nil || existing?.status == "REVIEW_IN_PROGRESS"
+        let type: CloudFormationClient.ChangeSetType = adoption != nil ? .`import` : fresh ? .create : .update
         let name = "wecare-\(target.templateHash.prefix(12))-\(Int(now().timeIntervalSince1970))"
+        let description = "wecare: branch \(target.branch), spec \(target.specHash.prefix(12))"
+        var templateBody = target.templateBody
+        var parameters = target.parameters.map { CloudFormationClient.Parameter(key: $0.key, value: $0.value) }
+        var tags = target.tags.map { CloudFormationClient.Tag(key: $0.key, value: $0.value) }
+        var imports: [CloudFormationClient.ResourceToImport] = []
+        if let adoption {
+            // An import may change nothing but add the resources: the stack's own template, parameters and tags stay.
+            var base: JSONValue?
+            if !fresh { base = try JSONValue.parse(try await cloudFormation.getTemplate(stackName: existing?.stackID ?? target.stack)) }
+            let importSet = ImportChangeSet.make(importing: adoption.toImport, base: base, description: description)
+            let declared = try base.map { try DeployTarget.declaredParameters(of: $0.rendered()) } ?? []
+            templateBody = importSet.templateBody
+            imports = importSet.resources
+            parameters = parameters.filter { declared.contains($0.key) }
+            if let existing, !fresh { tags = existing.tags.sorted { $0.key < $1.key }.map { .init(key: $0.key, value: $0.value) } }
+            progress.note("importing \(imports.count) live resource\(imports.count == 1 ? "" : "s") into stack \(target.stack) as they are "
+                          + "(the spec adopts them); the normal update follows once the import has run")
+        }
         progress.note("creating change set \(name) (\(type.rawValue)) on stack \(target.stack)")
         let created = try await cloudFormation.createChangeSet(
-            stackName: target.stack, changeSetName: name, type: type, templateBody: target.templateBody,
-            parameters: target.parameters.map { .init(key: $0.key, value: $0.value) },
-            description: "wecare: branch \(target.branch), spec \(target.specHash.prefix(12))",
-            tags: target.tags.map { .init(key: $0.key, value: $0.value) })
+            stackName: target.stack, changeSetName: name, type: type, templateBody: templateBody,
+            parameters: parameters, description: description, tags: tags, resourcesToImport: imports)
         let deadline = now().addingTimeInterval(seconds(timeout))
         var changeSet = try await cloudFormation.describeChangeSet(changeSetName: created.changeSetID)
         while changeSet.status.hasSuffix("_PENDING") || changeSet.status.hasSuffix("_IN_PROGRESS") {
@@ -96,7 +117,7 @@ public struct Deployer: Sendable {
                        templateHash: target.templateHash, verdict: verdict, changeSetName: verdict == .ready ? name : nil,
                        changeSetType: type.rawValue, changes: changes, branchRule: target.branchRule, stackID: stackID,
                        stackStamp: existing?.stamp, parameters: Dictionary(target.parameters.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a }),
-                       changeSetID: verdict == .ready ? created.changeSetID : nil)
+                       changeSetID: verdict == .ready ? created.changeSetID : nil, adoption: adoption)
         }
         if changeSet.status == "FAILED" {
             let reason = changeSet.statusReason ?? ""
@@ -106,13 +127,27 @@ public struct Deployer: Sendable {
             }
             throw DeployError.changeSetFailed(reason.isEmpty ? "status FAILED" : reason)
         }
+        let imported = Set(imports.map(\.logicalResourceID))
         let changes = changeSet.changes.map { c -> DeployPlan.Change in
-            let (risk, why) = ChangeRisk.classify(action: c.action, resourceType: c.resourceType, replacement: c.replacement)
-            return DeployPlan.Change(action: c.action, logicalID: c.logicalResourceID, resourceType: c.resourceType,
+            // CloudFormation reports an imported resource as `Import`; emulators without imports say `Add`.
+            let action = imported.contains(c.logicalResourceID) ? "Import" : c.action
+            let (risk, why) = ChangeRisk.classify(action: action, resourceType: c.resourceType, replacement: c.replacement)
+            return DeployPlan.Change(action: action, logicalID: c.logicalResourceID, resourceType: c.resourceType,
                                      replacement: c.replacement, risk: risk, why: why)
         }.sorted { ($0.action, $0.logicalID) < ($1.action, $1.logicalID) }
         return PreparedChangeSet(plan: plan(changes.isEmpty ? .noChanges : .ready, changes), name: name, id: created.changeSetID,
                                  stackID: stackID, createdStack: existing == nil)
+    }
+
+    /// Reads the live resources the spec adopts that the stack does not hold yet; nil when there is nothing to import.
+    /// Anything that blocks an import refuses the deployment before any write.
+    func readAdoption(_ target: DeployTarget, existing: StackState?, createAdopted: Bool) async throws -> AdoptionReport? {
+        guard !target.adopted.isEmpty else { return nil }
+        let report = try await AdoptionInspector(client: cloudFormation.client).inspect(
+            environment: target.environment, stack: target.stack, stackID: existing.map { $0.stackID.isEmpty ? target.stack : $0.stackID }, adopted: target.adopted,
+            checklist: target.cutoverChecklist, createAdopted: createAdopted)
+        guard !report.blocked else { throw DeployError.adoptionBlocked(environment: target.environment, blockers: report.blockers) }
+        return report.toImport.isEmpty ? nil : report
     }
 
     /// Removes a change set that will not be executed (after `wecare plan` without `--out`, or a declined prompt).

@@ -53,6 +53,16 @@ enum EnvironmentDiff {
                     change(.dataLoss, "naming.objectPrefix", b.objectPrefix.value, a.objectPrefix.value,
                            "Every S3 key prefix of the environment moves: objects under the old prefixes are no longer read or expired.")
                 }
+                let adoptedBefore = Set(b.adopt.map(\.id)), adoptedAfter = Set(a.adopt.map(\.id))
+                for id in adoptedAfter.subtracting(adoptedBefore).sorted() {
+                    change(.other, "adopt", nil, "\(id.kind.rawValue) \(id.name)",
+                           "The stack takes over the live \(id.kind.rawValue) instead of creating it: the next deployment imports it as it is (docs/adoption.md).")
+                }
+                for id in adoptedBefore.subtracting(adoptedAfter).sorted() {
+                    change(.dataLoss, "adopt", "\(id.kind.rawValue) \(id.name)", nil,
+                           "No longer adopted: the stack creates it where it does not hold it yet, and it loses its Retain policy, so deleting the stack "
+                           + "or replacing the \(id.kind.rawValue) deletes it with what it holds.")
+                }
                 if b.stackName?.value != a.stackName?.value {
                     change(.other, "deploy.stack", b.stack, a.stack,
                            "Deployments go to another stack; the old stack and its resources stay until they are deleted by hand.")

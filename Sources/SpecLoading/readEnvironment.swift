@@ -1,7 +1,7 @@
 import SpecModel
 
 func readEnvironment(_ node: SyntaxNode, file: String, owner: SourceLocation, sink: DiagnosticSink) -> Environment? {
-    guard let r = MappingReader.expect(node, allowed: ["name", "sendMode", "logLevel", "naming", "deploy"], subject: "environment", owner: owner, sink: sink) else { return nil }
+    guard let r = MappingReader.expect(node, allowed: ["name", "sendMode", "logLevel", "naming", "deploy", "adopt"], subject: "environment", owner: owner, sink: sink) else { return nil }
     let name = r.string("name", example: "preview")
     var sendMode: Located<SendMode>?
     if let s = r.string("sendMode", example: "DRY_RUN") {
@@ -37,7 +37,14 @@ func readEnvironment(_ node: SyntaxNode, file: String, owner: SourceLocation, si
         stack = dr.string("stack", required: false)
         perBranch = dr.has("perBranch") ? dr.bool("perBranch", default: false) : nil
     }
+    var adopt: [Reference] = []
+    if let a = r.node["adopt"], let ar = MappingReader.expect(a, allowed: ["tables", "queues", "logGroups"], subject: "the adopted resources of environment",
+                                                             owner: r.keyLocation("adopt"), sink: sink) {
+        adopt += ar.stringList("tables").map { Reference(kind: .table, name: $0) }
+        adopt += ar.stringList("queues").map { Reference(kind: .queue, name: $0) }
+        adopt += ar.stringList("logGroups").map { Reference(kind: .logGroup, name: $0) }
+    }
     guard let name, let sendMode, let logLevel, let prefix, let objectPrefix else { return nil }
     return Environment(name: name, sendMode: sendMode, logLevel: logLevel, prefix: prefix, objectPrefix: objectPrefix,
-                       branches: branches, stackName: stack, perBranch: perBranch, file: file, location: owner)
+                       branches: branches, stackName: stack, perBranch: perBranch, adopt: adopt, file: file, location: owner)
 }

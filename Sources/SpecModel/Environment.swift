@@ -18,11 +18,15 @@ public struct Environment: Sendable {
     public var stackName: Located<String>?
     /// `deploy.perBranch: true`: every branch deploys its own copy, named with its `BranchSlug`.
     public var perBranch: Located<Bool>?
+    /// Live resources the stack takes over (a CloudFormation import) instead of creating them:
+    /// tables, queues and log groups that already exist under this environment's names.
+    public var adopt: [Reference]
     public var file: String
     public var location: SourceLocation
 
     public init(name: Located<String>, sendMode: Located<SendMode>, logLevel: Located<String>, prefix: Located<String>,
                 objectPrefix: Located<String>, branches: [Located<String>], stackName: Located<String>?, perBranch: Located<Bool>? = nil,
+                adopt: [Reference] = [],
                 file: String, location: SourceLocation) {
         self.name = name
         self.sendMode = sendMode
@@ -32,6 +36,7 @@ public struct Environment: Sendable {
         self.branches = branches
         self.stackName = stackName
         self.perBranch = perBranch
+        self.adopt = adopt
         self.file = file
         self.location = location
     }
@@ -39,4 +44,5 @@ public struct Environment: Sendable {
     public var isProduction: Bool { name.value == "production" }
     public var isDeployable: Bool { !branches.isEmpty }
     public var stack: String { stackName?.value ?? prefix.value }
+    public func adopts(_ id: ResourceID) -> Bool { adopt.contains { $0.id == id } }
 }

@@ -60,6 +60,9 @@ public enum RuleID {
 
     public static let nameLength = "naming.length"
     public static let nameCollision = "naming.collision"
+
+    // Adoption
+    public static let adoptDeadLetter = "adopt.dead-letter"
     // Waivers
     public static let waiverExpired = "waiver.expired"
     public static let waiverNotAllowed = "waiver.not-allowed"

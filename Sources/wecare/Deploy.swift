@@ -24,10 +24,12 @@ struct DeployCommand: AsyncParsableCommand {
     @Flag(help: "Execute without asking.") var yes = false
     @Option(name: .customLong("allow"), help: "Allow changes of this risk class (repeatable): data-loss, security.") var allow: [AllowedRisk] = []
     @Flag(help: "Take over a stack that has resources but no wecare tags (a stack deployed before wecare tagged its stacks).") var adopt = false
+    @Flag(help: "Create the resources the spec adopts, in an account that has none of them (an emulator without imports); refused for any that exists.")
+    var createAdopted = false
 
     func run() async throws {
         try await Self.guarded {
-            let inputs = try Self.inputs(target, adopt: adopt)
+            let inputs = try Self.inputs(target, adopt: adopt, createAdopted: createAdopted)
             let reviewed = try plan.map { try DeployPlan.read(from: URL(fileURLWithPath: $0)) }
             let yes = self.yes
             let aws = self.aws
@@ -50,10 +52,11 @@ struct DeployCommand: AsyncParsableCommand {
         }
     }
 
-    static func inputs(_ options: TargetOptions, adopt: Bool) throws -> DeployFlow.Inputs {
+    static func inputs(_ options: TargetOptions, adopt: Bool, createAdopted: Bool = false) throws -> DeployFlow.Inputs {
         let root = URL(fileURLWithPath: options.root)
         return DeployFlow.Inputs(branch: options.branch, files: try SpecTree.read(root: root), generated: root.appendingPathComponent("generated"),
-                                 parameters: try options.parameterValues(), stack: options.stack, today: Today.string(), adopt: adopt)
+                                 parameters: try options.parameterValues(), stack: options.stack, today: Today.string(), adopt: adopt,
+                                 createAdopted: createAdopted)
     }
 
     static func deployer(_ client: AWSClient) -> Deployer {

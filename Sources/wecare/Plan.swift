@@ -15,10 +15,12 @@ struct Plan: AsyncParsableCommand {
     @OptionGroup var aws: AWSOptions
     @Option(help: "Write the plan to this JSON file for `deploy --plan`, and keep its change set.") var out: String?
     @Flag(help: "Take over a stack that has resources but no wecare tags (a stack deployed before wecare tagged its stacks).") var adopt = false
+    @Flag(help: "Create the resources the spec adopts, in an account that has none of them (an emulator without imports); refused for any that exists.")
+    var createAdopted = false
 
     func run() async throws {
         try await DeployCommand.guarded {
-            let inputs = try DeployCommand.inputs(target, adopt: adopt)
+            let inputs = try DeployCommand.inputs(target, adopt: adopt, createAdopted: createAdopted)
             let plan = try await DeployFlow.plan(inputs, keep: out != nil) { DeployCommand.deployer(try aws.client(defaultRegion: $0.region)) }
             print(plan.text, terminator: "")
             if let out {

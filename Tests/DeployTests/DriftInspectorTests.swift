@@ -92,7 +92,7 @@ final class DriftInspectorTests: XCTestCase {
         XCTAssertEqual(report.resourceCheck?.unchecked, ["FunctionApi [AWS::Lambda::Function]"])
         // Template: deployed (with DelaySeconds) → generated (without).
         XCTAssertEqual(report.template.items.map(\.field), ["DelaySeconds"])
-        XCTAssertEqual(report.template.items.first?.before, "5")
+        XCTAssertEqual(report.template.items.first?.before, "5 s")
         XCTAssertNil(report.template.items.first?.after)
         XCTAssertEqual(report.template.items.first?.resource.description, "queue 'bulk-dlq'")
         // Policy: one statement, one missing and one extra action.
@@ -105,7 +105,7 @@ final class DriftInspectorTests: XCTestCase {
                      "  - QueueInboundDlq [AWS::SQS::Queue] deleted outside CloudFormation (physical)",
                      "  ~ TableContacts [AWS::DynamoDB::Table] modified (base-wecare-digital-preview-ContactsTable)",
                      "      /BillingMode: template PAY_PER_REQUEST, actual PROVISIONED",
-                     "  other queue 'bulk-dlq' DelaySeconds: deployed 5 → generated —",
+                     "  other queue 'bulk-dlq' DelaySeconds: deployed 5 s → generated —",
                      "  QueuesSendConsume (inline wecare-preview)", "      missing: action sqs:SendMessage", "      extra:   action sqs:PurgeQueue",
                      "Drift in preview: 2 resources, 1 template difference, 1 policy statement."] {
             XCTAssertTrue(text.contains(line), "no line '\(line)' in:\n\(text)")

@@ -133,7 +133,7 @@ final class MotoDriftTests: XCTestCase {
         let report = try await DriftInspector(cloudFormation: CloudFormationClient(client: aws), iam: IAMClient(client: aws))
             .inspect(try target(project, "staging"))
         XCTAssertEqual(report.template.items.map { "\($0.risk) \($0.resource) \($0.field): \($0.before ?? "—") → \($0.after ?? "—")" },
-                       ["capacity queue 'bulk-dlq' VisibilityTimeout: 300 → 600"])
+                       ["capacity queue 'bulk-dlq' VisibilityTimeout: 300 s → 600 s"])
         XCTAssertEqual(report.policy.items, [])
         XCTAssertTrue(report.resources.notChecked?.hasPrefix("CloudFormation drift detection failed: DetectStackDrift answered HTTP 500") == true,
                       report.resources.notChecked ?? "compared")

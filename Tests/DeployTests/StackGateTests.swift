@@ -10,7 +10,8 @@ import XCTest
 final class StackGateTests: XCTestCase {
     var project: TempProject!
 
-    override func setUpWithError() throws { project = try TempProject() }
+    // Production without `adopt:`: these fakes answer CloudFormation only, not the live reads an adoption makes (MotoAdoptionTests).
+    override func setUpWithError() throws { project = try TempProject().withoutAdoption() }
     override func tearDown() { project.remove() }
 
     static let branches = [("main", "production"), ("release/1.2", "staging"), ("feature/x", "preview")]

@@ -30,9 +30,20 @@ struct TempProject {
     }
 
     func inputs(branch: String, parameters: [String: String] = ["CodeBucket": "wecare-code", "UserPoolClientId": "local"],
-                stack: String? = nil, adopt: Bool = false) throws -> DeployFlow.Inputs {
+                stack: String? = nil, adopt: Bool = false, createAdopted: Bool = false) throws -> DeployFlow.Inputs {
         DeployFlow.Inputs(branch: branch, files: try SpecTree.read(root: root), generated: root.appendingPathComponent("generated"),
-                          parameters: parameters, stack: stack, today: testToday, adopt: adopt)
+                          parameters: parameters, stack: stack, today: testToday, adopt: adopt, createAdopted: createAdopted)
+    }
+
+    /// Production without `adopt:`: for tests about something else, whose fakes cannot answer the live reads an adoption makes.
+    func withoutAdoption() throws -> TempProject {
+        try edit("environments/production.yaml") { text in
+            text.split(separator: "\n", omittingEmptySubsequences: false).filter { line in
+                !(line.hasPrefix("  adopt:") || line.hasPrefix("    tables:") || line.hasPrefix("    queues:") || line.hasPrefix("    logGroups:"))
+            }.joined(separator: "\n")
+        }
+        try rebuild()
+        return self
     }
 
     func remove() { try? FileManager.default.removeItem(at: root) }

@@ -35,6 +35,17 @@ final class ClassificationTests: XCTestCase {
         XCTAssertEqual(Set(c.map(\.risk)), [.other])
     }
 
+    func testAResourceNoLongerAdoptedIsDataLoss() throws {
+        let c = try changes([Edit("environments/production.yaml", "queues: [bulk-queue, bulk-dlq, inbound-dlq, outbound-dlq]", "queues: [bulk-queue, bulk-dlq, outbound-dlq]")])
+        let dropped = try XCTUnwrap(c.first { $0.field == "adopt" }, "\(c)")
+        XCTAssertEqual(dropped.risk, .dataLoss)
+        XCTAssertEqual(dropped.environment, "production")
+        XCTAssertEqual(dropped.before, "queue inbound-dlq")
+        XCTAssertNil(dropped.after)
+        let back = try changes([Edit("environments/production.yaml", "logGroups: [common]", "logGroups: []")])
+        XCTAssertEqual(back.filter { $0.field == "adopt" }.map(\.risk), [.dataLoss])
+    }
+
     func testAHandlersNeedsAreListed() throws {
         let c = try changes([Edit("specs/handlers.yaml", "    needs: [{ table: Contacts }]\n", "    needs: [{ table: Contacts }, { table: Messages }]\n")])
         let change = try XCTUnwrap(c.first { $0.resource == DiffResource("handler", "contacts.search") })

@@ -20,9 +20,11 @@ class DeployFailed(Exception):
 
 
 def deploy(wecare, branch, endpoint):
-    """`wecare deploy --branch BRANCH --endpoint-url ENDPOINT --yes --allow security`; returns (environment, stack, seconds taken).
+    """`wecare deploy --branch BRANCH --endpoint-url ENDPOINT --yes --allow security --create-adopted`; returns (environment, stack, seconds taken).
 
-    A first deployment creates routes and invoke permissions, which the gate counts as security changes."""
+    A first deployment creates routes and invoke permissions, which the gate counts as security changes. Production adopts
+    the live system's tables, queues and log group (a CloudFormation import, which moto does not have); the emulator starts
+    without them, so the stack creates them (`--create-adopted`, refused if any of them existed)."""
     env = {k: os.environ[k] for k in ("PATH", "HOME") if k in os.environ}
     env.update({
         "AWS_ACCESS_KEY_ID": CREDENTIALS["aws_access_key_id"], "AWS_SECRET_ACCESS_KEY": CREDENTIALS["aws_secret_access_key"],
@@ -30,7 +32,8 @@ def deploy(wecare, branch, endpoint):
         "WECARE_PARAM_CodeBucket": CODE_BUCKET, "WECARE_PARAM_UserPoolClientId": USER_POOL_CLIENT_ID,
     })
     started = time.monotonic()
-    run = subprocess.run([os.path.abspath(wecare), "deploy", "--branch", branch, "--endpoint-url", endpoint, "--yes", "--allow", "security"], cwd=ROOT, env=env,
+    run = subprocess.run([os.path.abspath(wecare), "deploy", "--branch", branch, "--endpoint-url", endpoint, "--yes", "--allow", "security",
+                          "--create-adopted"], cwd=ROOT, env=env,
                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300)
     output = (run.stdout + run.stderr).strip()
     if run.returncode != 0:

@@ -17,10 +17,10 @@ public enum CloudFormationGenerator {
             outputs[LogicalID.queue(q) + "Url"] = output(CFN.ref(LogicalID.queue(q)), "URL of queue \(q.id.value)")
         }
         for g in p.logGroups {
-            resources[LogicalID.logGroup(g)] = .object([
+            resources[LogicalID.logGroup(g)] = retained(.object([
                 "Type": .string("AWS::Logs::LogGroup"),
                 "Properties": .object(["LogGroupName": .string(d.logGroupName(g)), "RetentionInDays": .int(g.retention.value.wholeDays ?? 30)]),
-            ])
+            ]), if: d.environment.adopts(ResourceID(.logGroup, g.id.value)))
         }
         for f in p.functions {
             resources[LogicalID.function(f)] = function(f, d)
@@ -140,7 +140,8 @@ public enum CloudFormationGenerator {
             props["PointInTimeRecoverySpecification"] = .object(["PointInTimeRecoveryEnabled": .bool(true)])
         }
         // Production data survives a stack deletion or a replacement; preview and staging stacks come and go.
-        let policy = d.environment.isProduction ? "Retain" : "Delete"
+        // An adopted table was there before the stack and outlives it, wherever it is.
+        let policy = d.environment.isProduction || d.environment.adopts(ResourceID(.table, t.id.value)) ? "Retain" : "Delete"
         return .object(["Type": .string("AWS::DynamoDB::Table"), "DeletionPolicy": .string(policy), "UpdateReplacePolicy": .string(policy), "Properties": .object(props)])
     }
 
@@ -159,7 +160,16 @@ public enum CloudFormationGenerator {
                 "maxReceiveCount": .int(dl.maxReceiveCount.value),
             ])
         }
-        return .object(["Type": .string("AWS::SQS::Queue"), "Properties": .object(props)])
+        return retained(.object(["Type": .string("AWS::SQS::Queue"), "Properties": .object(props)]), if: d.environment.adopts(ResourceID(.queue, q.id.value)))
+    }
+
+    /// An adopted resource was there before the stack: deleting the stack or replacing the resource leaves it
+    /// in the account (CloudFormation imports only resources that carry a DeletionPolicy).
+    static func retained(_ resource: JSONValue, if adopted: Bool) -> JSONValue {
+        guard adopted, case .object(var fields) = resource else { return resource }
+        fields["DeletionPolicy"] = .string("Retain")
+        fields["UpdateReplacePolicy"] = .string("Retain")
+        return .object(fields)
     }
 
     static func function(_ f: Function, _ d: Deployment) -> JSONValue {

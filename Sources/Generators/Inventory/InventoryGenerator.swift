@@ -48,7 +48,12 @@ public enum InventoryGenerator {
 
     static func section(_ d: Deployment) -> String {
         let p = d.platform
-        var out = "\n## Environment: \(d.environment.name.value)\n\n" + ResourceGraph.mermaid(d) + "\n### Tables\n\n| Table | Name | Key | Indexes | TTL |\n|---|---|---|---|---|\n"
+        var out = "\n## Environment: \(d.environment.name.value)\n"
+        if !d.environment.adopt.isEmpty {
+            out += "\nAdopted, not created (a CloudFormation import of the live resources, kept if the stack goes; docs/adoption.md): "
+                + d.environment.adopt.map { "\($0.kind == .logGroup ? "log group" : $0.kind.rawValue) \($0.name.value)" }.joined(separator: ", ") + ".\n"
+        }
+        out += "\n" + ResourceGraph.mermaid(d) + "\n### Tables\n\n| Table | Name | Key | Indexes | TTL |\n|---|---|---|---|---|\n"
         for t in p.tables {
             let key = t.key.partition.value + (t.key.sort.map { " + \($0.value)" } ?? "")
             let indexes = t.indexes.map { "\($0.name.value) (\($0.key.partition.value)\($0.key.sort.map { " + \($0.value)" } ?? ""))" }.joined(separator: ", ")

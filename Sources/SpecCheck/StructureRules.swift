@@ -199,6 +199,7 @@ enum References {
             if case .queueDepth(let qs) = a.kind { refs += qs }
         }
         if let api = p.api { refs.append(api.userPool) }
+        for e in p.environments { refs += e.substitutes.flatMap { [$0.original, $0.replacement] } }
         return refs
     }
 

@@ -16,12 +16,16 @@ public struct Environment: Sendable {
     /// Branch patterns (`main`, `hotfix/*`); empty for an environment that is never deployed.
     public var branches: [Located<String>]
     public var stackName: Located<String>?
+    /// Who the alarms of this environment email (`{ setting: alertEmail }`).
+    public var alertEmail: Located<String>?
+    /// Resources this environment uses in place of others (its own topic instead of production's).
+    public var substitutes: [Substitute]
     public var file: String
     public var location: SourceLocation
 
     public init(name: Located<String>, sendMode: Located<SendMode>, logLevel: Located<String>, prefix: Located<String>,
-                objectPrefix: Located<String>, branches: [Located<String>], stackName: Located<String>?, file: String,
-                location: SourceLocation) {
+                objectPrefix: Located<String>, branches: [Located<String>], stackName: Located<String>?,
+                alertEmail: Located<String>? = nil, substitutes: [Substitute] = [], file: String, location: SourceLocation) {
         self.name = name
         self.sendMode = sendMode
         self.logLevel = logLevel
@@ -29,6 +33,8 @@ public struct Environment: Sendable {
         self.objectPrefix = objectPrefix
         self.branches = branches
         self.stackName = stackName
+        self.alertEmail = alertEmail
+        self.substitutes = substitutes
         self.file = file
         self.location = location
     }

@@ -57,6 +57,14 @@ public enum RuleID {
     public static let allowlist = "messaging.allowlist"
     // Logs
     public static let logRetention = "logs.retention"
+    // Isolation of non-production environments
+    public static let isolationTopic = "isolation.production-topic"
+    public static let isolationPrefix = "isolation.production-prefix"
+    public static let isolationTable = "isolation.production-table"
+    public static let isolationQueue = "isolation.production-queue"
+    // Alarms
+    public static let alarmHandlerTopic = "alarms.handler-topic"
+    public static let alarmNoPerson = "alarms.no-person"
     // Waivers
     public static let waiverExpired = "waiver.expired"
     public static let waiverNotAllowed = "waiver.not-allowed"

@@ -53,6 +53,7 @@ public enum RuleID {
     public static let chunkSize = "messaging.chunk-size"
     public static let workerConcurrency = "messaging.worker-concurrency"
     public static let workerTimeout = "messaging.worker-timeout"
+    public static let bulkRedrive = "messaging.bulk-redrive"
     public static let confirmationThreshold = "messaging.confirmation-threshold"
     public static let allowlist = "messaging.allowlist"
     // Logs

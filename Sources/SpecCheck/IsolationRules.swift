@@ -63,7 +63,7 @@ enum IsolationRules {
             }
             for r in refs where r.kind == .topic { for arn in p.arns(for: r) { topics[arn] = r.name.value } }
             for x in platform.prefixes {
-                locations.append((platform.bucket(x.bucket)?.name.value ?? x.bucket, p.keyPrefix(x), x.id.value))
+                locations.append((p.bucket(of: x)?.name.value ?? x.bucket, p.keyPrefix(x), x.id.value))
             }
         }
 
@@ -97,7 +97,7 @@ enum IsolationRules {
                 case .queue: identities = d.queue(r.name.value).map { [(.queue, d.queueURL($0))] } ?? []
                 case .prefix:
                     guard let x = d.prefix(named: r.name.value) else { return }
-                    let bucket = d.bucket(x.bucket)?.name.value ?? x.bucket
+                    let bucket = d.bucket(of: x)?.name.value ?? x.bucket
                     let key = d.keyPrefix(x)
                     if let theirs = use.overlap(bucket: bucket, key: key) {
                         out.append(Diagnostic(RuleID.isolationPrefix, location,

@@ -46,19 +46,19 @@ func readEnvironment(_ node: SyntaxNode, file: String, owner: SourceLocation, si
                        branches: branches, stackName: stack, alertEmail: alertEmail, substitutes: substitutes, file: file, location: owner)
 }
 
-/// `- { topic: whatsapp-events, by: whatsapp-test-events }`: only topics can be substituted for now.
+/// `- { topic: whatsapp-events, by: whatsapp-test-events }` or `- { bucket: media, by: media-preview }`.
 private func readSubstitute(_ node: SyntaxNode, sink: DiagnosticSink) -> Substitute? {
     let subject = "a substitute of the environment"
     guard case .mapping(let m) = node, let by = m["by"] else {
         sink.error(RuleID.schemaType, at: node.location, "\(subject) must name a topic and its replacement",
-                   hint: "write it like `- { topic: whatsapp-events, by: whatsapp-test-events }`")
+                   hint: "write it like `- { topic: whatsapp-events, by: whatsapp-test-events }` or `- { bucket: media, by: media-preview }`")
         return nil
     }
     var stripped = m
     stripped.entries.removeAll { $0.key.text == "by" }
-    guard let original = readReference(.mapping(stripped), kinds: [.topic], subject: subject, sink: sink) else { return nil }
+    guard let original = readReference(.mapping(stripped), kinds: [.topic, .bucket], subject: subject, sink: sink) else { return nil }
     guard case .scalar(let s) = by, !s.isNull else {
-        sink.error(RuleID.schemaType, at: by.location, "'by' in \(subject) must name a topic", hint: "write it like `by: whatsapp-test-events`")
+        sink.error(RuleID.schemaType, at: by.location, "'by' in \(subject) must name a \(original.kind.key)", hint: "write it like `by: whatsapp-test-events`")
         return nil
     }
     return Substitute(original: original, replacement: Reference(kind: original.kind, name: Located(s.text, at: s.location)), location: node.location)

@@ -123,8 +123,16 @@ public struct Deployment: Sendable {
     public func logGroupARN(_ group: LogGroup) -> String { "arn:aws:logs:\(region):\(account):log-group:\(logGroupName(group))" }
     public func bucketARN(_ bucket: Bucket) -> String { "arn:aws:s3:::\(bucket.name.value)" }
 
+    /// The bucket this environment uses for a declared one: its substitute's, or the bucket itself.
+    public func effectiveBucket(_ name: String) -> Bucket? {
+        bucket(effective(Reference(kind: .bucket, name: Located(name, at: SourceLocation(file: "", line: 0, column: 0)))).name.value)
+    }
+
+    /// The bucket a prefix's objects live in here (an environment may use a bucket of its own).
+    public func bucket(of prefix: Prefix) -> Bucket? { effectiveBucket(prefix.bucket) }
+
     public func prefixARN(_ prefix: Prefix) -> String {
-        let bucketName = bucket(prefix.bucket)?.name.value ?? prefix.bucket
+        let bucketName = bucket(of: prefix)?.name.value ?? prefix.bucket
         return "arn:aws:s3:::\(bucketName)/\(keyPrefix(prefix))*"
     }
 

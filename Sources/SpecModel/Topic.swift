@@ -29,7 +29,8 @@ public struct Topic: Sendable {
 
 /// `{ topic: whatsapp-events, by: whatsapp-test-events }` in an environment file: there, every reference to the
 /// first resource means the second. It keeps one functions spec for all environments while preview and staging
-/// take their events from a topic of their own instead of production's.
+/// take their events from a topic of their own instead of production's. A bucket may be substituted too
+/// (`{ bucket: media, by: media-preview }`): the prefixes keep their paths, in the environment's own bucket.
 public struct Substitute: Sendable {
     public var original: Reference
     public var replacement: Reference

@@ -73,7 +73,7 @@ public enum InventoryGenerator {
         }
         out += "\n### Prefixes\n\n| Prefix | Location | Expiry |\n|---|---|---|\n"
         for prefix in p.prefixes {
-            let bucket = p.bucket(prefix.bucket)?.name.value ?? prefix.bucket
+            let bucket = d.bucket(of: prefix)?.name.value ?? prefix.bucket
             out += "| \(prefix.id.value) | `s3://\(bucket)/\(d.keyPrefix(prefix))` | \(prefix.expireAfter.map { "\($0.value)" } ?? "kept") |\n"
         }
         out += "\n### Functions\n\n| Function | Name | Memory | Timeout | Concurrency |\n|---|---|---|---|---|\n"

@@ -4,23 +4,19 @@ import MessagingCore
 
 /// The bulk queue on SQS (Req 8.3), behind the same protocol as the SQLite queue. The receipt is SQS's
 /// receipt handle. SQS cannot find messages by job, so what the SQLite queue does by job is left to the
-/// workers here: a paused job's chunk is hidden for `parkSeconds` and looked at again when it comes back
-/// (still paused: hidden again), a cancelled job's chunks are deleted by the worker that takes them, and a
-/// dead worker's chunks come back when their visibility timeout ends. A standard queue may deliver a
-/// chunk twice; the recipients' state machine makes the second delivery send nobody again. SQS counts
-/// every return of a parked chunk as a receive: a job paused longer than the redrive policy's receive
-/// limit times `parkSeconds` sees its chunks moved to the bulk DLQ, and resume queues its pending chunks
-/// again (the DLQ copies then replay as no-ops).
+/// workers here: a paused job's chunk is deleted (resume queues the job's pending recipients again), a
+/// cancelled job's chunks are deleted by the worker that takes them, and a dead worker's chunks come back
+/// when their visibility timeout ends. A standard queue may deliver a chunk twice; the recipients' state
+/// machine makes the second delivery send nobody again. Parking used to hide the chunk and let it come
+/// back, and SQS counts every return as a receive: a long pause moved chunks to the bulk DLQ.
 public struct SQSBulkQueue: BulkQueue {
     let sqs: SQSClient
     let queueURL: String
-    let parkSeconds: Int
     let waitSeconds: Int
 
-    public init(sqs: SQSClient, queueURL: String, parkSeconds: Int = 30, waitSeconds: Int = 1) {
+    public init(sqs: SQSClient, queueURL: String, waitSeconds: Int = 1) {
         self.sqs = sqs
         self.queueURL = queueURL
-        self.parkSeconds = parkSeconds
         self.waitSeconds = waitSeconds
     }
 
@@ -53,8 +49,9 @@ public struct SQSBulkQueue: BulkQueue {
         try await sqs.changeMessageVisibility(queueURL: queueURL, receiptHandle: chunk.receipt, seconds: seconds)
     }
 
+    /// Deletes the chunk: SQS cannot hold it aside without counting receives, and resume queues it again.
     public func park(_ chunk: QueuedChunk) async throws -> Bool {
-        try await sqs.changeMessageVisibility(queueURL: queueURL, receiptHandle: chunk.receipt, seconds: parkSeconds)
+        try await sqs.deleteMessage(queueURL: queueURL, receiptHandle: chunk.receipt)
         return true
     }
 

@@ -27,7 +27,7 @@ public struct SendRequest: Sendable {
     }
 
     public struct Media: Sendable {
-        /// image, video, audio or document.
+        /// image, video, audio, document or sticker (`WhatsAppMediaKind`).
         public var kind: String
         /// Key relative to the outgoing prefix, where the file was uploaded first (Req 5.5).
         public var file: String
@@ -203,8 +203,8 @@ public struct SendPipeline: Sendable {
             }
             if let t = r.template, t.name.isEmpty { throw refuse(.contentInvalid, "the template has no name", id) }
             if let m = r.media {
-                guard ["image", "video", "audio", "document"].contains(m.kind) else {
-                    throw refuse(.contentInvalid, "media kind must be image, video, audio or document", id)
+                guard WhatsAppMediaKind(rawValue: m.kind) != nil else {
+                    throw refuse(.contentInvalid, "media kind must be image, video, audio, document or sticker", id)
                 }
                 guard !m.file.isEmpty, !m.file.hasPrefix("/"), !m.file.split(separator: "/").contains("..") else {
                     throw refuse(.contentInvalid, "media file must be a key under the outgoing prefix", id)

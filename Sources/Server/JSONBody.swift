@@ -39,10 +39,10 @@ enum JSONBody {
     }
 
     /// The body as a JSON object, keeping the difference between a missing key and `null`.
-    static func object(_ request: Request) async throws(CoreError) -> [String: Any] {
+    static func object(_ request: Request, upTo limit: Int = 1_048_576) async throws(CoreError) -> [String: Any] {
         var request = request
         let buffer: ByteBuffer
-        do { buffer = try await request.collectBody(upTo: 1_048_576) } catch { throw .invalid("the body is too large or unreadable") }
+        do { buffer = try await request.collectBody(upTo: limit) } catch { throw .invalid("the body is too large or unreadable") }
         guard let object = (try? JSONSerialization.jsonObject(with: Data(buffer: buffer))) as? [String: Any] else {
             throw .invalid("the body must be a JSON object")
         }

@@ -19,6 +19,7 @@ public enum Routes {
         ("POST", "/api/messages", .sendMessages, "Send a message through the safety pipeline"),
         ("POST", "/api/messages/{channel}", .sendMessages, "Send on one channel (whatsapp, sms, email): the route of that channel's function"),
         ("GET", "/api/messages", .readMessages, "A contact's messages, newest first (?contactId=&before=&limit=)"),
+        ("POST", "/api/media", .sendMessages, "Upload a file under the outgoing prefix and send it on WhatsApp ({contactId, kind, contentType, data: base64, caption?})"),
         ("POST", "/api/bulk/jobs", .sendBulk, "Create a bulk job; more recipients than the threshold wait for a confirmation"),
         ("POST", "/api/bulk/jobs/{id}/confirm", .sendBulk, "Confirm a pending bulk job: its chunks are queued"),
         ("GET", "/api/bulk/jobs/{id}", .readBulk, "A bulk job with its progress"),
@@ -131,6 +132,7 @@ public enum Routes {
             }
         }
 
+        MediaRoutes.add(to: router, s)
         BulkRoutes.add(to: router, s)
 
         router.post("/webhooks/sns") { req, _ in
@@ -184,7 +186,11 @@ public enum Routes {
     /// A `POST /api/messages` body through the sending pipeline: 201 with the message, 502 when the provider refused it.
     static func send(_ s: ServiceContext, _ body: [String: Any]) async throws -> (Response, String?) {
         let request = try SendRequestDecoding.decode(body)
-        let m = try await SendPipeline(s.deps, settings: await s.settings.value).send(request)
+        return sent(s, try await SendPipeline(s.deps, settings: await s.settings.value).send(request))
+    }
+
+    /// The answer to a send: 201 with the message, 502 when the provider refused it.
+    static func sent(_ s: ServiceContext, _ m: Message) -> (Response, String?) {
         s.metrics.increment("wecare_messages_sent_total", ["channel": m.channel.rawValue, "status": m.status.rawValue,
                                                            "kind": m.kind == "template" ? "template" : "free_form"])
         if m.status == .failed {

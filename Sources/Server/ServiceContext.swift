@@ -13,21 +13,24 @@ public struct ServiceContext: Sendable {
     public var allowDevInbound: Bool
     /// Turns a stored media key into a link valid for one hour; nil where there is no object store.
     public var mediaLinks: (any MediaLinkSigner)?
+    /// Where uploaded outbound media is stored (the outgoing prefix); without it `POST /api/media` answers 503.
+    public var media: (any ObjectStore)?
     /// Bulk jobs' store, queue and report storage; without them the bulk routes answer 503.
     public var bulk: BulkDependencies?
     /// Where AWS dead-letters on its own (SQS), brought into the DLQ before it is listed or replayed.
     public var deadLetters: (any DeadLetterSource)?
 
     public init(deps: CoreDependencies, settings: RuntimeSettings, verifier: TokenVerifier, metrics: Metrics = Metrics(),
-                sns: (any SNSDeliveryVerifier)?, allowDevInbound: Bool, mediaLinks: (any MediaLinkSigner)? = nil, bulk: BulkDependencies? = nil,
-                deadLetters: (any DeadLetterSource)? = nil) {
+                sns: (any SNSDeliveryVerifier)?, allowDevInbound: Bool, mediaLinks: (any MediaLinkSigner)? = nil, media: (any ObjectStore)? = nil,
+                bulk: BulkDependencies? = nil, deadLetters: (any DeadLetterSource)? = nil) {
         self.init(deps: deps, settings: settings, authenticator: .tokens(verifier), metrics: metrics, sns: sns, allowDevInbound: allowDevInbound,
-                  mediaLinks: mediaLinks, bulk: bulk, deadLetters: deadLetters)
+                  mediaLinks: mediaLinks, media: media, bulk: bulk, deadLetters: deadLetters)
     }
 
     public init(deps: CoreDependencies, settings: RuntimeSettings, authenticator: Authenticator, metrics: Metrics = Metrics(),
-                sns: (any SNSDeliveryVerifier)?, allowDevInbound: Bool, mediaLinks: (any MediaLinkSigner)? = nil, bulk: BulkDependencies? = nil,
-                deadLetters: (any DeadLetterSource)? = nil) {
+                sns: (any SNSDeliveryVerifier)?, allowDevInbound: Bool, mediaLinks: (any MediaLinkSigner)? = nil, media: (any ObjectStore)? = nil,
+                bulk: BulkDependencies? = nil, deadLetters: (any DeadLetterSource)? = nil) {
+        self.media = media
         self.bulk = bulk
         self.deadLetters = deadLetters
         self.mediaLinks = mediaLinks

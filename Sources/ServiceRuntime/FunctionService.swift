@@ -51,7 +51,7 @@ public enum FunctionService {
         let settingsStore: (any SettingsStore)? = config.table(.systemConfig).map { DynamoDBSettingsStore(client: dynamodb, table: $0) }
         return ServiceContext(deps: deps, settings: RuntimeSettings(settings, store: settingsStore), authenticator: .authorizerClaims,
                               sns: nil, allowDevInbound: false, mediaLinks: config.bucket(.media).map { _ in S3MediaLinks(s3: s3) },
-                              bulk: bulk, deadLetters: deadLetters)
+                              media: config.keyPrefix(.mediaOutgoing).map { _ in S3ObjectStore(s3: s3) }, bulk: bulk, deadLetters: deadLetters)
     }
 }
 

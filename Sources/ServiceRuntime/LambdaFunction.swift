@@ -53,10 +53,11 @@ public struct LambdaFunction: Sendable {
             let worker = BulkWorker(context.deps, settings: await context.settings.value, bulk: bulk)
             var failed: [String] = []
             for record in records {
-                // Only a chunk fully handled leaves the queue; a paused job's chunk, a chunk handed back at the
-                // invocation's deadline or a failure goes back to SQS, which redrives it to the bulk DLQ after its
-                // receive limit.
-                guard let chunk = try? BulkChunk(json: record.body), (try? await worker.work(chunk, deadline: invocation.deadline)) == .done else {
+                // A chunk fully handled, or of a paused job (resume queues its pending recipients again), leaves the
+                // queue; a chunk handed back at the invocation's deadline or a failure goes back to SQS, which
+                // redrives it to the bulk DLQ after its receive limit (messaging.bulk-redrive).
+                guard let chunk = try? BulkChunk(json: record.body),
+                      (try? await worker.work(chunk, deadline: invocation.deadline))?.leavesQueue == true else {
                     failed.append(record.messageId)
                     continue
                 }

@@ -19,6 +19,6 @@ public enum LocalService {
                                     limiter: SlidingWindowLimiter(.configured))
         let objects = DirectoryObjectStore(root: URL(fileURLWithPath: dataDir).appendingPathComponent("objects"))
         return ServiceContext(deps: deps, settings: RuntimeSettings(settings, store: store), verifier: await TokenVerifier.local(secret: try LocalSigningKey.load(dataDir: dataDir)),
-                              sns: nil, allowDevInbound: true, bulk: BulkDependencies(store: store, queue: store, objects: objects))
+                              sns: nil, allowDevInbound: true, media: objects, bulk: BulkDependencies(store: store, queue: store, objects: objects))
     }
 }

@@ -23,6 +23,11 @@ public enum ExampleBase {
             mail: { address: one@example.com }
 
         """,
+        "specs/topics.yaml": """
+        topics:
+          test-events: { purpose: Inbound test events of preview }
+
+        """,
         "specs/storage.yaml": """
         storage:
           buckets:
@@ -149,6 +154,8 @@ public enum ExampleBase {
           sendMode: DRY_RUN
           logLevel: DEBUG
           naming: { prefix: example-preview, objectPrefix: preview/ }
+          substitutes:
+            - { topic: events, by: test-events }
           deploy:
             branches: ["feature/*"]
 

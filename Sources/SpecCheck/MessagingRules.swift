@@ -1,7 +1,7 @@
 import SpecModel
 
 enum MessagingRules {
-    static let all: [Rule] = [rateLimit, chunkSize, workerConcurrency, workerTimeout, confirmationThreshold, allowlist]
+    static let all: [Rule] = [rateLimit, chunkSize, workerConcurrency, workerTimeout, bulkRedrive, confirmationThreshold, allowlist]
 
     static let baseMessaging = ExampleBase.files["specs/messaging.yaml"]!
 
@@ -76,10 +76,7 @@ enum MessagingRules {
         passing: [RuleExample("specs/functions.yaml", LambdaRules.baseFunctions)],
         check: .platform { p in
             guard let b = p.bulk else { return [] }
-            var rates: [(String, Int)] = []
-            if let c = p.channels { rates += [("SMS", c.smsRatePerSecond.value), ("email", c.emailRatePerSecond.value)] }
-            if let w = p.whatsapp { rates += w.phoneNumbers.map { ("WhatsApp number '\($0.id.value)'", $0.ratePerSecond.value) } }
-            guard let (slowest, rate) = rates.filter({ $0.1 > 0 }).min(by: { $0.1 < $1.1 }) else { return [] }
+            guard let (slowest, rate) = slowestRate(p) else { return [] }
             return p.functions.filter { $0.handler.value == "bulk.worker" }.compactMap { f in
                 let workers = f.reservedConcurrency?.value ?? b.workerConcurrency.value
                 let chunk = (b.chunkSize.value * workers + rate - 1) / rate
@@ -89,6 +86,35 @@ enum MessagingRules {
                                   "bulk worker '\(f.id.value)' has a \(f.timeout.value) s timeout; a chunk of \(b.chunkSize.value) at \(slowest)'s \(rate)/s shared by \(workers) workers takes \(chunk) s, plus \(workerReserve) s for the last send",
                                   hint: "set `timeout: \(needed)` or more (and the queue's visibility timeout to 6 × that), or lower the worker concurrency",
                                   resource: ResourceID(.function, f.id.value))
+            }
+        })
+
+    /// The slowest channel a bulk job can use, and its rate.
+    static func slowestRate(_ p: Platform) -> (String, Int)? {
+        var rates: [(String, Int)] = []
+        if let c = p.channels { rates += [("SMS", c.smsRatePerSecond.value), ("email", c.emailRatePerSecond.value)] }
+        if let w = p.whatsapp { rates += w.phoneNumbers.map { ("WhatsApp number '\($0.id.value)'", $0.ratePerSecond.value) } }
+        return rates.filter { $0.1 > 0 }.min { $0.1 < $1.1 }
+    }
+
+    static let bulkRedrive = Rule(
+        id: RuleID.bulkRedrive, family: "Messaging", summary: "Only failed chunks reach the bulk DLQ; a pause never does",
+        documentation: "SQS moves a message to the dead-letter queue when it has been received maxReceiveCount times. A paused job's chunk leaves the bulk queue (resume queues the job's pending recipients again), so a pause of any length counts no receive. What comes back is a chunk handed back at its invocation's deadline, or one that failed. The bulk queue's maxReceiveCount must cover the invocations one chunk needs at the slowest channel's rate (chunkSize × concurrency ÷ slowest rate, over the worker's timeout less 10 s for the last send) plus one retry after a failure; with less, chunks that were only slow are dead-lettered and their recipients wait for a replay.",
+        failing: [RuleExample("specs/queues.yaml", SQSRules.queues(work: "  work:\n    name: work\n    visibilityTimeout: 720s\n    retention: 1d\n    deadLetter: { queue: work-dlq, maxReceiveCount: ↓1 }\n"))],
+        passing: [RuleExample("specs/queues.yaml", SQSRules.baseQueues)],
+        check: .platform { p in
+            guard let b = p.bulk, let (slowest, rate) = slowestRate(p) else { return [] }
+            return p.functions.filter { $0.handler.value == "bulk.worker" }.compactMap { f -> Diagnostic? in
+                guard case .queue(let ref, _) = f.trigger, let q = p.queue(ref.name.value), let dl = q.deadLetter else { return nil }
+                let workers = f.reservedConcurrency?.value ?? b.workerConcurrency.value
+                let chunk = (b.chunkSize.value * workers + rate - 1) / rate
+                let usable = max(f.timeout.value - workerReserve, 1)
+                let invocations = (chunk + usable - 1) / usable
+                let needed = invocations + 1
+                guard dl.maxReceiveCount.value < needed else { return nil }
+                return Diagnostic(RuleID.bulkRedrive, dl.maxReceiveCount.location,
+                                  "bulk queue '\(q.id.value)' dead-letters a chunk after \(dl.maxReceiveCount.value) receive\(dl.maxReceiveCount.value == 1 ? "" : "s"); a chunk of \(b.chunkSize.value) at \(slowest)'s \(rate)/s shared by \(workers) workers needs \(invocations) invocation\(invocations == 1 ? "" : "s") of '\(f.id.value)', plus one retry",
+                                  hint: "set `maxReceiveCount: \(needed)` or more (3 to 5 is usual)", resource: ResourceID(.queue, q.id.value))
             }
         })
 

@@ -248,13 +248,13 @@ enum S3Rules {
                     let name = v.name.value
                     switch v.value {
                     case .reference(let r) where r.kind == .bucket:
-                        if let b = d.bucket(r.name.value), !grantedBucket(b.name.value) {
+                        if let b = d.effectiveBucket(r.name.value), !grantedBucket(b.name.value) {
                             out.append(Diagnostic(RuleID.environmentOutsideGrant, r.name.location,
                                                   "\(name) of function '\(f.id.value)' names bucket '\(b.name.value)', but the role grants the function nothing in it",
                                                   hint: "add an access entry on one of its prefixes, or remove the variable", resource: ResourceID(.function, f.id.value)))
                         }
                     case .reference(let r) where r.kind == .prefix:
-                        if let p = d.prefix(named: r.name.value), let b = d.bucket(p.bucket), !grantedKey(d.keyPrefix(p), in: b.name.value) {
+                        if let p = d.prefix(named: r.name.value), let b = d.bucket(of: p), !grantedKey(d.keyPrefix(p), in: b.name.value) {
                             out.append(Diagnostic(RuleID.environmentOutsideGrant, r.name.location,
                                                   "\(name) of function '\(f.id.value)' names prefix '\(p.id.value)', but the role grants the function nothing under it",
                                                   hint: "add `- { prefix: \(p.id.value), allow: [get] }` (or put) to its access, or remove the variable",

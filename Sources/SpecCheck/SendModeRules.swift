@@ -14,6 +14,8 @@ enum SendModeRules {
           sendMode: ↓LIVE
           logLevel: DEBUG
           naming: { prefix: example-preview, objectPrefix: preview/ }
+          substitutes:
+            - { topic: events, by: test-events }
           deploy:
             branches: ["feature/*"]
         """)],
@@ -23,6 +25,8 @@ enum SendModeRules {
           sendMode: DRY_RUN
           logLevel: DEBUG
           naming: { prefix: example-preview, objectPrefix: preview/ }
+          substitutes:
+            - { topic: events, by: test-events }
           deploy:
             branches: ["feature/*"]
         """)],
@@ -75,6 +79,8 @@ enum SendModeRules {
           sendMode: DRY_RUN
           logLevel: DEBUG
           naming: { prefix: example-preview, objectPrefix: preview/ }
+          substitutes:
+            - { topic: events, by: test-events }
           deploy:
             branches: ["feature/*", ↓"hotfix/*"]
         """)],
@@ -84,6 +90,8 @@ enum SendModeRules {
           sendMode: DRY_RUN
           logLevel: DEBUG
           naming: { prefix: example-preview, objectPrefix: preview/ }
+          substitutes:
+            - { topic: events, by: test-events }
           deploy:
             branches: ["feature/*"]
         """)],

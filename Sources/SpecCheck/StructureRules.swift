@@ -200,6 +200,7 @@ enum References {
         }
         if let api = p.api { refs.append(api.userPool) }
         for e in p.environments { refs += e.adopt }
+        for e in p.environments { refs += e.substitutes.flatMap { [$0.original, $0.replacement] } }
         return refs
     }
 

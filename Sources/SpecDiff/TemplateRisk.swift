@@ -24,6 +24,10 @@ enum TemplateRisk {
             }
         case "AWS::Lambda::Permission":
             return (.securityBroadening, "Who may invoke the function changes.")
+        case "AWS::SNS::Subscription":
+            // A handler's subscription decides whose events it processes (isolation.production-topic);
+            // an email subscription, who reads the alarms.
+            if top == "TopicArn" || top == "Endpoint" { return (.securityBroadening, "Which messages reach whom changes: \(top) of an SNS subscription.") }
         case "AWS::ApiGatewayV2::Route":
             if top == "AuthorizationType" || top == "AuthorizerId" { return (.securityBroadening, "Who may call the route changes.") }
         case "AWS::ApiGatewayV2::Authorizer":

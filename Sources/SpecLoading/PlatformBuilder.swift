@@ -25,6 +25,7 @@ struct PlatformBuilder {
                 readPlatformSection(s.value, owner: s.key.location)
             case "tables": for (k, v) in claimed(s.value, section: s.name, kind: .table) { platform.tables += readTable(k, v, sink: sink).map { [$0] } ?? [] }
             case "queues": for (k, v) in claimed(s.value, section: s.name, kind: .queue) { platform.queues += readQueue(k, v, sink: sink).map { [$0] } ?? [] }
+            case "topics": for (k, v) in claimed(s.value, section: s.name, kind: .topic) { platform.topics += readTopic(k, v, sink: sink).map { [$0] } ?? [] }
             case "functions":
                 for (k, v) in claimed(s.value, section: s.name, kind: .function) {
                     platform.functions += readFunction(k, v, defaults: functionDefaults, sink: sink).map { [$0] } ?? []

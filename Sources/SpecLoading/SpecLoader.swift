@@ -11,7 +11,7 @@ public struct LoadResult: Sendable {
 /// It reports structure problems (syntax, unknown keys, types, duplicates); the checker does the rest.
 public enum SpecLoader {
     /// Sections a file under `specs/` may hold; any file may hold any of them.
-    static let specSections = ["platform", "tables", "queues", "functionDefaults", "functions", "handlers", "storage", "iam", "roles",
+    static let specSections = ["platform", "tables", "queues", "topics", "functionDefaults", "functions", "handlers", "storage", "iam", "roles",
                                "existing", "whatsapp", "channels", "bulk", "observability", "api"]
 
     public static func load(_ files: [SourceFile]) -> LoadResult {

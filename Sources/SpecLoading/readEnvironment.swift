@@ -1,7 +1,7 @@
 import SpecModel
 
 func readEnvironment(_ node: SyntaxNode, file: String, owner: SourceLocation, sink: DiagnosticSink) -> Environment? {
-    guard let r = MappingReader.expect(node, allowed: ["name", "sendMode", "logLevel", "naming", "deploy", "adopt"], subject: "environment", owner: owner, sink: sink) else { return nil }
+    guard let r = MappingReader.expect(node, allowed: ["name", "sendMode", "logLevel", "naming", "deploy", "adopt", "alertEmail", "substitutes"], subject: "environment", owner: owner, sink: sink) else { return nil }
     let name = r.string("name", example: "preview")
     var sendMode: Located<SendMode>?
     if let s = r.string("sendMode", example: "DRY_RUN") {
@@ -44,7 +44,36 @@ func readEnvironment(_ node: SyntaxNode, file: String, owner: SourceLocation, si
         adopt += ar.stringList("queues").map { Reference(kind: .queue, name: $0) }
         adopt += ar.stringList("logGroups").map { Reference(kind: .logGroup, name: $0) }
     }
+    let alertEmail = r.string("alertEmail", required: false, example: "ops@example.com")
+    if let a = alertEmail, !isEmailAddress(a.value) {
+        sink.error(RuleID.schemaType, at: a.location, "alertEmail must be an email address, found '\(a.value)'",
+                   hint: "write the address of the person the alarms notify: `alertEmail: ops@example.com`")
+    }
+    let substitutes = (r.sequence("substitutes") ?? []).compactMap { readSubstitute($0, sink: sink) }
     guard let name, let sendMode, let logLevel, let prefix, let objectPrefix else { return nil }
     return Environment(name: name, sendMode: sendMode, logLevel: logLevel, prefix: prefix, objectPrefix: objectPrefix,
-                       branches: branches, stackName: stack, perBranch: perBranch, adopt: adopt, file: file, location: owner)
+                       branches: branches, stackName: stack, perBranch: perBranch, adopt: adopt, alertEmail: alertEmail, substitutes: substitutes, file: file, location: owner)
+}
+
+/// `- { topic: whatsapp-events, by: whatsapp-test-events }` or `- { bucket: media, by: media-preview }`.
+private func readSubstitute(_ node: SyntaxNode, sink: DiagnosticSink) -> Substitute? {
+    let subject = "a substitute of the environment"
+    guard case .mapping(let m) = node, let by = m["by"] else {
+        sink.error(RuleID.schemaType, at: node.location, "\(subject) must name a topic and its replacement",
+                   hint: "write it like `- { topic: whatsapp-events, by: whatsapp-test-events }` or `- { bucket: media, by: media-preview }`")
+        return nil
+    }
+    var stripped = m
+    stripped.entries.removeAll { $0.key.text == "by" }
+    guard let original = readReference(.mapping(stripped), kinds: [.topic, .bucket], subject: subject, sink: sink) else { return nil }
+    guard case .scalar(let s) = by, !s.isNull else {
+        sink.error(RuleID.schemaType, at: by.location, "'by' in \(subject) must name a \(original.kind.key)", hint: "write it like `by: whatsapp-test-events`")
+        return nil
+    }
+    return Substitute(original: original, replacement: Reference(kind: original.kind, name: Located(s.text, at: s.location)), location: node.location)
+}
+
+func isEmailAddress(_ text: String) -> Bool {
+    let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+    return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !text.contains(" ")
 }

@@ -102,30 +102,31 @@ private func readTrigger(_ node: SyntaxNode, subject: String, owner: SourceLocat
 
 private func readVariables(_ r: MappingReader, inherited: Bool) -> [Function.Variable] {
     guard let env = r.mapping("environment") else { return [] }
-    var out: [Function.Variable] = []
-    for (k, v) in env.entries {
-        let name = Located(k.text, at: k.location)
-        switch v {
-        case .scalar(let s) where !s.isNull:
-            out.append(Function.Variable(name: name, value: .literal(Located(s.text, at: s.location)), inherited: inherited))
-        case .mapping(let m) where m["setting"] != nil:
-            let sr = MappingReader(m, allowed: ["setting"], subject: "variable \(k.text)", sink: r.sink)
-            guard let s = sr.string("setting") else { continue }
-            guard let setting = Setting(rawValue: s.value) else {
-                var hint = "settings: \(Setting.allCases.map(\.rawValue).joined(separator: ", "))"
-                if let g = Spelling.closest(to: s.value, in: Setting.allCases.map(\.rawValue)) { hint = "did you mean '\(g)'? " + hint }
-                r.sink.error(RuleID.unresolvedReference, at: s.location, "variable \(k.text) names an unknown setting '\(s.value)'", hint: hint)
-                continue
-            }
-            out.append(Function.Variable(name: name, value: .setting(Located(setting, at: s.location)), inherited: inherited))
-        default:
-            let kinds = ResourceKind.allCases.filter { $0 != .alarm && $0 != .certificate && $0 != .role }
-            if let ref = readReference(v, kinds: kinds, subject: "variable \(k.text) of \(r.subject)", allowAttribute: true, sink: r.sink) {
-                out.append(Function.Variable(name: name, value: .reference(ref), inherited: inherited))
-            }
-        }
+    let kinds = ResourceKind.allCases.filter { $0 != .alarm && $0 != .certificate && $0 != .role }
+    return env.entries.compactMap { k, v in
+        readValue(v, subject: "variable \(k.text)", of: r.subject, kinds: kinds, sink: r.sink)
+            .map { Function.Variable(name: Located(k.text, at: k.location), value: $0, inherited: inherited) }
     }
-    return out
+}
+
+/// A value as variables write it: a literal, `{ setting: name }`, or a reference to one of `kinds`.
+func readValue(_ v: SyntaxNode, subject: String, of owner: String, kinds: [ResourceKind], sink: DiagnosticSink) -> Function.Value? {
+    switch v {
+    case .scalar(let s) where !s.isNull:
+        return .literal(Located(s.text, at: s.location))
+    case .mapping(let m) where m["setting"] != nil:
+        let sr = MappingReader(m, allowed: ["setting"], subject: subject, sink: sink)
+        guard let s = sr.string("setting") else { return nil }
+        guard let setting = Setting(rawValue: s.value) else {
+            var hint = "settings: \(Setting.allCases.map(\.rawValue).joined(separator: ", "))"
+            if let g = Spelling.closest(to: s.value, in: Setting.allCases.map(\.rawValue)) { hint = "did you mean '\(g)'? " + hint }
+            sink.error(RuleID.unresolvedReference, at: s.location, "\(subject) names an unknown setting '\(s.value)'", hint: hint)
+            return nil
+        }
+        return .setting(Located(setting, at: s.location))
+    default:
+        return readReference(v, kinds: kinds, subject: "\(subject) of \(owner)", allowAttribute: true, sink: sink).map { .reference($0) }
+    }
 }
 
 private func readAccess(_ r: MappingReader, subject: String, sink: DiagnosticSink) -> [Function.Access] {

@@ -6,7 +6,8 @@ func readBucket(_ key: ScalarNode, _ node: SyntaxNode, sink: DiagnosticSink) -> 
     let name = r.string("name", example: "stream.wecare.digital")
     let encryption = r.string("encryption", required: false) ?? Located("SSE-S3", at: key.location)
     var prefixes: [Prefix] = []
-    if let p = r.mapping("prefixes", required: true) {
+    // A bucket that only stands in for another in some environment (`substitutes:`) has no prefixes of its own.
+    if let p = r.mapping("prefixes", required: false) {
         for (k, v) in p.entries {
             guard let pr = MappingReader.expect(v, allowed: ["path", "purpose", "expireAfter"], subject: "prefix '\(k.text)'", owner: k.location, sink: sink),
                   let path = pr.string("path", example: "whatsapp-media/whatsapp-media-incoming/") else { continue }

@@ -19,6 +19,7 @@ public struct Deployment: Sendable {
     struct Lookup: Sendable {
         var tables: [String: Table] = [:]
         var queues: [String: Queue] = [:]
+        var topics: [String: Topic] = [:]
         var functions: [String: Function] = [:]
         var buckets: [String: Bucket] = [:]
         var prefixes: [String: Prefix] = [:]
@@ -31,6 +32,7 @@ public struct Deployment: Sendable {
         init(_ p: Platform) {
             for t in p.tables where tables[t.id.value] == nil { tables[t.id.value] = t }
             for q in p.queues where queues[q.id.value] == nil { queues[q.id.value] = q }
+            for t in p.topics where topics[t.id.value] == nil { topics[t.id.value] = t }
             for f in p.functions where functions[f.id.value] == nil { functions[f.id.value] = f }
             for b in p.buckets where buckets[b.id.value] == nil { buckets[b.id.value] = b }
             for x in p.prefixes where prefixes[x.id.value] == nil { prefixes[x.id.value] = x }
@@ -70,6 +72,8 @@ public struct Deployment: Sendable {
 
     public func table(_ name: String) -> Table? { lookup.tables[name] }
     public func queue(_ name: String) -> Queue? { lookup.queues[name] }
+    /// A topic this stack creates, by its own name (no substitution).
+    public func topic(_ name: String) -> Topic? { lookup.topics[name] }
     public func function(_ name: String) -> Function? { lookup.functions[name] }
     public func bucket(_ name: String) -> Bucket? { lookup.buckets[name] }
     public func prefix(named name: String) -> Prefix? { lookup.prefixes[name] }
@@ -102,6 +106,7 @@ public struct Deployment: Sendable {
     public func tableName(_ table: Table) -> String { "\(prefix)-\(table.name.value)" }
     public func queueName(_ queue: Queue) -> String { "\(prefix)-\(queue.name.value)" + (queue.fifo.value ? ".fifo" : "") }
     public func functionName(_ function: Function) -> String { "\(prefix)-\(function.name.value)" }
+    public func topicName(_ topic: Topic) -> String { "\(prefix)-\(topic.name.value)" }
     public func logGroupName(_ group: LogGroup) -> String { "/\(prefix)/\(group.name.value)" }
     public func alarmName(_ alarm: Alarm) -> String { "\(prefix)-\(alarm.name.value)" }
     public var apiName: String { "\(prefix)-\(platform.api?.name.value ?? "api")" }
@@ -114,16 +119,52 @@ public struct Deployment: Sendable {
     public func tableARN(_ table: Table) -> String { "arn:aws:dynamodb:\(region):\(account):table/\(tableName(table))" }
     public func queueARN(_ queue: Queue) -> String { "arn:aws:sqs:\(region):\(account):\(queueName(queue))" }
     public func functionARN(_ function: Function) -> String { "arn:aws:lambda:\(region):\(account):function:\(functionName(function))" }
+    public func topicARN(_ topic: Topic) -> String { "arn:aws:sns:\(region):\(account):\(topicName(topic))" }
     public func logGroupARN(_ group: LogGroup) -> String { "arn:aws:logs:\(region):\(account):log-group:\(logGroupName(group))" }
     public func bucketARN(_ bucket: Bucket) -> String { "arn:aws:s3:::\(bucket.name.value)" }
 
+    /// The bucket this environment uses for a declared one: its substitute's, or the bucket itself.
+    public func effectiveBucket(_ name: String) -> Bucket? {
+        bucket(effective(Reference(kind: .bucket, name: Located(name, at: SourceLocation(file: "", line: 0, column: 0)))).name.value)
+    }
+
+    /// The bucket a prefix's objects live in here (an environment may use a bucket of its own).
+    public func bucket(of prefix: Prefix) -> Bucket? { effectiveBucket(prefix.bucket) }
+
     public func prefixARN(_ prefix: Prefix) -> String {
-        let bucketName = bucket(prefix.bucket)?.name.value ?? prefix.bucket
+        let bucketName = bucket(of: prefix)?.name.value ?? prefix.bucket
         return "arn:aws:s3:::\(bucketName)/\(keyPrefix(prefix))*"
+    }
+
+    /// The reference this environment means: its substitute's replacement, or the reference itself.
+    public func effective(_ reference: Reference) -> Reference {
+        guard let s = environment.substitutes.first(where: { $0.original.id == reference.id }) else { return reference }
+        var replaced = s.replacement
+        replaced.attribute = reference.attribute
+        return replaced
+    }
+
+    /// The topic the stack creates for a reference in this environment (after substitution); nil for an existing topic.
+    public func createdTopic(for reference: Reference) -> Topic? {
+        let r = effective(reference)
+        return r.kind == .topic ? topic(r.name.value) : nil
+    }
+
+    /// The topics this stack creates: those its functions, variables and alarms refer to here, after substitution.
+    public var createdTopics: [Topic] {
+        var refs: [Reference] = platform.alarms.compactMap(\.notify)
+        for f in platform.functions {
+            if case .topic(let t) = f.trigger { refs.append(t) }
+            for v in f.environment { if case .reference(let r) = v.value { refs.append(r) } }
+            refs += f.access.map(\.target)
+        }
+        let used = Set(refs.compactMap { createdTopic(for: $0)?.id.value })
+        return platform.topics.filter { used.contains($0.id.value) }
     }
 
     /// The ARNs an IAM statement needs for a reference; a table also covers its indexes.
     public func arns(for reference: Reference) -> [String] {
+        let reference = effective(reference)
         let name = reference.name.value
         switch reference.kind {
         case .table:
@@ -148,7 +189,10 @@ public struct Deployment: Sendable {
             return existing(.knowledgeBase, name)?["id"].map { ["arn:aws:bedrock:\(region):\(account):knowledge-base/\($0.value)"] } ?? []
         case .agent:
             return existing(.agent, name)?["id"].map { ["arn:aws:bedrock:\(region):\(account):agent-alias/\($0.value)/*"] } ?? []
-        case .topic, .role:
+        case .topic:
+            if let t = topic(name) { return [topicARN(t)] }
+            return existing(.topic, name)?["arn"].map { [$0.value] } ?? []
+        case .role:
             return existing(reference.kind, name)?["arn"].map { [$0.value] } ?? []
         case .secret:
             guard let s = existing(.secret, name), let secretName = s["name"]?.value else { return [] }
@@ -182,11 +226,13 @@ public struct Deployment: Sendable {
         case .chunkSize: platform.bulk.map { String($0.chunkSize.value) } ?? ""
         case .workerConcurrency: platform.bulk.map { String($0.workerConcurrency.value) } ?? ""
         case .tierLimit: platform.whatsapp.map { String($0.tierLimit.value) } ?? ""
+        case .alertEmail: environment.alertEmail?.value ?? ""
         }
     }
 
     /// A reference's value: a table's name, a queue's URL (or `arn`/`name`), a prefix's key prefix, …
     public func resolve(_ reference: Reference) -> String? {
+        let reference = effective(reference)
         let name = reference.name.value
         let attribute = reference.attribute?.value
         switch reference.kind {
@@ -208,6 +254,9 @@ public struct Deployment: Sendable {
         case .secret:
             // A secret variable carries where the secret lives, never its value.
             return arns(for: reference).first.map { $0.hasSuffix("-*") ? String($0.dropLast(2)) : $0 }
+        case .topic where topic(name) != nil:
+            guard let t = topic(name) else { return nil }
+            return attribute == "name" ? topicName(t) : topicARN(t)
         case .role, .topic, .userPool, .smsPool, .emailSender, .knowledgeBase, .agent, .certificate:
             guard let e = existing(reference.kind, name) else { return nil }
             if let attribute { return e[attribute]?.value }

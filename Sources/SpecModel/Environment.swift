@@ -21,12 +21,16 @@ public struct Environment: Sendable {
     /// Live resources the stack takes over (a CloudFormation import) instead of creating them:
     /// tables, queues and log groups that already exist under this environment's names.
     public var adopt: [Reference]
+    /// Who the alarms of this environment email (`{ setting: alertEmail }`).
+    public var alertEmail: Located<String>?
+    /// Resources this environment uses in place of others (its own topic instead of production's).
+    public var substitutes: [Substitute]
     public var file: String
     public var location: SourceLocation
 
     public init(name: Located<String>, sendMode: Located<SendMode>, logLevel: Located<String>, prefix: Located<String>,
                 objectPrefix: Located<String>, branches: [Located<String>], stackName: Located<String>?, perBranch: Located<Bool>? = nil,
-                adopt: [Reference] = [],
+                adopt: [Reference] = [], alertEmail: Located<String>? = nil, substitutes: [Substitute] = [],
                 file: String, location: SourceLocation) {
         self.name = name
         self.sendMode = sendMode
@@ -37,6 +41,8 @@ public struct Environment: Sendable {
         self.stackName = stackName
         self.perBranch = perBranch
         self.adopt = adopt
+        self.alertEmail = alertEmail
+        self.substitutes = substitutes
         self.file = file
         self.location = location
     }

@@ -32,7 +32,7 @@ extension Deployment {
             for verb in entry.verbs {
                 let actions = AccessVerbs.byKind[entry.target.kind]?[verb.value] ?? []
                 for action in actions {
-                    if action == "s3:ListBucket", let p = prefix(named: entry.target.name.value), let b = bucket(p.bucket) {
+                    if action == "s3:ListBucket", let p = prefix(named: entry.target.name.value), let b = bucket(of: p) {
                         out.append(Need(function: fn, action: action, resource: bucketARN(b), listPrefix: keyPrefix(p),
                                         reason: "list \(entry.target.kind.key) \(entry.target.name.value)", location: verb.location))
                         continue

@@ -5,6 +5,7 @@ public struct Platform: Sendable {
     public var region: Located<String>
     public var tables: [Table]
     public var queues: [Queue]
+    public var topics: [Topic]
     public var functions: [Function]
     public var handlers: [Handler]
     public var buckets: [Bucket]
@@ -19,7 +20,7 @@ public struct Platform: Sendable {
     public var api: HTTPAPI?
     public var environments: [Environment]
 
-    public init(name: String = "", account: Located<String>, region: Located<String>, tables: [Table] = [], queues: [Queue] = [],
+    public init(name: String = "", account: Located<String>, region: Located<String>, tables: [Table] = [], queues: [Queue] = [], topics: [Topic] = [],
                 functions: [Function] = [], handlers: [Handler] = [], buckets: [Bucket] = [], existing: [ExistingResource] = [],
                 rolePolicy: RolePolicy? = nil, newRoles: [NewRole] = [], whatsapp: WhatsApp? = nil, channels: Channels? = nil,
                 bulk: Bulk? = nil, logGroups: [LogGroup] = [], alarms: [Alarm] = [], api: HTTPAPI? = nil,
@@ -29,6 +30,7 @@ public struct Platform: Sendable {
         self.region = region
         self.tables = tables
         self.queues = queues
+        self.topics = topics
         self.functions = functions
         self.handlers = handlers
         self.buckets = buckets
@@ -48,6 +50,7 @@ public struct Platform: Sendable {
 
     public func table(_ name: String) -> Table? { tables.first { $0.id.value == name } }
     public func queue(_ name: String) -> Queue? { queues.first { $0.id.value == name } }
+    public func topic(_ name: String) -> Topic? { topics.first { $0.id.value == name } }
     public func function(_ name: String) -> Function? { functions.first { $0.id.value == name } }
     public func handler(_ name: String) -> Handler? { handlers.first { $0.id.value == name } }
     public func bucket(_ name: String) -> Bucket? { buckets.first { $0.id.value == name } }
@@ -62,6 +65,7 @@ public struct Platform: Sendable {
         var out: [(ResourceID, SourceLocation)] = []
         out += tables.map { (ResourceID(.table, $0.id.value), $0.id.location) }
         out += queues.map { (ResourceID(.queue, $0.id.value), $0.id.location) }
+        out += topics.map { (ResourceID(.topic, $0.id.value), $0.id.location) }
         out += functions.map { (ResourceID(.function, $0.id.value), $0.id.location) }
         out += buckets.map { (ResourceID(.bucket, $0.id.value), $0.id.location) }
         out += prefixes.map { (ResourceID(.prefix, $0.id.value), $0.id.location) }
@@ -85,7 +89,8 @@ public struct Platform: Sendable {
         case .bucket: bucket(id.name)?.waivers ?? []
         case .logGroup: logGroups.first { $0.id.value == id.name }?.waivers ?? []
         case .alarm: alarms.first { $0.id.value == id.name }?.waivers ?? []
-        case .role, .topic, .userPool, .smsPool, .emailSender, .knowledgeBase, .agent, .certificate, .secret:
+        case .topic: topic(id.name)?.waivers ?? existing(.topic, id.name)?.waivers ?? []
+        case .role, .userPool, .smsPool, .emailSender, .knowledgeBase, .agent, .certificate, .secret:
             existing(id.kind, id.name)?.waivers ?? []
         case .prefix, .phoneNumber, .waba: []
         }

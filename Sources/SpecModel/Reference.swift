@@ -43,4 +43,5 @@ public struct Reference: Hashable, Sendable {
 public enum Setting: String, Sendable, CaseIterable {
     case sendMode, logLevel, environment, region, account
     case metaApiVersion, confirmationThreshold, chunkSize, workerConcurrency, tierLimit
+    case alertEmail
 }

@@ -53,6 +53,7 @@ public enum RuleID {
     public static let chunkSize = "messaging.chunk-size"
     public static let workerConcurrency = "messaging.worker-concurrency"
     public static let workerTimeout = "messaging.worker-timeout"
+    public static let bulkRedrive = "messaging.bulk-redrive"
     public static let confirmationThreshold = "messaging.confirmation-threshold"
     public static let allowlist = "messaging.allowlist"
     // Logs
@@ -63,6 +64,14 @@ public enum RuleID {
 
     // Adoption
     public static let adoptDeadLetter = "adopt.dead-letter"
+    // Isolation of non-production environments
+    public static let isolationTopic = "isolation.production-topic"
+    public static let isolationPrefix = "isolation.production-prefix"
+    public static let isolationTable = "isolation.production-table"
+    public static let isolationQueue = "isolation.production-queue"
+    // Alarms
+    public static let alarmHandlerTopic = "alarms.handler-topic"
+    public static let alarmNoPerson = "alarms.no-person"
     // Waivers
     public static let waiverExpired = "waiver.expired"
     public static let waiverNotAllowed = "waiver.not-allowed"

@@ -3,6 +3,7 @@ import Deploy
 import Foundation
 import Pipeline
 import SpecLoading
+import SpecModel
 
 struct Destroy: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -55,6 +56,8 @@ struct PreviewsCommand: AsyncParsableCommand {
         """)
 
     @Option(help: "Output format: text or json.") var format: String = "text"
+    @Option(help: "Print the naming prefix of this branch's own copy (its physical names start with it) and stop; no request to AWS.")
+    var prefixOf: String?
     @Option(help: "Project root holding specs/ and environments/.") var root: String = "."
     @OptionGroup var aws: AWSOptions
 
@@ -66,6 +69,11 @@ struct PreviewsCommand: AsyncParsableCommand {
         try await DeployCommand.guarded {
             let check = try CheckRun.run(files: try SpecTree.read(root: URL(fileURLWithPath: root)), today: Today.string())
             guard let platform = check.platform else { throw DeployError.specErrors(count: check.report.errorCount, report: check.render(.text)) }
+            if let branch = prefixOf {
+                guard let environment = BranchRules.environment(for: branch, in: platform.environments) else { throw DeployError.branchDeploysNowhere(branch) }
+                print(StackNaming.slug(of: branch, in: environment).map { environment.instance(slug: $0).prefix.value } ?? environment.prefix.value)
+                return
+            }
             let client = try aws.client(defaultRegion: platform.region.value)
             let previews = try await Previews.list(.init(client: client), environments: platform.environments)
             print(format == "json" ? Previews.json(previews, now: Date()) : Previews.text(previews, now: Date()), terminator: "")

@@ -148,6 +148,37 @@ final class BulkJobTests: XCTestCase {
         XCTAssertEqual(error4?.code, "NOT_FOUND", "deleted")
     }
 
+    /// On SQS (the bulk-worker function) a paused job's chunk leaves the queue instead of coming back until
+    /// SQS's receive limit moves it to the bulk DLQ; resume queues the pending recipients again, and every
+    /// recipient is sent exactly once (messaging.bulk-redrive).
+    func testAPausedChunkLeavesTheQueueAndResumeQueuesItAgain() async throws {
+        var w = try BulkWorld()
+        w.settings.sendMode = .live
+        let ids = try await w.contacts(100)
+        let view = try await w.service.create(channel: .sms, recipients: .contacts(ids), content: BulkContent(text: "hi"), createdBy: "u1")
+        _ = try await w.service.confirm(view.job.id)
+        let service = w.service
+        let jobId = view.job.id
+        w.gateway.onSend = { n in if n == 7 { _ = try? await service.control(jobId, .pause) } }
+        let received = try await w.store.receive(visibility: 300, now: w.clock.now())
+        let taken = try XCTUnwrap(received)
+        let outcome = try await w.worker.work(taken.chunk)
+        XCTAssertEqual(outcome, .paused)
+        XCTAssertTrue(outcome.leavesQueue, "a paused job's chunk is not handed back to count receives")
+        XCTAssertFalse(BulkWorker.ChunkOutcome.later(0).leavesQueue, "a chunk handed back at the deadline comes back")
+        try await w.store.delete(taken)   // what the function's batch response has SQS do
+        let left = try await w.store.receive(visibility: 300, now: w.clock.now())
+        XCTAssertNil(left, "nothing of the paused job is left on the queue")
+
+        w.gateway.onSend = nil
+        _ = try await w.service.control(jobId, .resume)
+        await w.drain()
+        let now = try await w.service.view(jobId)
+        XCTAssertEqual(now.job.status, .completed)
+        XCTAssertEqual(now.progress.sent, 100)
+        w.assertOneCallPerRecipient(100)
+    }
+
     func testARunningJobCannotBeDeleted() async throws {
         let w = try BulkWorld()
         let ids = try await w.contacts(2)

@@ -53,7 +53,11 @@ final class AWSBulkAdaptersTests: XCTestCase {
         let parked = try await queue.park(again)
         XCTAssertTrue(parked)
         let nothing = try await queue.receive(visibility: 30, now: Date())
-        XCTAssertNil(nothing, "a parked chunk stays hidden")
+        XCTAssertNil(nothing, "a parked chunk is gone")
+        // Deleted, not hidden: a paused job's chunk never comes back to count receives towards the DLQ.
+        try? await queue.retry(again, at: Date())   // SQS refuses the receipt of a deleted message
+        let back = try await queue.receive(visibility: 30, now: Date())
+        XCTAssertNil(back, "the parked chunk's message was deleted, so it cannot be made visible again")
 
         _ = try await sqs.sendMessage(queueURL: url, body: "not a chunk")
         do {

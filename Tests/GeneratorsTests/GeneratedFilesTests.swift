@@ -53,7 +53,7 @@ final class GeneratedFilesTests: XCTestCase {
         // Preview is deployed per branch: its names take the branch's slug from the template parameter.
         XCTAssertEqual(messages["TableName"] as? [String: String], ["Fn::Sub": "base-wecare-digital-preview-${BranchSlug}-MessagesTable"])
         let subscription = resources["FunctionInboundWhatsappHandlerSubscription"]!["Properties"] as! [String: Any]
-        XCTAssertEqual(subscription["TopicArn"] as? String, "arn:aws:sns:us-east-1:809904170947:base-wecare-digital")
+        XCTAssertEqual(subscription["TopicArn"] as? [String: String], ["Ref": "TopicWhatsappTestEvents"], "preview's own input")
         XCTAssertEqual(subscription["Protocol"] as? String, "lambda")
         let fn = resources["FunctionBulkWorker"]!["Properties"] as! [String: Any]
         XCTAssertEqual(fn["Role"] as? String, "arn:aws:iam::809904170947:role/base-wecare-digital")
@@ -65,6 +65,54 @@ final class GeneratedFilesTests: XCTestCase {
         let production = try XCTUnwrap(build.files.first { $0.path == "cloudformation/production.json" })
         XCTAssertTrue(production.contents.contains("\"SEND_MODE\": \"LIVE\""))
         XCTAssertFalse(preview.contents.contains("\"LIVE\""))
+    }
+
+    /// Issue 14: preview and staging take events from a topic of their own, production from the live one;
+    /// every alarm notifies the environment's alert topic, which emails a person.
+    func testNonProductionHasItsOwnInputAndAlarmsEmailAPerson() throws {
+        let build = try shippedBuild()
+        func resources(_ environment: String) throws -> [String: [String: Any]] {
+            let file = try XCTUnwrap(build.files.first { $0.path == "cloudformation/\(environment).json" })
+            let json = try JSONSerialization.jsonObject(with: Data(file.contents.utf8)) as! [String: Any]
+            return json["Resources"] as! [String: [String: Any]]
+        }
+        let live = "arn:aws:sns:us-east-1:809904170947:base-wecare-digital"
+        for environment in ["preview", "staging", "production"] {
+            let r = try resources(environment)
+            // Preview is deployed per branch: its names are `Fn::Sub`s of the branch's slug.
+            let prefix = environment == "production" ? "base-wecare-digital" : environment == "preview" ? "base-wecare-digital-preview-${BranchSlug}" : "base-wecare-digital-\(environment)"
+            func name(_ value: Any?) -> String? { value as? String ?? (value as? [String: String])?["Fn::Sub"] }
+            let subscription = try XCTUnwrap(r["FunctionInboundWhatsappHandlerSubscription"]?["Properties"] as? [String: Any])
+            let permission = try XCTUnwrap(r["FunctionInboundWhatsappHandlerTopicPermission"]?["Properties"] as? [String: Any])
+            let variables = ((r["FunctionInboundWhatsappHandler"]?["Properties"] as? [String: Any])?["Environment"] as? [String: Any])?["Variables"] as? [String: Any]
+            if environment == "production" {
+                XCTAssertEqual(subscription["TopicArn"] as? String, live)
+                XCTAssertEqual(permission["SourceArn"] as? String, live)
+                XCTAssertNil(r["TopicWhatsappTestEvents"], "production creates no test topic")
+            } else {
+                let own = ["Ref": "TopicWhatsappTestEvents"]
+                XCTAssertEqual(subscription["TopicArn"] as? [String: String], own, environment)
+                XCTAssertEqual(permission["SourceArn"] as? [String: String], own, environment)
+                XCTAssertEqual(variables?["WHATSAPP_EVENTS_TOPIC_ARN"] as? [String: String], own, environment)
+                let topic = try XCTUnwrap(r["TopicWhatsappTestEvents"]?["Properties"] as? [String: Any])
+                XCTAssertEqual(name(topic["TopicName"]), "\(prefix)-whatsapp-test-events")
+            }
+            let templateText = try XCTUnwrap(build.files.first { $0.path == "cloudformation/\(environment).json" }).contents
+            if environment != "production" { XCTAssertFalse(templateText.contains(live), "\(environment) names production's topic") }
+
+            let alerts = try XCTUnwrap(r["TopicAlerts"]?["Properties"] as? [String: Any])
+            XCTAssertEqual(name(alerts["TopicName"]), "\(prefix)-alerts")
+            let email = try XCTUnwrap(r["TopicAlertsEmail1"]?["Properties"] as? [String: Any])
+            XCTAssertEqual(email["Protocol"] as? String, "email")
+            XCTAssertEqual(email["Endpoint"] as? String, "one@wecare.digital")
+            XCTAssertEqual(email["TopicArn"] as? [String: String], ["Ref": "TopicAlerts"])
+            let alarms = r.values.filter { $0["Type"] as? String == "AWS::CloudWatch::Alarm" }
+            XCTAssertFalse(alarms.isEmpty)
+            for alarm in alarms {
+                let actions = (alarm["Properties"] as? [String: Any])?["AlarmActions"] as? [[String: String]]
+                XCTAssertEqual(actions, [["Ref": "TopicAlerts"]], "\(environment): every alarm emails the alert topic")
+            }
+        }
     }
 
     func testPolicyGrantsPrefixesNotBuckets() throws {

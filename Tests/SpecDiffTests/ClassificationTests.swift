@@ -65,6 +65,15 @@ final class ClassificationTests: XCTestCase {
         XCTAssertTrue(c.contains { $0.risk == .securityBroadening && $0.field == "environment.APP_SECRET_ARN" && $0.after == "{ secret: meta-app }" })
     }
 
+    /// Issue 14: staging losing its own test topic subscribes its inbound handler to production's live topic.
+    func testASubscriptionMovingToProductionsTopicIsSecurity() throws {
+        let c = try changes([Edit("environments/staging.yaml", "    - { topic: whatsapp-events, by: whatsapp-test-events }\n", "")])
+        let moved = try XCTUnwrap(c.first { $0.resource == DiffResource("subscription", "inbound-whatsapp-handler") && $0.field == "TopicArn" })
+        XCTAssertEqual(moved.risk, .securityBroadening)
+        XCTAssertEqual(moved.environment, "staging")
+        XCTAssertEqual(moved.after, "arn:aws:sns:us-east-1:809904170947:base-wecare-digital")
+    }
+
     func testHardwiredSendModeNamesTheFunctionsChannels() throws {
         let c = try changes([Edit("specs/functions.yaml", "      SMS_POOL_ID: { smsPool: wecare }\n      RATE_LIMIT_TABLE",
                                   "      SMS_POOL_ID: { smsPool: wecare }\n      SEND_MODE: LIVE\n      RATE_LIMIT_TABLE")])

@@ -26,6 +26,24 @@ final class SpecLoaderTests: XCTestCase {
         XCTAssertTrue(result.diagnostics.contains { $0.rule == RuleID.missingField && $0.message.contains("'visibilityTimeout'") })
     }
 
+    /// Issue 14's environment values: the alert address, and substitutes, which name topics only.
+    func testAlertEmailAndSubstitutesAreRead() {
+        let good = load([:])
+        let preview = good.platform?.environment("preview")
+        XCTAssertEqual(preview?.substitutes.map { "\($0.original.id) → \($0.replacement.id)" }, ["topic 'events' → topic 'test-events'"])
+        XCTAssertEqual(good.platform?.topic("test-events")?.id.location, SourceLocation(file: "specs/topics.yaml", line: 2, column: 3))
+
+        let environment = ExampleBase.files["environments/preview.yaml"]!
+            .replacingOccurrences(of: "  substitutes:\n    - { topic: events, by: test-events }\n",
+                                  with: "  alertEmail: ops at example\n  substitutes:\n    - { table: Messages, by: Other }\n")
+        let bad = load(["environments/preview.yaml": environment])
+        let email = bad.diagnostics.first { $0.message.hasPrefix("alertEmail") }
+        XCTAssertEqual(email?.rule, RuleID.schemaType)
+        XCTAssertEqual(email?.location, SourceLocation(file: "environments/preview.yaml", line: 6, column: 15))
+        XCTAssertTrue(bad.diagnostics.contains { $0.rule == RuleID.schemaType && $0.message.contains("cannot refer to a table") },
+                      "\(bad.diagnostics.map(\.message))")
+    }
+
     func testSyntaxErrorInOneFileLeavesTheOthersChecked() {
         let result = load([
             "specs/queues.yaml": "queues:\n  work: [unclosed\n",

@@ -45,6 +45,9 @@ ROUTES = {
     "POST /api/messages/whatsapp": _send("whatsapp", template={"name": "statement", "language": "en_US", "parameters": ["1000"]}),
     "POST /api/messages/sms": _send("sms", text="Your WECARE.DIGITAL rehearsal message"),
     "POST /api/messages/email": _send("email", subject="WECARE.DIGITAL rehearsal", text="A rehearsal message."),
+    # Outbound media (Req 5.5): stored under the outgoing prefix, then PostWhatsAppMessageMedia and one send.
+    "POST /api/media": _send("whatsapp", kind="image", contentType="image/png", caption="Rehearsal image",
+                             data="iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="),
     # At most the confirmation threshold: queued at once.
     "POST /api/bulk/jobs": RouteExpectation("Operator", 201, body={"channel": "sms", "contactIds": ["{recipient}"],
                                                                      "text": "Rehearsal bulk message"}),
@@ -61,7 +64,7 @@ ROUTES = {
 # the inbound handler cannot read is kept in the DLQ table (its handler needs DLQMessages) and the
 # invocation succeeds, so Lambda does not retry what no retry can mend; only a failure to keep it
 # fails the invocation, which Lambda then retries and dead-letters (README, "Inbound").
-INBOUND = {"text": "response", "media": "response", "status": "response", "malformed": "response"}
+INBOUND = {"text": "response", "media": "response", "status": "response", "malformed": "response", "reply": "response"}
 
 # The `status` a send answers with, by the function's SEND_MODE.
 SENT_STATUS = {"LIVE": "sent", "DRY_RUN": "dry_run"}

@@ -266,6 +266,10 @@ class Rehearsal:
             # An event cut short, as a broken publisher would send it.
             ("malformed", "SNS malformed event", event(events.inbound_text("919876500003", "Broken", events.wamid(), "cut"))[:80], None),
         ]
+        if self.recipient is not None:
+            # The recipient writes first, so its 24-hour window is open for the media message of POST /api/media.
+            reply = (self.recipient[1].lstrip("+"), events.wamid())
+            deliveries.append(("reply", "SNS text from the recipient", event(events.inbound_text(reply[0], "Rehearsal Recipient", reply[1], "Hi")), reply))
         for kind, what, message, record in deliveries:
             try:
                 sns_id = self.publish(f.name, message, what, INBOUND[kind])
@@ -488,6 +492,12 @@ class Rehearsal:
                                         f"{accepted} provider calls ({operation or 'SES SendEmail'}), {expected} expected", ok,
                               "no message was sent on this channel" if not wanted else
                               f"{len(made) if made is not None else accepted} calls, refused: {refused}")
+        # POST /api/media is called once per role allowed to send; each call uploads its file once.
+        uploads = sum(c.operation == "PostWhatsAppMessageMedia" and c.status == 200 for c in calls)
+        media_calls = sum(ROLES.index(r) >= ROLES.index(ROUTES["POST /api/media"].minimum) for r in ROLES)
+        expected_uploads = media_calls if live else 0
+        self.ledger.check(self.env, f"POST /api/media uploaded each file once (PostWhatsAppMessageMedia: {uploads}, {expected_uploads} expected)",
+                          uploads == expected_uploads)
         media = sum(c.operation == "GetWhatsAppMessageMedia" and c.status == 200 for c in calls)
         self.ledger.check(self.env, f"the inbound image was fetched once (GetWhatsAppMessageMedia: {media})", media == 1,
                           "" if "media" in self.inbound else "the media event was not delivered")

@@ -13,7 +13,7 @@ enum AlarmResources {
                 "TreatMissingData": .string("notBreaching"),
             ]
             if let n = a.notify, let arn = d.resolve(n) {
-                common["AlarmActions"] = .array([.string(arn)])
+                common["AlarmActions"] = .array([d.createdTopic(for: n).map { CFN.ref(LogicalID.topic($0)) } ?? .string(arn)])
             }
             let period = a.period.value.seconds
             switch a.kind {

@@ -16,6 +16,21 @@ public enum CloudFormationGenerator {
             resources[LogicalID.queue(q)] = queue(q, d)
             outputs[LogicalID.queue(q) + "Url"] = output(CFN.ref(LogicalID.queue(q)), "URL of queue \(q.id.value)")
         }
+        for t in d.createdTopics {
+            resources[LogicalID.topic(t)] = .object([
+                "Type": .string("AWS::SNS::Topic"),
+                "Properties": .object(["TopicName": .string(d.topicName(t)), "Tags": CFN.tags(d)]),
+            ])
+            outputs[LogicalID.topic(t) + "Arn"] = output(CFN.ref(LogicalID.topic(t)), "ARN of topic \(t.id.value)")
+            for (i, subscription) in t.subscriptions.enumerated() {
+                // SNS emails the address a confirmation link; nothing is delivered until the person confirms.
+                resources[LogicalID.topic(t) + "Email\(i + 1)"] = .object([
+                    "Type": .string("AWS::SNS::Subscription"),
+                    "Properties": .object(["TopicArn": CFN.ref(LogicalID.topic(t)), "Protocol": .string("email"),
+                                           "Endpoint": .string(d.resolve(subscription.address) ?? "")]),
+                ])
+            }
+        }
         for g in p.logGroups {
             resources[LogicalID.logGroup(g)] = retained(.object([
                 "Type": .string("AWS::Logs::LogGroup"),
@@ -39,16 +54,17 @@ public enum CloudFormationGenerator {
                     ]),
                 ])
             case .topic(let ref):
-                guard let arn = d.resolve(ref) else { break }
+                guard let resolved = d.resolve(ref) else { break }
+                let arn: JSONValue = d.createdTopic(for: ref).map { CFN.ref(LogicalID.topic($0)) } ?? .string(resolved)
                 resources[LogicalID.function(f) + "Subscription"] = .object([
                     "Type": .string("AWS::SNS::Subscription"),
-                    "Properties": .object(["TopicArn": .string(arn), "Protocol": .string("lambda"), "Endpoint": CFN.getAtt(LogicalID.function(f), "Arn")]),
+                    "Properties": .object(["TopicArn": arn, "Protocol": .string("lambda"), "Endpoint": CFN.getAtt(LogicalID.function(f), "Arn")]),
                 ])
                 resources[LogicalID.function(f) + "TopicPermission"] = .object([
                     "Type": .string("AWS::Lambda::Permission"),
                     "Properties": .object([
                         "Action": .string("lambda:InvokeFunction"), "FunctionName": CFN.getAtt(LogicalID.function(f), "Arn"),
-                        "Principal": .string("sns.amazonaws.com"), "SourceArn": .string(arn),
+                        "Principal": .string("sns.amazonaws.com"), "SourceArn": arn,
                     ]),
                 ])
             case .schedule(let expression):
@@ -213,6 +229,10 @@ public enum CloudFormationGenerator {
                     }
                 }
             case .function: if let f = d.function(name) { return CFN.ref(LogicalID.function(f)) }
+            case .topic:
+                if let t = d.createdTopic(for: r) {
+                    return r.attribute?.value == "name" ? CFN.getAtt(LogicalID.topic(t), "TopicName") : CFN.ref(LogicalID.topic(t))
+                }
             case .logGroup: if let g = d.platform.logGroups.first(where: { $0.id.value == name }) { return CFN.ref(LogicalID.logGroup(g)) }
             default: break
             }

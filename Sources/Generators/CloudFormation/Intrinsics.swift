@@ -21,6 +21,7 @@ enum CFN {
 enum LogicalID {
     static func table(_ t: Table) -> String { "Table" + Naming.pascal(t.id.value) }
     static func queue(_ q: Queue) -> String { "Queue" + Naming.pascal(q.id.value) }
+    static func topic(_ t: Topic) -> String { "Topic" + Naming.pascal(t.id.value) }
     static func function(_ f: Function) -> String { "Function" + Naming.pascal(f.id.value) }
     static func logGroup(_ g: LogGroup) -> String { "LogGroup" + Naming.pascal(g.id.value) }
 }

@@ -65,9 +65,20 @@ public enum InventoryGenerator {
             let dl = q.deadLetter.map { "\($0.queue.name.value) after \($0.maxReceiveCount.value) receives" } ?? "–"
             out += "| \(q.id.value) | `\(d.queueName(q))` | \(q.visibilityTimeout.value) | \(q.retention.value) | \(dl) |\n"
         }
+        let topics = d.createdTopics
+        if !topics.isEmpty || !d.environment.substitutes.isEmpty {
+            out += "\n### Topics\n\n| Topic | Name | Subscriptions |\n|---|---|---|\n"
+            for t in topics {
+                let emails = t.subscriptions.map { s in d.resolve(s.address).flatMap { $0.isEmpty ? nil : "email `\($0)`" } ?? "email (no address here)" }
+                out += "| \(t.id.value) | `\(d.topicName(t))` | \(emails.isEmpty ? "–" : emails.joined(separator: ", ")) |\n"
+            }
+            for s in d.environment.substitutes {
+                out += "\nHere \(s.original.kind.key) \(s.original.name.value) means \(s.replacement.kind.key) \(s.replacement.name.value).\n"
+            }
+        }
         out += "\n### Prefixes\n\n| Prefix | Location | Expiry |\n|---|---|---|\n"
         for prefix in p.prefixes {
-            let bucket = p.bucket(prefix.bucket)?.name.value ?? prefix.bucket
+            let bucket = d.bucket(of: prefix)?.name.value ?? prefix.bucket
             out += "| \(prefix.id.value) | `s3://\(bucket)/\(d.keyPrefix(prefix))` | \(prefix.expireAfter.map { "\($0.value)" } ?? "kept") |\n"
         }
         out += "\n### Functions\n\n| Function | Name | Memory | Timeout | Concurrency |\n|---|---|---|---|---|\n"

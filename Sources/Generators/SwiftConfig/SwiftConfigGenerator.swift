@@ -284,7 +284,7 @@ public enum SwiftConfigGenerator {
             out += "    public static let \(Naming.camel(e.name.value)) = EnvironmentConfig<\(mode)>(\n"
             out += "        name: .\(Naming.camel(e.name.value)), sendMode: \(modeCase), logLevel: \(lit(e.logLevel.value)),\n"
             out += "        account: \(lit(d.account)), region: \(lit(d.region)), namePrefix: \(lit(d.prefix)),\n"
-            out += "        bucket: \(lit(p.buckets.first?.name.value ?? "")), logGroup: \(lit(p.logGroups.first.map(d.logGroupName) ?? "")),\n"
+            out += "        bucket: \(lit(p.buckets.first.flatMap { d.effectiveBucket($0.id.value) }?.name.value ?? "")), logGroup: \(lit(p.logGroups.first.map(d.logGroupName) ?? "")),\n"
             out += "        tables: \(args("TableNames", p.tables.map { ($0.id.value, d.tableName($0)) })),\n"
             out += "        queues: \(args("QueueURLs", p.queues.map { ($0.id.value, d.queueURL($0)) })),\n"
             out += "        prefixes: \(args("PrefixKeys", p.prefixes.map { ($0.id.value, d.keyPrefix($0)) })),\n"

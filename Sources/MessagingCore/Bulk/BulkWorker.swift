@@ -98,6 +98,16 @@ public struct BulkWorker: Sendable {
     /// What became of a chunk: done (every recipient handled, or the job ended), its job paused, or to be taken up again later.
     public enum ChunkOutcome: Sendable, Equatable {
         case done, paused, later(TimeInterval)
+
+        /// Whether the chunk's message leaves a queue that cannot set chunks aside (SQS). A paused job's chunk
+        /// does: resume queues the job's pending recipients again, so a pause takes no receive of the chunk and
+        /// never sends it to the bulk DLQ, however long it lasts. Only a chunk handed back comes back.
+        public var leavesQueue: Bool {
+            switch self {
+            case .done, .paused: true
+            case .later: false
+            }
+        }
     }
 
     /// Works the chunk's recipients; the same for the local queue and for an SQS batch on Lambda. With a

@@ -238,7 +238,7 @@ public enum FunctionName: String, CaseIterable, Sendable {
         case .contactsDelete: .routes(["DELETE /api/contacts/{id}"])
         case .contactsSearch: .routes(["GET /api/contacts"])
         case .inboundWhatsappHandler: .topic(.other(kind: "topic", name: "whatsapp-events", attribute: nil))
-        case .outboundWhatsapp: .routes(["POST /api/messages/whatsapp"])
+        case .outboundWhatsapp: .routes(["POST /api/messages/whatsapp", "POST /api/media"])
         case .outboundSms: .routes(["POST /api/messages/sms"])
         case .outboundEmail: .routes(["POST /api/messages/email"])
         case .bulkJobCreate: .routes(["POST /api/bulk/jobs", "POST /api/bulk/jobs/{jobId}/confirm"])

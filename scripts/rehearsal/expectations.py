@@ -63,7 +63,7 @@ ROUTES = {
 # What each SNS delivery must end in: "response", or "error" for an invocation that fails. An event
 # the inbound handler cannot read is kept in the DLQ table (its handler needs DLQMessages) and the
 # invocation succeeds, so Lambda does not retry what no retry can mend; only a failure to keep it
-# fails the invocation, which Lambda then retries and dead-letters (README, "Inbound").
+# fails the invocation, which Lambda then retries and dead-letters (docs/inbound.md).
 INBOUND = {"text": "response", "media": "response", "status": "response", "malformed": "response", "reply": "response"}
 
 # The `status` a send answers with, by the function's SEND_MODE.

@@ -32,10 +32,10 @@ public enum CloudFormationGenerator {
             }
         }
         for g in p.logGroups {
-            resources[LogicalID.logGroup(g)] = retained(.object([
+            resources[LogicalID.logGroup(g)] = stateful(.object([
                 "Type": .string("AWS::Logs::LogGroup"),
                 "Properties": .object(["LogGroupName": .string(d.logGroupName(g)), "RetentionInDays": .int(g.retention.value.wholeDays ?? 30)]),
-            ]), if: d.environment.adopts(ResourceID(.logGroup, g.id.value)))
+            ]), ResourceID(.logGroup, g.id.value), d)
         }
         for f in p.functions {
             resources[LogicalID.function(f)] = function(f, d)
@@ -157,8 +157,7 @@ public enum CloudFormationGenerator {
         }
         // Production data survives a stack deletion or a replacement; preview and staging stacks come and go.
         // An adopted table was there before the stack and outlives it, wherever it is.
-        let policy = d.environment.isProduction || d.environment.adopts(ResourceID(.table, t.id.value)) ? "Retain" : "Delete"
-        return .object(["Type": .string("AWS::DynamoDB::Table"), "DeletionPolicy": .string(policy), "UpdateReplacePolicy": .string(policy), "Properties": .object(props)])
+        return stateful(.object(["Type": .string("AWS::DynamoDB::Table"), "Properties": .object(props)]), ResourceID(.table, t.id.value), d)
     }
 
     static func queue(_ q: Queue, _ d: Deployment) -> JSONValue {
@@ -176,15 +175,17 @@ public enum CloudFormationGenerator {
                 "maxReceiveCount": .int(dl.maxReceiveCount.value),
             ])
         }
-        return retained(.object(["Type": .string("AWS::SQS::Queue"), "Properties": .object(props)]), if: d.environment.adopts(ResourceID(.queue, q.id.value)))
+        return stateful(.object(["Type": .string("AWS::SQS::Queue"), "Properties": .object(props)]), ResourceID(.queue, q.id.value), d)
     }
 
-    /// An adopted resource was there before the stack: deleting the stack or replacing the resource leaves it
-    /// in the account (CloudFormation imports only resources that carry a DeletionPolicy).
-    static func retained(_ resource: JSONValue, if adopted: Bool) -> JSONValue {
-        guard adopted, case .object(var fields) = resource else { return resource }
-        fields["DeletionPolicy"] = .string("Retain")
-        fields["UpdateReplacePolicy"] = .string("Retain")
+    /// What becomes of a resource that holds data (a table, a queue, a log group) when the stack deletes or replaces
+    /// it, stated on every one: production's data and every adopted resource (it was there before the stack;
+    /// CloudFormation imports only resources that carry a DeletionPolicy) are kept; preview and staging stacks come and go.
+    static func stateful(_ resource: JSONValue, _ id: ResourceID, _ d: Deployment) -> JSONValue {
+        guard case .object(var fields) = resource else { return resource }
+        let policy = d.environment.isProduction || d.environment.adopts(id) ? "Retain" : "Delete"
+        fields["DeletionPolicy"] = .string(policy)
+        fields["UpdateReplacePolicy"] = .string(policy)
         return .object(fields)
     }
 

@@ -1,11 +1,14 @@
+import Foundation
 import Pipeline
 import SpecLoading
+import SpecCheck
 import SpecModel
 import TestSupport
 import XCTest
 
-/// Mutates the shipped specs at random, thousands of times: the checker must never crash,
-/// only report diagnostics. The generator is seeded, so a failure is reproducible.
+/// Mutates the shipped specs at random, thousands of times: the checker must never crash or throw, only report
+/// diagnostics that point inside the files, with an exit status that agrees with them, the same each time, in
+/// formats that parse. The generator is seeded, so a failure is reproducible.
 final class FuzzTests: XCTestCase {
     static let replacements = ["[1, 2]", "{ a: b }", "42", "\"\"", "true", "~", "-5", "999999999999999999999", "{ table: Nope }",
                                "\"*\"", "[]", "{}", "LIVE", "0s", "x: y: z", "\"unterminated", "- item", "&anchor value", "*alias"]
@@ -39,7 +42,7 @@ final class FuzzTests: XCTestCase {
         let iterations = 2_000
         let environments = ["local", "preview", "production", "staging", nil]
         var withErrors = 0
-        for _ in 0..<iterations {
+        for iteration in 0..<iterations {
             var files = original
             let count = Int.random(in: 1...2, using: &rng)
             for _ in 0..<count {
@@ -48,14 +51,41 @@ final class FuzzTests: XCTestCase {
             }
             // One environment per run (and every fifth run all of them) keeps thousands of runs fast.
             let env = environments.randomElement(using: &rng)!
-            guard let run = try? CheckRun.run(files: files, environment: env, today: testToday) else { continue }
+            let run: CheckRun
+            do {
+                run = try CheckRun.run(files: files, environment: env, today: testToday)
+            } catch CheckRun.Failure.unknownEnvironment {
+                continue   // the mutation removed the environment asked for: that is the answer, not a failure
+            } catch {
+                XCTFail("the checker threw \(error) instead of reporting")
+                continue
+            }
             if run.report.errorCount > 0 { withErrors += 1 }
+            // The exit status agrees with what is reported.
+            let errors = run.report.diagnostics.filter { $0.severity == .error }.count + run.report.omittedErrors
+            XCTAssertEqual(run.report.errorCount, errors)
+            XCTAssertEqual(run.exitCode(warningsAsErrors: false), errors > 0 ? 1 : 0)
+            // Every finding points inside a file that exists, at a line it has.
+            let lineCounts = Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0.text.split(separator: "\n", omittingEmptySubsequences: false).count) })
             for d in run.report.diagnostics {
                 XCTAssertGreaterThanOrEqual(d.location.line, 1)
                 XCTAssertGreaterThanOrEqual(d.location.column, 1)
                 XCTAssertFalse(d.message.isEmpty)
+                if let lines = lineCounts[d.location.file] {
+                    XCTAssertLessThanOrEqual(d.location.line, lines + 1, "\(d.rule) points past the end of \(d.location.file)")
+                } else {
+                    XCTFail("\(d.rule) points at \(d.location.file), which is no file of the specs")
+                }
             }
-            _ = run.render(.text)
+            let text = run.render(.text)
+            // Every tenth run: the same input gives the same output, and the machine formats parse.
+            if iteration % 10 == 0 {
+                let again = try CheckRun.run(files: files, environment: env, today: testToday)
+                XCTAssertEqual(again.render(.text), text, "the same specs were reported differently")
+                for format in [ReportFormat.json, .sarif] {
+                    XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(run.render(format).utf8)), "\(format) does not parse")
+                }
+            }
         }
         XCTAssertGreaterThan(withErrors, iterations / 2, "most mutations break something and must be reported")
     }

@@ -92,7 +92,12 @@ public enum Checker {
             found.append(merged)
         }
         found += waiverDiagnostics(platform, today: today, rules: rules)
-        return applyWaivers(dedupe(found), platform: platform, today: today, rules: rules)
+        var report = applyWaivers(dedupe(found), platform: platform, today: today, rules: rules)
+        // A waiver silences what it names where it stands, or it is stale: only a check of every environment can tell.
+        if deployments.count == platform.environments.count, rules.contains(where: { $0.id == RuleID.waiverUnused }) {
+            report.diagnostics = (report.diagnostics + unusedWaivers(platform, report: report, today: today, rules: rules)).sorted()
+        }
+        return report
     }
 
     private static func stamped(_ d: Diagnostic, _ rule: Rule) -> Diagnostic {
@@ -122,6 +127,18 @@ public enum Checker {
             }
         }
         return CheckReport(diagnostics: kept, waived: waived)
+    }
+
+    /// Valid waivers (a known, waivable rule, not expired) that silenced nothing.
+    private static func unusedWaivers(_ platform: Platform, report: CheckReport, today: String, rules: [Rule]) -> [Diagnostic] {
+        let used = Set(report.waived.map(\.waiver.rule.location))
+        return platform.allWaivers.compactMap { resource, waiver in
+            guard !used.contains(waiver.rule.location), waiver.expires.value >= today,
+                  rules.first(where: { $0.id == waiver.rule.value })?.waivable == true else { return nil }
+            return Diagnostic(rule: RuleID.waiverUnused, severity: .warning, at: waiver.rule.location,
+                              "the waiver of \(waiver.rule.value) on \(resource) silences nothing: the rule reports nothing there in any environment",
+                              hint: "remove the waiver (the finding is fixed, or the rule never reports on this resource)")
+        }
     }
 
     private static func waiverDiagnostics(_ platform: Platform, today: String, rules: [Rule]) -> [Diagnostic] {

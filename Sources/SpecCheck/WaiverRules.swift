@@ -2,7 +2,7 @@ import SpecModel
 
 /// Waivers are checked by the `Checker` itself; these entries document them and carry their examples.
 enum WaiverRules {
-    static let all: [Rule] = [expired, notAllowed]
+    static let all: [Rule] = [expired, notAllowed, unused]
 
     static func queues(_ waiver: String) -> String {
         "queues:\n  work:\n    name: work\n    visibilityTimeout: 60s\n    retention: 1d\n    deadLetter: { queue: work-dlq, maxReceiveCount: 3 }\n    waivers:\n" + waiver +
@@ -20,6 +20,13 @@ enum WaiverRules {
         id: RuleID.waiverNotAllowed, family: "Waivers", summary: "Waivers name a known rule that may be waived",
         documentation: "Hard safety rules (sendmode.live-outside-production, branch.overlap, branch.production-only) cannot be waived, and a waiver must name an existing rule id.",
         failing: [RuleExample("specs/queues.yaml", queues("      - rule: ↓sqs.visibility\n        reason: \"worker finishes in 5 s\"\n        expires: 2999-01-31\n"))],
+        passing: [RuleExample("specs/queues.yaml", queues("      - rule: sqs.visibility-timeout\n        reason: \"worker finishes in 5 s\"\n        expires: 2999-01-31\n"))],
+        check: .platform { _ in [] })
+
+    static let unused = Rule(
+        id: RuleID.waiverUnused, family: "Waivers", severity: .warning, summary: "A waiver silences something",
+        documentation: "A waiver that silences no finding in any environment is stale (the finding was fixed) or cannot apply (the rule never reports on that resource, such as a queue rule waived on a table). Either way it would hide the rule's next real finding there without review. Reported only when every environment is checked.",
+        failing: [RuleExample("specs/queues.yaml", queues("      - rule: ↓sqs.retention-range\n        reason: \"long retention agreed with ops\"\n        expires: 2999-01-31\n"))],
         passing: [RuleExample("specs/queues.yaml", queues("      - rule: sqs.visibility-timeout\n        reason: \"worker finishes in 5 s\"\n        expires: 2999-01-31\n"))],
         check: .platform { _ in [] })
 }

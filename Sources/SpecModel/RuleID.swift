@@ -75,4 +75,5 @@ public enum RuleID {
     // Waivers
     public static let waiverExpired = "waiver.expired"
     public static let waiverNotAllowed = "waiver.not-allowed"
+    public static let waiverUnused = "waiver.unused"
 }

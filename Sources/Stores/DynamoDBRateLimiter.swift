@@ -3,29 +3,39 @@ import Foundation
 import MessagingCore
 
 /// The providers' limits held across processes (every Lambda instance that sends) in the
-/// RateLimitTrackers table: one counter per key and calendar second (`channel`, `windowStart`), taken
-/// by a conditional `ADD messageCount 1` that fails once the second is full; the caller then waits for
-/// the next second. Nothing is dropped. Unlike the in-process sliding window, these are fixed windows:
-/// each calendar second holds at most the limit, a second straddling two may hold up to twice it.
+/// RateLimitTrackers table, by the same rule as the in-process limiter: a send may go at `t` only if
+/// no one-second window holding `t` (plus a margin for clock skew and late wake-ups) would then hold
+/// more than the limit. Each key keeps its recent grants in one item (`windowStart` 0, `grants` in epoch
+/// milliseconds, `messageCount` the number of grants ever made). A limiter reads the items of the keys a
+/// send counts against, picks the earliest time they all allow, and writes every item back in one
+/// transaction conditioned on each `messageCount` it read; a lost race reads again. The slot may lie in
+/// the future: the grant is recorded first, then the caller sleeps until it, so waiting workers send no
+/// requests and nothing is dropped.
 ///
-/// A key with a high limit (the WhatsApp account's 1,000/s) is split into shards of at most 250, each
-/// its own item with its share of the limit, tried in a random order: one DynamoDB item takes about
-/// 1,000 writes a second, and failed conditional writes count too. Counters expire a day later (TTL).
+/// A key with a high limit (the WhatsApp account's 1,000/s) is split into shards of at most 100, each
+/// its own item with its share of the limit; a send takes one shard at random. Every shard holds its
+/// share in every window, so the key holds its limit. One item takes about 1,000 write units a second,
+/// and an item of 100 grants is about one. Items expire a day after their last grant (TTL).
 public struct DynamoDBRateLimiter: RateLimiter {
     let db: DynamoDBClient
     let table: String
     let limits: RateLimits
+    /// The window length in milliseconds: one second plus the margin.
+    let span: Double
     /// Epoch seconds, and a sleep until an epoch time: injected so tests run on virtual time.
     let now: @Sendable () -> Double
     let sleepUntil: @Sendable (Double) async throws -> Void
 
-    static let shardLimit = 250
+    static let shardLimit = 100
+    /// The item of a key's grants, beside the per-second counters earlier versions kept.
+    static let logWindowStart = 0
 
-    public init(client: DynamoDBClient, table: String, limits: RateLimits, now: (@Sendable () -> Double)? = nil,
+    public init(client: DynamoDBClient, table: String, limits: RateLimits, margin: Double = 0.02, now: (@Sendable () -> Double)? = nil,
                 sleepUntil: (@Sendable (Double) async throws -> Void)? = nil) {
         db = client
         self.table = table
         self.limits = limits
+        span = ((1 + margin) * 1000).rounded()
         self.now = now ?? { Date().timeIntervalSince1970 }
         self.sleepUntil = sleepUntil ?? { t in
             let wait = t - Date().timeIntervalSince1970
@@ -41,47 +51,64 @@ public struct DynamoDBRateLimiter: RateLimiter {
     }
 
     public func acquire(channel: Channel, phoneNumberId: String?) async throws {
-        // A WhatsApp send counts against its number and the account; each is taken in turn, and a slot
-        // taken in the first while the second is full is not given back: the shared limit is never
-        // exceeded, at the cost of a send now and then waiting a second longer than it had to.
-        for (key, limit) in limits.windows(channel: channel, phoneNumberId: phoneNumberId) {
-            while true {
-                let second = now().rounded(.down)
-                if try await take(key, limit: limit, second: second) { break }
-                try await sleepUntil(second + 1)
-            }
-        }
+        let slot = try await reserve(channel: channel, phoneNumberId: phoneNumberId, notAfter: .infinity)!
+        if slot > now() { try await sleepUntil(slot) }
     }
 
-    /// One slot of `key` in `second`, from any of its shards; false when they are all full.
     public func acquire(channel: Channel, phoneNumberId: String?, within seconds: TimeInterval) async throws -> Bool {
-        // Gives up before waiting for a second that starts after the limit; a slot taken in the first
-        // window is not given back (as above), which only ever makes a later send wait longer.
-        let last = now() + seconds
-        for (key, limit) in limits.windows(channel: channel, phoneNumberId: phoneNumberId) {
-            while true {
-                let second = now().rounded(.down)
-                if try await take(key, limit: limit, second: second) { break }
-                guard second + 1 <= last else { return false }
-                try await sleepUntil(second + 1)
-            }
-        }
+        guard seconds >= 0, let slot = try await reserve(channel: channel, phoneNumberId: phoneNumberId, notAfter: now() + seconds) else { return false }
+        if slot > now() { try await sleepUntil(slot) }
         return true
     }
 
-    func take(_ key: String, limit: Int, second: Double) async throws -> Bool {
-        for shard in Self.shards(key, limit: limit).shuffled() {
+    /// Records one send at the earliest time every key it counts against allows, and returns that time
+    /// (epoch seconds); nil, with nothing recorded, when that time is later than `notAfter`.
+    func reserve(channel: Channel, phoneNumberId: String?, notAfter: Double) async throws -> Double? {
+        let keys = limits.windows(channel: channel, phoneNumberId: phoneNumberId).map { Self.shards($0.key, limit: $0.limit).randomElement()! }
+        var attempt = 0
+        while true {
+            // Milliseconds throughout: whole numbers, so what is stored is exactly what was checked.
+            let current = (now() * 1000).rounded(.up)
+            var logs: [Log] = []
+            for (key, limit) in keys { logs.append(try await read(key, limit: limit)) }
+            let slot = SlidingWindow.earliest(from: current, in: logs.map { ($0.window, $0.limit) }, span: span)
+            guard slot <= notAfter * 1000 else { return nil }
             do {
-                try await db.updateItem(
-                    table: table, key: ["channel": .s(shard.key), "windowStart": .number(second)],
-                    set: "SET lastUpdatedAt = :now, expiresAt = :expires ADD messageCount :one",
-                    condition: "attribute_not_exists(messageCount) OR messageCount < :limit",
-                    values: [":now": .number(now()), ":expires": .number(second + 86_400), ":one": .number(1), ":limit": .number(shard.limit)])
-                return true
-            } catch where DynamoDBStore.conditionFailed(error) {
+                try await db.transactWriteItems(logs.map { $0.granting(slot, prune: current - span, table: table) })
+                return slot / 1000
+            } catch let error as AWSError where DynamoDBStore.conditionFailed(error) {
+                // Another process granted in between: read again at once.
                 continue
+            } catch let error as AWSError where DynamoDBStore.isTransient(error) {
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(Int.random(in: 1...(5 << min(attempt, 6)))))
             }
         }
-        return false
+    }
+
+    /// One key's item as read: its grants and the count the write is conditioned on (nil: no item yet).
+    struct Log {
+        var key: String
+        var limit: Int
+        var window: SlidingWindow
+        var count: Int?
+
+        func granting(_ slot: Double, prune before: Double, table: String) -> DynamoDBClient.TransactWrite {
+            var window = window
+            window.grant(slot, prune: before)
+            let item: DynamoItem = [
+                "channel": .s(key), "windowStart": .number(DynamoDBRateLimiter.logWindowStart),
+                "grants": .l(window.slots.map { .number($0) }), "messageCount": .number((count ?? 0) + 1),
+                "lastUpdatedAt": .number((slot / 1000).rounded(.up)), "expiresAt": .number((slot / 1000).rounded(.up) + 86_400),
+            ]
+            guard let count else { return .put(table: table, item: item, condition: "attribute_not_exists(messageCount)") }
+            return .put(table: table, item: item, condition: "messageCount = :seen", values: [":seen": .number(count)])
+        }
+    }
+
+    func read(_ key: String, limit: Int) async throws -> Log {
+        let item = try await db.getItem(table: table, key: ["channel": .s(key), "windowStart": .number(Self.logWindowStart)])
+        guard case .l(let grants)? = item?["grants"] else { return Log(key: key, limit: limit, window: SlidingWindow(), count: item?["messageCount"]?.int) }
+        return Log(key: key, limit: limit, window: SlidingWindow(slots: grants.compactMap(\.double)), count: item?["messageCount"]?.int)
     }
 }

@@ -105,6 +105,32 @@ final class DynamoDBRateLimiterTests: XCTestCase {
         XCTAssertEqual(clock.now - before, 1.02, accuracy: 0.002)
     }
 
+    func testASendThatWakesTooLateTakesAnotherSlot() async throws {
+        let clock = VirtualTime()
+        let start = clock.now
+        let oversleep = OverSleep()
+        let (instances, client, table) = try await limiters(1, RateLimits(sms: 2), now: { clock.now },
+                                                            sleepUntil: { clock.sleep(until: $0 + oversleep.take()) })
+        for _ in 0..<2 { try await instances[0].acquire(channel: .sms, phoneNumberId: nil) }
+        // The third slot is 1.02 s after the first, but the sleep ends 60 ms after it: sent then, it could
+        // share a window with sends the grant did not count. It is left unused and the next slot taken.
+        oversleep.next = 0.06
+        try await instances[0].acquire(channel: .sms, phoneNumberId: nil)
+        XCTAssertEqual(clock.now - start, 1.08, accuracy: 0.002)
+        let log = try await client.getItem(table: table, key: ["channel": .s("sms"), "windowStart": .number(0)])
+        XCTAssertEqual(log?["messageCount"]?.int, 4, "two grants for the third send, the late one unused")
+    }
+
+    final class OverSleep: @unchecked Sendable {
+        private let lock = NSLock()
+        private var pending = 0.0
+        var next: Double {
+            get { lock.withLock { pending } }
+            set { lock.withLock { pending = newValue } }
+        }
+        func take() -> Double { lock.withLock { defer { pending = 0 }; return pending } }
+    }
+
     /// Virtual epoch time: sleeping moves it forward.
     final class VirtualTime: @unchecked Sendable {
         private let lock = NSLock()

@@ -211,9 +211,20 @@ final class AWSModelConformanceTests: XCTestCase {
         XCTAssertEqual(problems, [], problems.joined(separator: "\n"))
     }
 
+    /// S3 links are presigned, not sent: the link's request is GetObject's, signed in its query for S3.
+    func testThePresignedGetObjectLinkAgreesWithAWSModels() async throws {
+        let models = try BotocoreModels.load(["s3"])
+        let url = try await S3Client(client: TestClients.client(transport: RecordingTransport())).presignedGetObjectURL(bucket: "bucket", key: "in/a b.jpg")
+        var request = try XCTUnwrap(AWSHTTPRequest(method: "GET", url: url))
+        let signing = request.query.filter { $0.name.hasPrefix("X-Amz-") }
+        request.query.removeAll { $0.name.hasPrefix("X-Amz-") }
+        XCTAssertEqual(ModelConformance(model: models["s3"]!, service: .s3, region: "us-east-1").problems(request, operation: "GetObject", checkingSignature: false), [])
+        XCTAssertEqual(signing.first { $0.name == "X-Amz-Credential" }?.value.hasSuffix("/us-east-1/s3/aws4_request"), true)
+    }
+
     /// The checker itself: requests that disagree with the model are caught.
     func testTheCheckerFindsDisagreements() throws {
-        let models = try BotocoreModels.load(["dynamodb", "sqs", "sts"])
+        let models = try BotocoreModels.load(["dynamodb", "s3", "sesv2", "sqs", "sts"])
         let dynamo = ModelConformance(model: models["dynamodb"]!, service: .dynamoDB, region: "us-east-1")
         var request = AWSJSONProtocol.request(service: .dynamoDB, operation: "GetItem", body: Data(#"{"TableName":"t","Key":{"pk":{"S":"a"}},"Consistent":true}"#.utf8))
         XCTAssertEqual(dynamo.problems(request, operation: "GetItem", checkingSignature: false), ["GetItemInput: unknown member Consistent"])
@@ -237,6 +248,15 @@ final class AWSModelConformanceTests: XCTestCase {
         XCTAssertEqual(sqs.problems(request, operation: "SendMessage", checkingSignature: false),
                        ["X-Amz-Target SQS.SendMessage, the model's AmazonSQS.SendMessage", "Content-Type application/json, the model's application/x-amz-json-1.0"])
         let sts = ModelConformance(model: models["sts"]!, service: .sts, region: "us-east-1")
+        let ses = ModelConformance(model: models["sesv2"]!, service: .sesV2, region: "us-east-1")
+        request = RESTJSONProtocol.request(method: "PUT", path: "/v2/email/identity", body: Data(#"{"EmailIdentity":"a@example.com","Tags":[{"Key":"k"}]}"#.utf8))
+        XCTAssertEqual(ses.problems(request, operation: "CreateEmailIdentity", checkingSignature: false),
+                       ["method PUT, the model's POST", "path /v2/email/identity is not /v2/email/identities", "CreateEmailIdentityRequest.Tags[0]: required member Value missing"])
+        let s3 = ModelConformance(model: models["s3"]!, service: .s3, region: "eu-west-1")
+        request = AWSHTTPRequest(method: "PUT", host: "s3.eu-west-1.amazonaws.com", path: "/bucket", body: Data("<BucketConfiguration><Location>eu-west-1</Location></BucketConfiguration>".utf8))
+        XCTAssertEqual(s3.problems(request, operation: "CreateBucket", checkingSignature: false),
+                       ["CreateBucketRequest.CreateBucketConfiguration: the body's root element is not CreateBucketConfiguration",
+                        "CreateBucketRequest.CreateBucketConfiguration: unknown element BucketConfiguration"])
         request = AWSQueryProtocol.request(action: "AssumeRole", version: "2011-06-15", parameters: {
             var form = QueryParameters()
             form.set("RoleArn", "arn")

@@ -57,41 +57,11 @@ public struct RateLimits: Sendable, Equatable {
 /// earliest slot every key it counts against allows, so nothing is dropped, and a number waiting on its
 /// own limit never holds back another number that shares only the account limit with it.
 public actor SlidingWindowLimiter: RateLimiter {
-    /// Granted slots of one key, sorted; slots older than one span before now are dropped.
-    struct Window {
-        var slots: [Double] = []
-
-        /// Index of the first slot ≥ t (or > t when `after`).
-        func index(_ t: Double, after: Bool = false) -> Int {
-            var lo = 0, hi = slots.count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if slots[mid] < t || (after && slots[mid] == t) { lo = mid + 1 } else { hi = mid }
-            }
-            return lo
-        }
-
-        /// The earliest time ≥ t at which one more slot keeps every window of `span` at or under `limit`.
-        func earliest(from t: Double, limit: Int, span: Double) -> Double {
-            // Fewer than `limit` slots anywhere within a span of t: every window holding t stays under the limit.
-            if index(t + span) - index(t - span, after: true) < limit { return t }
-            // Otherwise go after every slot, where only the last `limit - 1` slots may share a window with it.
-            guard let last = slots.last else { return t }
-            return max(t, last, slots.count >= limit ? slots[slots.count - limit] + span : t)
-        }
-
-        mutating func grant(_ t: Double, prune before: Double) {
-            slots.insert(t, at: index(t, after: true))
-            let old = index(before)
-            if old > 0 { slots.removeFirst(old) }
-        }
-    }
-
     let limits: RateLimits
     let span: Double
     let now: @Sendable () -> Double
     let sleepUntil: @Sendable (Double) async throws -> Void
-    var windows: [String: Window] = [:]
+    var windows: [String: SlidingWindow] = [:]
 
     /// `now` and `sleepUntil` are seconds on one monotonic scale; injected so tests run on virtual time.
     public init(_ limits: RateLimits, margin: Double = 0.01, now: (@Sendable () -> Double)? = nil,
@@ -122,21 +92,9 @@ public actor SlidingWindowLimiter: RateLimiter {
     /// The same, but nil (nothing granted) when that time is later than `notAfter`.
     func reserve(_ keys: [(key: String, limit: Int)], notAfter: Double) -> Double? {
         let current = now()
-        var slot = current
-        // Moving later for one key can only keep or move later the others' answers: repeat until all agree.
-        var settled = false
-        while !settled {
-            settled = true
-            for (key, limit) in keys {
-                let t = windows[key, default: Window()].earliest(from: slot, limit: limit, span: span)
-                if t > slot {
-                    slot = t
-                    settled = false
-                }
-            }
-        }
+        let slot = SlidingWindow.earliest(from: current, in: keys.map { (windows[$0.key, default: SlidingWindow()], $0.limit) }, span: span)
         guard slot <= notAfter else { return nil }
-        for (key, _) in keys { windows[key, default: Window()].grant(slot, prune: current - span) }
+        for (key, _) in keys { windows[key, default: SlidingWindow()].grant(slot, prune: current - span) }
         return slot
     }
 }

@@ -179,12 +179,22 @@ if arguments.first == "http-ingest", arguments.count > 1, let port = UInt16(argu
     try httpIngest(port: port)
     exit(0)
 }
+if arguments.first == "limiter", arguments.count > 1, let endpoint = URL(string: arguments[1]) {
+    let number = { (i: Int, fallback: Int) in arguments.count > i ? Int(arguments[i]) ?? fallback : fallback }
+    try await limiterBench(endpoint: endpoint, seconds: number(2, 20), limit: number(3, 50), processes: number(4, 5), workers: number(5, 4))
+    exit(0)
+}
+if arguments.first == "limiter-worker", arguments.count == 8, let endpoint = URL(string: arguments[1]), let limit = Int(arguments[3]),
+   let seconds = Int(arguments[4]), let workers = Int(arguments[5]), let start = Double(arguments[6]) {
+    try await limiterWorker(endpoint: endpoint, table: arguments[2], limit: limit, seconds: seconds, workers: workers, start: start, output: arguments[7])
+    exit(0)
+}
 if arguments.first == "ingest" {
     try await ingest(events: arguments.count > 1 ? Int(arguments[1]) ?? 20_000 : 20_000, concurrency: arguments.count > 2 ? Int(arguments[2]) ?? 8 : 8)
     exit(0)
 }
 guard arguments.first == "rate" else {
-    FileHandle.standardError.write(Data("usage: wecare-bench rate [seconds=20] [workers=\(Messaging.bulkWorkerConcurrency)] | ingest [events=20000] [concurrency=8]\n".utf8))
+    FileHandle.standardError.write(Data("usage: wecare-bench rate [seconds=20] [workers=\(Messaging.bulkWorkerConcurrency)] | ingest [events=20000] [concurrency=8] | limiter ENDPOINT [seconds=20] [limit=50] [processes=5] [workers=4]\n".utf8))
     exit(2)
 }
 let seconds = arguments.count > 1 ? Int(arguments[1]) ?? 20 : 20

@@ -1,57 +1,141 @@
 import AWSClient
 import Foundation
 import MessagingCore
-import Stores
+@testable import Stores
 import XCTest
 
-/// The shared limiter against moto, on virtual time: two limiters (two Lambda instances) on one
-/// RateLimitTrackers table never let a second hold more than the limit, and nothing is dropped.
+/// The shared limiter against moto: several limiters (several Lambda instances), each with several
+/// workers at once, on one RateLimitTrackers table. moto is reached through `FaultyDynamoDB`'s lock,
+/// which applies each request whole as DynamoDB applies a conditional write; the races between reading
+/// and writing are the limiter's own. The times checked are the grants the limiter returns (the moments
+/// its callers send), so the checks do not depend on how fast this machine is.
 final class DynamoDBRateLimiterTests: XCTestCase {
     override class func tearDown() {
         MotoTables.server.stop()
         super.tearDown()
     }
 
-    /// Virtual epoch time: sleeping moves it forward, and the second each acquire finished in is recorded.
+    /// The most grants in any window [t, t + 1 s), whatever its start.
+    static func largestWindow(_ times: [Double]) -> Int {
+        let sorted = times.sorted()
+        var best = 0, start = 0
+        for end in sorted.indices {
+            while sorted[end] - sorted[start] >= 1 { start += 1 }
+            best = max(best, end - start + 1)
+        }
+        return best
+    }
+
+    func limiters(_ count: Int, _ limits: RateLimits, now: @escaping @Sendable () -> Double,
+                  sleepUntil: (@Sendable (Double) async throws -> Void)? = nil) async throws -> ([DynamoDBRateLimiter], DynamoDBClient, String) {
+        let (client, names) = try await MotoTables.create(["TableRateLimitTrackers"], transport: FaultyDynamoDB())
+        let table = names["TableRateLimitTrackers"]!
+        return ((0..<count).map { _ in DynamoDBRateLimiter(client: client, table: table, limits: limits, now: now, sleepUntil: sleepUntil) }, client, table)
+    }
+
+    /// Grants from every limiter's workers at once: `perWorker` sends each.
+    func grants(_ limiters: [DynamoDBRateLimiter], workers: Int, perWorker: Int, channel: Channel,
+                number: @escaping @Sendable (Int) -> String? = { _ in nil }) async throws -> [(number: String?, at: Double)] {
+        try await withThrowingTaskGroup(of: [(number: String?, at: Double)].self) { group in
+            for (l, limiter) in limiters.enumerated() {
+                for w in 0..<workers {
+                    group.addTask {
+                        var mine: [(number: String?, at: Double)] = []
+                        for i in 0..<perWorker {
+                            let id = number(l * 1000 + w * 100 + i)
+                            let slot = try await limiter.reserve(channel: channel, phoneNumberId: id, notAfter: .infinity)
+                            mine.append((id, slot!))
+                        }
+                        return mine
+                    }
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+    }
+
+    func testNoOneSecondWindowAcrossInstancesHoldsMoreThanTheLimit() async throws {
+        let (instances, client, table) = try await limiters(3, RateLimits(sms: 5), now: { Date().timeIntervalSince1970 })
+        let granted = try await grants(instances, workers: 2, perWorker: 8, channel: .sms)
+        let times = granted.map(\.at)
+        XCTAssertEqual(times.count, 48, "nothing dropped")
+        XCTAssertLessThanOrEqual(Self.largestWindow(times), 5, "no one-second window, at any offset, over the limit")
+        let log = try await client.getItem(table: table, key: ["channel": .s("sms"), "windowStart": .number(0)])
+        XCTAssertEqual(log?["messageCount"]?.int, 48)
+        XCTAssertNotNil(log?["expiresAt"])
+    }
+
+    func testAWhatsAppSendCountsAgainstItsNumberAndTheShardedAccount() async throws {
+        // An account of 250/s is three items (84, 83, 83); each number may send 3/s.
+        let limits = RateLimits(defaultPerWhatsAppNumber: 3, whatsAppAccount: 250)
+        let (instances, _, _) = try await limiters(3, limits, now: { Date().timeIntervalSince1970 })
+        let granted = try await grants(instances, workers: 2, perWorker: 6, channel: .whatsapp, number: { "phone-number-id-\($0 % 2)" })
+        XCTAssertEqual(granted.count, 36)
+        for number in ["phone-number-id-0", "phone-number-id-1"] {
+            XCTAssertLessThanOrEqual(Self.largestWindow(granted.filter { $0.number == number }.map(\.at)), 3, number)
+        }
+        XCTAssertEqual(DynamoDBRateLimiter.shards("whatsapp", limit: 250).map(\.limit), [84, 83, 83])
+        XCTAssertEqual(DynamoDBRateLimiter.shards("whatsapp", limit: 1000).map(\.limit), Array(repeating: 100, count: 10))
+        XCTAssertEqual(DynamoDBRateLimiter.shards("sms", limit: 5).map(\.key), ["sms"])
+    }
+
+    func testTheAccountLimitHoldsAcrossItsShards() async throws {
+        // Many numbers, so only the account binds: 120/s over two items of 60. The clock stands still, so
+        // the grants reach ahead: 160 of them need more than a second.
+        let limits = RateLimits(defaultPerWhatsAppNumber: 80, whatsAppAccount: 120)
+        let (instances, _, _) = try await limiters(2, limits, now: { 1_795_000_000.25 })
+        let granted = try await grants(instances, workers: 2, perWorker: 40, channel: .whatsapp, number: { "phone-number-id-\($0 % 7)" })
+        XCTAssertEqual(granted.count, 160)
+        XCTAssertGreaterThan(granted.map(\.at).max()! - granted.map(\.at).min()!, 1)
+        XCTAssertLessThanOrEqual(Self.largestWindow(granted.map(\.at)), 120)
+    }
+
+    func testASlotAfterTheDeadlineTakesNothing() async throws {
+        let clock = VirtualTime()
+        let (instances, client, table) = try await limiters(2, RateLimits(sms: 2), now: { clock.now }, sleepUntil: { clock.sleep(until: $0) })
+        let first = try await instances[0].acquire(channel: .sms, phoneNumberId: nil, within: 0)
+        let second = try await instances[1].acquire(channel: .sms, phoneNumberId: nil, within: 0)
+        let third = try await instances[0].acquire(channel: .sms, phoneNumberId: nil, within: 0.5)
+        XCTAssertEqual([first, second, third], [true, true, false], "the third slot is a second away")
+        let log = try await client.getItem(table: table, key: ["channel": .s("sms"), "windowStart": .number(0)])
+        XCTAssertEqual(log?["messageCount"]?.int, 2, "nothing taken")
+        // Without a deadline the third send waits for its slot: one second and the margin after the first.
+        let before = clock.now
+        try await instances[1].acquire(channel: .sms, phoneNumberId: nil)
+        XCTAssertEqual(clock.now - before, 1.02, accuracy: 0.002)
+    }
+
+    func testASendThatWakesTooLateTakesAnotherSlot() async throws {
+        let clock = VirtualTime()
+        let start = clock.now
+        let oversleep = OverSleep()
+        let (instances, client, table) = try await limiters(1, RateLimits(sms: 2), now: { clock.now },
+                                                            sleepUntil: { clock.sleep(until: $0 + oversleep.take()) })
+        for _ in 0..<2 { try await instances[0].acquire(channel: .sms, phoneNumberId: nil) }
+        // The third slot is 1.02 s after the first, but the sleep ends 60 ms after it: sent then, it could
+        // share a window with sends the grant did not count. It is left unused and the next slot taken.
+        oversleep.next = 0.06
+        try await instances[0].acquire(channel: .sms, phoneNumberId: nil)
+        XCTAssertEqual(clock.now - start, 1.08, accuracy: 0.002)
+        let log = try await client.getItem(table: table, key: ["channel": .s("sms"), "windowStart": .number(0)])
+        XCTAssertEqual(log?["messageCount"]?.int, 4, "two grants for the third send, the late one unused")
+    }
+
+    final class OverSleep: @unchecked Sendable {
+        private let lock = NSLock()
+        private var pending = 0.0
+        var next: Double {
+            get { lock.withLock { pending } }
+            set { lock.withLock { pending = newValue } }
+        }
+        func take() -> Double { lock.withLock { defer { pending = 0 }; return pending } }
+    }
+
+    /// Virtual epoch time: sleeping moves it forward.
     final class VirtualTime: @unchecked Sendable {
         private let lock = NSLock()
         private var time = 1_795_000_000.25
         var now: Double { lock.withLock { time } }
         func sleep(until t: Double) { lock.withLock { time = max(time, t) } }
-    }
-
-    func testTwoInstancesShareEachSecondsLimit() async throws {
-        let (client, names) = try await MotoTables.create(["TableRateLimitTrackers"])
-        let clock = VirtualTime()
-        let limits = RateLimits(defaultPerWhatsAppNumber: 3, whatsAppAccount: 1000, sms: 5, email: 10)
-        let instances = (0..<2).map { _ in
-            DynamoDBRateLimiter(client: client, table: names["TableRateLimitTrackers"]!, limits: limits,
-                                now: { clock.now }, sleepUntil: { clock.sleep(until: $0) })
-        }
-        // 12 SMS from two instances in turn: 5, 5 and 2 in three consecutive seconds, as the table counts
-        // them. (In turn, not at once: DynamoDB makes a conditional update atomic, moto does not, and
-        // racing it only tests moto.)
-        for i in 0..<12 { try await instances[i % 2].acquire(channel: .sms, phoneNumberId: nil) }
-        let counters = try await client.scan(table: names["TableRateLimitTrackers"]!).items
-        let perSecond = counters.compactMap { $0["messageCount"]?.int }
-        XCTAssertEqual(perSecond.reduce(0, +), 12, "nothing dropped")
-        XCTAssertEqual(perSecond.sorted(), [2, 5, 5], "no second over the limit")
-        XCTAssertTrue(counters.allSatisfy { $0["channel"]?.string == "sms" && $0["expiresAt"] != nil })
-    }
-
-    func testAWhatsAppSendCountsAgainstItsNumberAndTheShardedAccount() async throws {
-        let (client, names) = try await MotoTables.create(["TableRateLimitTrackers"])
-        let clock = VirtualTime()
-        let limiter = DynamoDBRateLimiter(client: client, table: names["TableRateLimitTrackers"]!,
-                                          limits: RateLimits(defaultPerWhatsAppNumber: 3, whatsAppAccount: 1000, sms: 5, email: 10),
-                                          now: { clock.now }, sleepUntil: { clock.sleep(until: $0) })
-        let start = clock.now.rounded(.down)
-        for _ in 0..<4 { try await limiter.acquire(channel: .whatsapp, phoneNumberId: "phone-number-id-a") }
-        XCTAssertEqual(clock.now.rounded(.down), start + 1, "the fourth send to one number waits for the next second")
-        try await limiter.acquire(channel: .whatsapp, phoneNumberId: "phone-number-id-b")
-        XCTAssertEqual(clock.now.rounded(.down), start + 1, "another number is not held back")
-        XCTAssertEqual(DynamoDBRateLimiter.shards("whatsapp", limit: 1000).map(\.limit), [250, 250, 250, 250])
-        XCTAssertEqual(DynamoDBRateLimiter.shards("whatsapp", limit: 1001).map(\.limit), [201, 200, 200, 200, 200])
-        XCTAssertEqual(DynamoDBRateLimiter.shards("sms", limit: 5).map(\.key), ["sms"])
     }
 }

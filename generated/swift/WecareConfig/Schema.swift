@@ -174,6 +174,7 @@ public enum Schema {
         public enum Attribute: String, CaseIterable, Sendable {
             case channel = "channel"
             case windowStart = "windowStart"
+            case grants = "grants"
             case messageCount = "messageCount"
             case lastUpdatedAt = "lastUpdatedAt"
             case expiresAt = "expiresAt"

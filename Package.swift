@@ -111,7 +111,7 @@ let package = Package(
         // scripts/check-bundle, the gate on the Lambda bundle, shown to refuse what it must.
         .testTarget(name: "BundleCheckTests", dependencies: ["TestSupport"]),
         .testTarget(name: "DeployTests", dependencies: ["Deploy", "Pipeline", "AWSClient", "SpecLoading", "SpecModel", "TestSupport"]),
-        .testTarget(name: "SpecDiffTests", dependencies: ["SpecDiff", "Pipeline", "SpecModel", "SpecLoading", "TestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "SpecDiffTests", dependencies: ["SpecDiff", "Pipeline", "Generators", "SpecModel", "SpecLoading", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "SpecLoadingTests", dependencies: ["SpecLoading", "SpecCheck"]),
         .testTarget(name: "SpecCheckTests", dependencies: ["SpecLoading", "SpecCheck", "Pipeline", "TestSupport"], exclude: ["Golden"]),
     ]

@@ -1,5 +1,7 @@
 import Pipeline
+import Generators
 import SpecDiff
+import SpecModel
 import XCTest
 
 /// Classification beyond the golden pairs: each assertion names the change a reviewer must not miss.
@@ -29,21 +31,26 @@ final class ClassificationTests: XCTestCase {
         XCTAssertEqual(c.filter { $0.field == "ttl.retention" }.map(\.risk), [.dataLoss])
     }
 
+    /// A queue removed from the specs leaves the template: CloudFormation deletes it with its messages.
     func testRemovedQueueIsDataLoss() throws {
+        let queues = try XCTUnwrap(try shippedSpecs().first { $0.path == "specs/queues.yaml" }).text
+        let start = try XCTUnwrap(queues.range(of: "  outbound-dlq:\n"))
+        // The queue's block: its key line and every line indented under it.
+        let block = queues[start.lowerBound...].split(separator: "\n", omittingEmptySubsequences: false)
+            .prefix { $0 == "  outbound-dlq:" || $0.hasPrefix("    ") }.joined(separator: "\n") + "\n"
+        let c = try changes([Edit("specs/queues.yaml", block, "")])
+        let removed = try XCTUnwrap(c.first { $0.resource == DiffResource("queue", "outbound-dlq") && $0.field == "resource" && $0.after == nil },
+                                    "\(c.map { "\($0.risk) \($0.resource) \($0.field)" })")
+        XCTAssertEqual(removed.risk, .dataLoss)
+        XCTAssertEqual(removed.action, .remove)
+        XCTAssertTrue(removed.why.contains("the messages in it are lost"), removed.why)
+    }
+
+    /// An alarm that stops watching a queue is a change to the alarms only.
+    func testAnAlarmThatStopsWatchingAQueueIsOther() throws {
         let c = try changes([Edit("specs/observability.yaml", "queues: [inbound-dlq, outbound-dlq, bulk-dlq]", "queues: [inbound-dlq, bulk-dlq]")])
         XCTAssertTrue(c.contains { $0.resource == DiffResource("alarm", "dlq-depth/outbound-dlq") && $0.before != nil && $0.after == nil })
         XCTAssertEqual(Set(c.map(\.risk)), [.other])
-    }
-
-    func testAResourceNoLongerAdoptedIsDataLoss() throws {
-        let c = try changes([Edit("environments/production.yaml", "queues: [bulk-queue, bulk-dlq, inbound-dlq, outbound-dlq]", "queues: [bulk-queue, bulk-dlq, outbound-dlq]")])
-        let dropped = try XCTUnwrap(c.first { $0.field == "adopt" }, "\(c)")
-        XCTAssertEqual(dropped.risk, .dataLoss)
-        XCTAssertEqual(dropped.environment, "production")
-        XCTAssertEqual(dropped.before, "queue inbound-dlq")
-        XCTAssertNil(dropped.after)
-        let back = try changes([Edit("environments/production.yaml", "logGroups: [common]", "logGroups: []")])
-        XCTAssertEqual(back.filter { $0.field == "adopt" }.map(\.risk), [.dataLoss])
     }
 
     func testAHandlersNeedsAreListed() throws {
@@ -82,9 +89,33 @@ final class ClassificationTests: XCTestCase {
         XCTAssertEqual(change.channels, ["sms"])
     }
 
-    func testRouteWithoutAuthorizerIsSecurityAndNewRouteIsOther() throws {
+    func testANewRouteIsOther() throws {
         let c = try changes([Edit("specs/functions.yaml", #"routes: ["GET /api/contacts"]"#, #"routes: ["GET /api/contacts", "GET /api/contacts/export"]"#)])
         XCTAssertTrue(c.contains { $0.resource == DiffResource("route", "GET /api/contacts/export") && $0.risk == .other && $0.environment == Change.allEnvironments })
+    }
+
+    /// The specs give every route the authorizer; a template whose route lost it (edited by hand, or a generator
+    /// bug) is what this compares: anyone may call that route now.
+    func testARouteWithoutTheAuthorizerIsSecurityBroadening() throws {
+        let platform = try XCTUnwrap(try CheckRun.run(files: try shippedSpecs(), today: testToday).platform)
+        let staging = try XCTUnwrap(platform.environment("staging"))
+        let template = CloudFormationGenerator.template(for: GeneratedView.template(platform, staging))
+        guard case .object(var root) = template, case .object(var resources)? = root["Resources"],
+              let routeID = resources.keys.sorted().first(where: { $0.hasPrefix("Route") }),
+              case .object(var route)? = resources[routeID], case .object(var properties)? = route["Properties"] else {
+            return XCTFail("no route in the staging template")
+        }
+        properties["AuthorizationType"] = .string("NONE")
+        properties["AuthorizerId"] = nil
+        route["Properties"] = .object(properties)
+        resources[routeID] = .object(route)
+        root["Resources"] = .object(resources)
+        let base = DiffSide(label: "shipped", platform: platform, templates: ["staging": template], policies: [:])
+        let head = DiffSide(label: "edited", platform: platform, templates: ["staging": .object(root)], policies: [:])
+        let c = SpecDiff.compare(base: base, head: head).changes
+        XCTAssertFalse(c.isEmpty)
+        XCTAssertTrue(c.allSatisfy { $0.risk == .securityBroadening }, "\(c.map { "\($0.risk) \($0.field)" })")
+        XCTAssertTrue(c.contains { $0.field == "AuthorizationType" && $0.after == "NONE" })
     }
 
     func testProductionBranchIsSendModeOnEveryChannel() throws {

@@ -75,6 +75,12 @@ public struct DiffRun: Sendable {
         report.notes = [baseNote, headNote].compactMap { $0 }
         report.checkErrors = try CheckRun.run(files: head, today: today).report.diagnostics.filter { $0.severity == .error }
             .map { "`\($0.rule)` \($0.location): \($0.message)" }
+        for env in report.environments where env != Change.allEnvironments {
+            let changed = Set(report.changes.filter { $0.environment == env || $0.environment == Change.allEnvironments }
+                .map { ResourceGraph.nodeID(kind: $0.resource.kind, name: $0.resource.name) })
+            guard !changed.isEmpty, let environment = h.platform.environment(env) else { continue }
+            report.graphs[env] = ResourceGraph.mermaid(GeneratedView.template(h.platform, environment), changed: changed)
+        }
         return DiffRun(report: report)
     }
 

@@ -9,6 +9,8 @@ public struct DiffReport: Sendable, Equatable {
     public var notes: [String]
     /// The head's check errors, one line each: rule id, place, message.
     public var checkErrors: [String]
+    /// Per environment with changes, the head's resource graph (Mermaid) with the changed resources marked.
+    public var graphs: [String: String] = [:]
 
     public init(base: String, head: String, environments: [String], changes: [Change], notes: [String] = [], checkErrors: [String] = []) {
         self.base = base

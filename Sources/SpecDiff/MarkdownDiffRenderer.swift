@@ -40,6 +40,8 @@ enum MarkdownDiffRenderer {
         var body = ""
         var shown = 0
         let sections = [Change.allEnvironments] + r.environments.filter { $0 != Change.allEnvironments }
+        // The graphs come after every change: the cap cuts pictures before it cuts changes.
+        let graphs = r.environments.compactMap { env in r.graphs[env].map { (env, $0) } }
         sectionLoop: for env in sections {
             let changes = r.changes.filter { $0.environment == env }
             guard !changes.isEmpty else { continue }
@@ -73,6 +75,11 @@ enum MarkdownDiffRenderer {
                 break sectionLoop
             }
             shown += changes.count
+            body += section
+        }
+        for (env, graph) in graphs where !body.contains("The comment is cut") {
+            let section = "\n<details><summary><b>\(env)</b>: the resources, changed ones marked</summary>\n\n\(graph)\n</details>\n"
+            guard head.utf8.count + body.utf8.count + section.utf8.count <= sizeLimit else { break }
             body += section
         }
         return head + body

@@ -2,15 +2,17 @@ import SpecModel
 
 /// One environment as a Mermaid flowchart, which GitHub draws where the file is shown: what starts each function
 /// (API routes, the topic, a queue, a schedule, another function) and what each function reaches (tables,
-/// queues, prefixes, senders), with the physical names of that environment.
-enum ResourceGraph {
-    static func mermaid(_ d: Deployment) -> String {
+/// queues, prefixes, senders), with the physical names of that environment. `wecare diff` draws the head's graph
+/// with the changed resources marked.
+public enum ResourceGraph {
+    /// - Parameter changed: node ids (`nodeID(kind:name:)`) drawn as changed.
+    public static func mermaid(_ d: Deployment, changed: Set<String> = []) -> String {
         let p = d.platform
         var nodes: [String: String] = [:]
         var edges: [String] = []
         func node(_ reference: Reference) -> String {
             let name = reference.name.value
-            let id = "\(reference.kind.rawValue)_\(slug(name))"
+            let id = nodeID(kind: reference.kind.rawValue, name: name)
             guard nodes[id] == nil else { return id }
             let label: String
             switch reference.kind {
@@ -32,7 +34,7 @@ enum ResourceGraph {
             switch f.trigger {
             case .routes(let routes):
                 for route in routes {
-                    let id = "route_" + slug("\(route.value.method) \(route.value.path)")
+                    let id = nodeID(kind: "route", name: "\(route.value.method) \(route.value.path)")
                     nodes[id] = "[\"\(route.value.method) \(route.value.path)\"]"
                     edges.append("\(id) --> \(target)")
                 }
@@ -54,8 +56,15 @@ enum ResourceGraph {
         var out = "```mermaid\nflowchart LR\n"
         for (id, label) in nodes.sorted(by: { $0.key < $1.key }) { out += "  \(id)\(label)\n" }
         for edge in edges { out += "  \(edge)\n" }
+        let marked = changed.intersection(nodes.keys).sorted()
+        if !marked.isEmpty {
+            out += "  classDef changed fill:#fff3cd,stroke:#b45309,stroke-width:2px\n  class \(marked.joined(separator: ",")) changed\n"
+        }
         return out + "```\n"
     }
+
+    /// The node of a resource: its kind (`table`, `queue`, `function`, `route`, `topic`, `prefix`, …) and its spec name.
+    public static func nodeID(kind: String, name: String) -> String { "\(kind)_\(slug(name))" }
 
     /// A Mermaid node id: letters, digits and `_` only.
     static func slug(_ s: String) -> String {

@@ -78,7 +78,7 @@ struct PlatformBuilder {
     // MARK: - Sections
 
     private mutating func readPlatformSection(_ node: SyntaxNode, owner: SourceLocation) {
-        guard let r = MappingReader.expect(node, allowed: ["name", "account", "region"], subject: "platform", owner: owner, sink: sink) else { return }
+        guard let r = MappingReader.expect(node, allowed: SpecSchema.keys(.platform), subject: "platform", owner: owner, sink: sink) else { return }
         platform.name = r.string("name", required: false)?.value ?? ""
         if let account = r.string("account", example: "\"123456789012\"") {
             platform.account = account
@@ -108,7 +108,7 @@ struct PlatformBuilder {
     }
 
     private mutating func readStorage(_ node: SyntaxNode, owner: SourceLocation) {
-        guard let r = MappingReader.expect(node, allowed: ["buckets"], subject: "storage", owner: owner, sink: sink),
+        guard let r = MappingReader.expect(node, allowed: SpecSchema.keys(.storage), subject: "storage", owner: owner, sink: sink),
               let buckets = r.node["buckets"] else { return }
         for (key, value) in claimed(buckets, section: "buckets", kind: .bucket) {
             guard let bucket = readBucket(key, value, sink: sink) else { continue }
@@ -118,7 +118,7 @@ struct PlatformBuilder {
     }
 
     private mutating func readExisting(_ node: SyntaxNode, owner: SourceLocation) {
-        let allowed = ExistingResource.sections.map(\.section)
+        let allowed = SpecSchema.keys(.existing)
         guard let r = MappingReader.expect(node, allowed: allowed, subject: "existing", owner: owner, sink: sink) else { return }
         for (key, value) in r.node.entries {
             guard let kind = ExistingResource.sections.first(where: { $0.section == key.text })?.kind else { continue }
@@ -129,7 +129,7 @@ struct PlatformBuilder {
     }
 
     private mutating func readObservability(_ node: SyntaxNode, owner: SourceLocation) {
-        guard let r = MappingReader.expect(node, allowed: ["logGroups", "alarms"], subject: "observability", owner: owner, sink: sink) else { return }
+        guard let r = MappingReader.expect(node, allowed: SpecSchema.keys(.observability), subject: "observability", owner: owner, sink: sink) else { return }
         if let groups = r.node["logGroups"] {
             for (k, v) in claimed(groups, section: "logGroups", kind: .logGroup) { platform.logGroups += readLogGroup(k, v, sink: sink).map { [$0] } ?? [] }
         }
@@ -177,7 +177,7 @@ struct PlatformBuilder {
 func readWaivers(_ r: MappingReader) -> [Waiver] {
     guard let items = r.sequence("waivers") else { return [] }
     return items.compactMap { item in
-        guard let w = MappingReader.expect(item, allowed: ["rule", "reason", "expires"], subject: "a waiver of \(r.subject)", sink: r.sink),
+        guard let w = MappingReader.expect(item, allowed: SpecSchema.keys(.waiver), subject: "a waiver of \(r.subject)", sink: r.sink),
               let rule = w.string("rule", example: "sqs.visibility-timeout"),
               let reason = w.string("reason", example: "\"why this is safe, and who agreed\""),
               let expires = w.string("expires", example: "2027-01-31") else { return nil }

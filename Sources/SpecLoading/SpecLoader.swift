@@ -11,8 +11,7 @@ public struct LoadResult: Sendable {
 /// It reports structure problems (syntax, unknown keys, types, duplicates); the checker does the rest.
 public enum SpecLoader {
     /// Sections a file under `specs/` may hold; any file may hold any of them.
-    static let specSections = ["platform", "tables", "queues", "topics", "functionDefaults", "functions", "handlers", "storage", "iam", "roles",
-                               "existing", "whatsapp", "channels", "bulk", "observability", "api"]
+    static let specSections = SpecSchema.keys(.specFile)
 
     public static func load(_ files: [SourceFile]) -> LoadResult {
         let sink = DiagnosticSink()
@@ -22,7 +21,7 @@ public enum SpecLoader {
         for file in files.sorted(by: { $0.path < $1.path }) {
             guard let root = parseYAML(file, into: sink) else { continue }
             let isEnvironment = file.path.hasPrefix("environments/")
-            let allowed = isEnvironment ? ["environment"] : specSections
+            let allowed = isEnvironment ? SpecSchema.keys(.environmentFile) : specSections
             let what = isEnvironment ? "an environment file" : "a spec file"
             guard let reader = MappingReader.expect(root, allowed: allowed, subject: what, sink: sink) else { continue }
             for (key, value) in reader.node.entries where allowed.contains(key.text) {

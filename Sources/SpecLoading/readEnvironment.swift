@@ -1,7 +1,7 @@
 import SpecModel
 
 func readEnvironment(_ node: SyntaxNode, file: String, owner: SourceLocation, sink: DiagnosticSink) -> Environment? {
-    guard let r = MappingReader.expect(node, allowed: ["name", "sendMode", "logLevel", "naming", "deploy", "adopt", "alertEmail", "substitutes"], subject: "environment", owner: owner, sink: sink) else { return nil }
+    guard let r = MappingReader.expect(node, allowed: SpecSchema.keys(.environment), subject: "environment", owner: owner, sink: sink) else { return nil }
     let name = r.string("name", example: "preview")
     var sendMode: Located<SendMode>?
     if let s = r.string("sendMode", example: "DRY_RUN") {
@@ -9,14 +9,14 @@ func readEnvironment(_ node: SyntaxNode, file: String, owner: SourceLocation, si
             sink.error(RuleID.schemaType, at: s.location, "sendMode must be DRY_RUN or LIVE, found '\(s.value)'", hint: "write `sendMode: DRY_RUN`")
         }
     }
-    let levels = ["DEBUG", "INFO", "WARN", "ERROR"]
+    let levels = SpecSchema.logLevels
     let logLevel = r.string("logLevel", example: "INFO")
     if let l = logLevel, !levels.contains(l.value) {
         sink.error(RuleID.schemaType, at: l.location, "logLevel must be one of \(levels.joined(separator: ", ")), found '\(l.value)'", hint: "write `logLevel: INFO`")
     }
     var prefix: Located<String>?
     var objectPrefix: Located<String>?
-    if let n = r.node["naming"], let nr = MappingReader.expect(n, allowed: ["prefix", "objectPrefix"], subject: "the naming of environment", owner: r.keyLocation("naming"), sink: sink) {
+    if let n = r.node["naming"], let nr = MappingReader.expect(n, allowed: SpecSchema.keys(.naming), subject: "the naming of environment", owner: r.keyLocation("naming"), sink: sink) {
         prefix = nr.string("prefix", example: "base-wecare-digital-preview")
         objectPrefix = nr.string("objectPrefix", required: false) ?? Located("", at: nr.owner)
         if let p = prefix, !p.value.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) || p.value.isEmpty {
@@ -32,13 +32,13 @@ func readEnvironment(_ node: SyntaxNode, file: String, owner: SourceLocation, si
     var branches: [Located<String>] = []
     var stack: Located<String>?
     var perBranch: Located<Bool>?
-    if let d = r.node["deploy"], let dr = MappingReader.expect(d, allowed: ["branches", "stack", "perBranch"], subject: "the deploy rules of environment", owner: r.keyLocation("deploy"), sink: sink) {
+    if let d = r.node["deploy"], let dr = MappingReader.expect(d, allowed: SpecSchema.keys(.deploy), subject: "the deploy rules of environment", owner: r.keyLocation("deploy"), sink: sink) {
         branches = dr.stringList("branches", required: true)
         stack = dr.string("stack", required: false)
         perBranch = dr.has("perBranch") ? dr.bool("perBranch", default: false) : nil
     }
     var adopt: [Reference] = []
-    if let a = r.node["adopt"], let ar = MappingReader.expect(a, allowed: ["tables", "queues", "logGroups"], subject: "the adopted resources of environment",
+    if let a = r.node["adopt"], let ar = MappingReader.expect(a, allowed: SpecSchema.keys(.adopt), subject: "the adopted resources of environment",
                                                              owner: r.keyLocation("adopt"), sink: sink) {
         adopt += ar.stringList("tables").map { Reference(kind: .table, name: $0) }
         adopt += ar.stringList("queues").map { Reference(kind: .queue, name: $0) }

@@ -12,7 +12,7 @@ struct FunctionDefaults {
 }
 
 func readFunctionDefaults(_ node: SyntaxNode, owner: SourceLocation, sink: DiagnosticSink) -> FunctionDefaults? {
-    guard let r = MappingReader.expect(node, allowed: ["runtime", "architecture", "memory", "timeout", "role", "logGroup", "environment"],
+    guard let r = MappingReader.expect(node, allowed: SpecSchema.keys(.functionDefaults),
                                        subject: "functionDefaults", owner: owner, sink: sink) else { return nil }
     var d = FunctionDefaults()
     d.runtime = r.string("runtime", required: false)
@@ -27,8 +27,7 @@ func readFunctionDefaults(_ node: SyntaxNode, owner: SourceLocation, sink: Diagn
 
 func readFunction(_ key: ScalarNode, _ node: SyntaxNode, defaults: FunctionDefaults?, sink: DiagnosticSink) -> Function? {
     let subject = "function '\(key.text)'"
-    let allowed = ["name", "handler", "description", "runtime", "architecture", "memory", "timeout", "reservedConcurrency", "role",
-                   "trigger", "deadLetterQueue", "logGroup", "environment", "access", "waivers"]
+    let allowed = SpecSchema.keys(.function)
     guard let r = MappingReader.expect(node, allowed: allowed, subject: subject, owner: key.location, sink: sink) else { return nil }
     let name = r.string("name", required: false) ?? Located(key.text, at: key.location)
     let handler = r.string("handler", example: "inbound.whatsapp")
@@ -59,7 +58,7 @@ func readFunction(_ key: ScalarNode, _ node: SyntaxNode, defaults: FunctionDefau
 }
 
 private func readTrigger(_ node: SyntaxNode, subject: String, owner: SourceLocation?, sink: DiagnosticSink) -> Function.Trigger? {
-    guard let r = MappingReader.expect(node, allowed: ["topic", "queue", "batchSize", "routes", "invokedBy", "schedule"], subject: subject, owner: owner,
+    guard let r = MappingReader.expect(node, allowed: SpecSchema.keys(.trigger), subject: subject, owner: owner,
                                        sink: sink) else { return nil }
     let kinds = ["topic", "queue", "routes", "invokedBy", "schedule"].filter(r.has)
     guard kinds.count == 1 else {
@@ -115,7 +114,7 @@ func readValue(_ v: SyntaxNode, subject: String, of owner: String, kinds: [Resou
     case .scalar(let s) where !s.isNull:
         return .literal(Located(s.text, at: s.location))
     case .mapping(let m) where m["setting"] != nil:
-        let sr = MappingReader(m, allowed: ["setting"], subject: subject, sink: sink)
+        let sr = MappingReader(m, allowed: SpecSchema.keys(.setting), subject: subject, sink: sink)
         guard let s = sr.string("setting") else { return nil }
         guard let setting = Setting(rawValue: s.value) else {
             var hint = "settings: \(Setting.allCases.map(\.rawValue).joined(separator: ", "))"

@@ -2,7 +2,7 @@ import SpecModel
 
 func readHandler(_ key: ScalarNode, _ node: SyntaxNode, sink: DiagnosticSink) -> Handler? {
     let subject = "handler '\(key.text)'"
-    guard let r = MappingReader.expect(node, allowed: ["description", "serves", "needs"], subject: subject, owner: key.location, sink: sink) else { return nil }
+    guard let r = MappingReader.expect(node, allowed: SpecSchema.keys(.handler), subject: subject, owner: key.location, sink: sink) else { return nil }
     let kinds = Handler.Serves.allCases.map(\.rawValue)
     var serves: Located<Handler.Serves>?
     if let text = r.string("serves", example: "routes") {

@@ -1,11 +1,11 @@
 import SpecModel
 
 func readWhatsApp(_ node: SyntaxNode, owner: SourceLocation, sink: DiagnosticSink) -> WhatsApp? {
-    let allowed = ["metaApiVersion", "phoneNumbers", "wabas", "allowlist", "accountRatePerSecond", "mediaRatePerSecond", "tierLimit", "tierAlertPercent"]
+    let allowed = SpecSchema.keys(.whatsapp)
     guard let r = MappingReader.expect(node, allowed: allowed, subject: "whatsapp", owner: owner, sink: sink) else { return nil }
     var phones: [WhatsApp.PhoneNumber] = []
     for (k, v) in r.mapping("phoneNumbers", required: true)?.entries ?? [] {
-        guard let pr = MappingReader.expect(v, allowed: ["id", "display", "metaId", "waba", "ratePerSecond"], subject: "phone number '\(k.text)'", owner: k.location, sink: sink),
+        guard let pr = MappingReader.expect(v, allowed: SpecSchema.keys(.phoneNumber), subject: "phone number '\(k.text)'", owner: k.location, sink: sink),
               let id = pr.string("id", example: "phone-number-id-…"), let waba = pr.name("waba", of: .waba),
               let rate = pr.int("ratePerSecond", example: "80") else { continue }
         phones.append(WhatsApp.PhoneNumber(id: Located(k.text, at: k.location), awsId: id, display: pr.string("display", required: false)?.value ?? "",
@@ -13,7 +13,7 @@ func readWhatsApp(_ node: SyntaxNode, owner: SourceLocation, sink: DiagnosticSin
     }
     var wabas: [WhatsApp.Waba] = []
     for (k, v) in r.mapping("wabas", required: true)?.entries ?? [] {
-        guard let wr = MappingReader.expect(v, allowed: ["id", "metaId", "name"], subject: "waba '\(k.text)'", owner: k.location, sink: sink),
+        guard let wr = MappingReader.expect(v, allowed: SpecSchema.keys(.waba), subject: "waba '\(k.text)'", owner: k.location, sink: sink),
               let id = wr.string("id", example: "waba-…") else { continue }
         wabas.append(WhatsApp.Waba(id: Located(k.text, at: k.location), awsId: id, metaId: wr.string("metaId", required: false)?.value ?? "",
                                    name: wr.string("name", required: false)?.value ?? ""))
@@ -28,11 +28,11 @@ func readWhatsApp(_ node: SyntaxNode, owner: SourceLocation, sink: DiagnosticSin
 }
 
 func readChannels(_ node: SyntaxNode, owner: SourceLocation, sink: DiagnosticSink) -> Channels? {
-    guard let r = MappingReader.expect(node, allowed: ["sms", "email"], subject: "channels", owner: owner, sink: sink),
-          let sms = r.node["sms"].flatMap({ MappingReader.expect($0, allowed: ["pool", "ratePerSecond", "maxLength"], subject: "channels.sms", owner: r.keyLocation("sms"), sink: sink) }),
-          let email = r.node["email"].flatMap({ MappingReader.expect($0, allowed: ["sender", "ratePerSecond"], subject: "channels.email", owner: r.keyLocation("email"), sink: sink) })
+    guard let r = MappingReader.expect(node, allowed: SpecSchema.keys(.channels), subject: "channels", owner: owner, sink: sink),
+          let sms = r.node["sms"].flatMap({ MappingReader.expect($0, allowed: SpecSchema.keys(.sms), subject: "channels.sms", owner: r.keyLocation("sms"), sink: sink) }),
+          let email = r.node["email"].flatMap({ MappingReader.expect($0, allowed: SpecSchema.keys(.email), subject: "channels.email", owner: r.keyLocation("email"), sink: sink) })
     else {
-        if let r = MappingReader.expect(node, allowed: ["sms", "email"], subject: "channels", owner: owner, sink: DiagnosticSink()) {
+        if let r = MappingReader.expect(node, allowed: SpecSchema.keys(.channels), subject: "channels", owner: owner, sink: DiagnosticSink()) {
             for key in ["sms", "email"] where !r.has(key) {
                 sink.error(RuleID.missingField, at: owner, "channels is missing '\(key)'", hint: "add `\(key):` with its pool or sender and rate")
             }
@@ -46,7 +46,7 @@ func readChannels(_ node: SyntaxNode, owner: SourceLocation, sink: DiagnosticSin
 }
 
 func readBulk(_ node: SyntaxNode, owner: SourceLocation, sink: DiagnosticSink) -> Bulk? {
-    guard let r = MappingReader.expect(node, allowed: ["chunkSize", "workerConcurrency", "confirmationThreshold"], subject: "bulk", owner: owner, sink: sink),
+    guard let r = MappingReader.expect(node, allowed: SpecSchema.keys(.bulk), subject: "bulk", owner: owner, sink: sink),
           let chunk = r.int("chunkSize", example: "100"),
           let workers = r.int("workerConcurrency", example: "5"),
           let threshold = r.int("confirmationThreshold", example: "20") else { return nil }

@@ -1,14 +1,14 @@
 import SpecModel
 
 func readLogGroup(_ key: ScalarNode, _ node: SyntaxNode, sink: DiagnosticSink) -> LogGroup? {
-    guard let r = MappingReader.expect(node, allowed: ["name", "retention", "waivers", "purpose"], subject: "log group '\(key.text)'", owner: key.location, sink: sink),
+    guard let r = MappingReader.expect(node, allowed: SpecSchema.keys(.logGroup), subject: "log group '\(key.text)'", owner: key.location, sink: sink),
           let name = r.string("name", example: "common"), let retention = r.duration("retention", example: "30d") else { return nil }
     return LogGroup(id: Located(key.text, at: key.location), name: name, retention: retention, waivers: readWaivers(r))
 }
 
 func readAlarm(_ key: ScalarNode, _ node: SyntaxNode, sink: DiagnosticSink) -> Alarm? {
     let subject = "alarm '\(key.text)'"
-    let allowed = ["name", "description", "kind", "queues", "namespace", "metric", "statistic", "threshold", "period", "evaluationPeriods", "notify", "waivers"]
+    let allowed = SpecSchema.keys(.alarm)
     guard let r = MappingReader.expect(node, allowed: allowed, subject: subject, owner: key.location, sink: sink) else { return nil }
     let name = r.string("name", example: "dlq-depth")
     let kindText = r.string("kind", example: "queue-depth")
@@ -38,7 +38,7 @@ func readAlarm(_ key: ScalarNode, _ node: SyntaxNode, sink: DiagnosticSink) -> A
 }
 
 func readAPI(_ node: SyntaxNode, owner: SourceLocation, sink: DiagnosticSink) -> HTTPAPI? {
-    guard let r = MappingReader.expect(node, allowed: ["name", "userPool", "corsOrigins"], subject: "api", owner: owner, sink: sink),
+    guard let r = MappingReader.expect(node, allowed: SpecSchema.keys(.api), subject: "api", owner: owner, sink: sink),
           let name = r.string("name", example: "api"), let pool = r.name("userPool", of: .userPool) else { return nil }
     return HTTPAPI(name: name, userPool: pool, corsOrigins: r.stringList("corsOrigins"), location: owner)
 }

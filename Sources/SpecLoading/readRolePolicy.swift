@@ -1,7 +1,7 @@
 import SpecModel
 
 func readRolePolicy(_ node: SyntaxNode, owner: SourceLocation, sink: DiagnosticSink) -> RolePolicy? {
-    guard let r = MappingReader.expect(node, allowed: ["role", "scopes"], subject: "iam", owner: owner, sink: sink) else { return nil }
+    guard let r = MappingReader.expect(node, allowed: SpecSchema.keys(.iam), subject: "iam", owner: owner, sink: sink) else { return nil }
     let role = r.name("role", of: .role)
     var scopes: [Scope] = []
     var sids: [String: SourceLocation] = [:]
@@ -20,7 +20,7 @@ func readRolePolicy(_ node: SyntaxNode, owner: SourceLocation, sink: DiagnosticS
 }
 
 private func readScope(_ node: SyntaxNode, sink: DiagnosticSink) -> Scope? {
-    guard let r = MappingReader.expect(node, allowed: ["sid", "actions", "resources", "listPrefixes", "condition", "waivers"],
+    guard let r = MappingReader.expect(node, allowed: SpecSchema.keys(.scope),
                                        subject: "a scope", sink: sink) else { return nil }
     guard let sid = r.string("sid", example: "ContactsReadWrite") else { return nil }
     let subject = "scope '\(sid.value)'"
@@ -36,9 +36,9 @@ private func readScope(_ node: SyntaxNode, sink: DiagnosticSink) -> Scope? {
     }
     let listPrefixes = r.stringList("listPrefixes").map { Reference(kind: .prefix, name: $0) }
     var conditionPrefixes: [Located<String>] = []
-    if let c = r.node["condition"], let cr = MappingReader.expect(c, allowed: ["StringLike", "StringEquals"], subject: "the condition of \(subject)", sink: sink) {
+    if let c = r.node["condition"], let cr = MappingReader.expect(c, allowed: SpecSchema.keys(.condition), subject: "the condition of \(subject)", sink: sink) {
         for (_, op) in cr.node.entries {
-            guard let opr = MappingReader.expect(op, allowed: ["s3:prefix"], subject: "the condition of \(subject)", sink: sink) else { continue }
+            guard let opr = MappingReader.expect(op, allowed: SpecSchema.keys(.conditionOperator), subject: "the condition of \(subject)", sink: sink) else { continue }
             conditionPrefixes += opr.stringList("s3:prefix")
         }
     }

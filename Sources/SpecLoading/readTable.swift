@@ -2,7 +2,7 @@ import SpecModel
 
 func readTable(_ key: ScalarNode, _ node: SyntaxNode, sink: DiagnosticSink) -> Table? {
     let subject = "table '\(key.text)'"
-    guard let r = MappingReader.expect(node, allowed: ["name", "billing", "attributes", "key", "indexes", "ttl", "pointInTimeRecovery", "waivers", "purpose"],
+    guard let r = MappingReader.expect(node, allowed: SpecSchema.keys(.table),
                                        subject: subject, owner: key.location, sink: sink) else { return nil }
     let name = r.string("name", example: "ContactsTable")
     let billing = r.string("billing", example: "PAY_PER_REQUEST")
@@ -31,7 +31,7 @@ func readTable(_ key: ScalarNode, _ node: SyntaxNode, sink: DiagnosticSink) -> T
         }
     }
     var ttl: Table.TimeToLive?
-    if let t = r.node["ttl"], let tr = MappingReader.expect(t, allowed: ["attribute", "retention"], subject: "the ttl of \(subject)", owner: r.keyLocation("ttl"), sink: sink) {
+    if let t = r.node["ttl"], let tr = MappingReader.expect(t, allowed: SpecSchema.keys(.ttl), subject: "the ttl of \(subject)", owner: r.keyLocation("ttl"), sink: sink) {
         if let a = tr.string("attribute", example: "expiresAt"), let d = tr.duration("retention") {
             ttl = Table.TimeToLive(attribute: a, retention: d)
         }
@@ -44,7 +44,7 @@ func readTable(_ key: ScalarNode, _ node: SyntaxNode, sink: DiagnosticSink) -> T
 }
 
 private func readKeySchema(_ node: MappingNode, subject: String, owner: SourceLocation?, sink: DiagnosticSink) -> Table.KeySchema? {
-    let r = MappingReader(node, allowed: ["partition", "sort"], subject: subject, owner: owner, sink: sink)
+    let r = MappingReader(node, allowed: SpecSchema.keys(.key), subject: subject, owner: owner, sink: sink)
     guard let partition = r.string("partition", example: "contactId") else { return nil }
     return Table.KeySchema(partition: partition, sort: r.string("sort", required: false))
 }

@@ -2,11 +2,11 @@ import SpecModel
 
 func readTopic(_ key: ScalarNode, _ node: SyntaxNode, sink: DiagnosticSink) -> Topic? {
     let subject = "topic '\(key.text)'"
-    guard let r = MappingReader.expect(node, allowed: ["name", "purpose", "subscriptions", "waivers"], subject: subject, owner: key.location, sink: sink) else { return nil }
+    guard let r = MappingReader.expect(node, allowed: SpecSchema.keys(.topic), subject: subject, owner: key.location, sink: sink) else { return nil }
     let name = r.string("name", required: false) ?? Located(key.text, at: key.location)
     var subscriptions: [Topic.EmailSubscription] = []
     for item in r.sequence("subscriptions") ?? [] {
-        guard let sr = MappingReader.expect(item, allowed: ["email"], subject: "a subscription of \(subject)", sink: sink) else { continue }
+        guard let sr = MappingReader.expect(item, allowed: SpecSchema.keys(.subscription), subject: "a subscription of \(subject)", sink: sink) else { continue }
         guard let value = sr.node["email"] else {
             sink.error(RuleID.missingField, at: item.location, "a subscription of \(subject) is missing 'email'",
                        hint: "write it like `- { email: { setting: alertEmail } }`")

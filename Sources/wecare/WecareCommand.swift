@@ -12,7 +12,7 @@ struct Wecare: AsyncParsableCommand {
         Shell completions: wecare --generate-completion-script bash|zsh|fish.
         """,
         version: WecareVersion.string,
-        subcommands: [Check.self, Build.self, Diff.self, Plan.self, DeployCommand.self, DriftCommand.self, Destroy.self, PreviewsCommand.self, AdoptCommand.self, Explain.self])
+        subcommands: [Check.self, Build.self, Diff.self, Plan.self, DeployCommand.self, DriftCommand.self, Destroy.self, PreviewsCommand.self, AdoptCommand.self, Explain.self, Schema.self])
 
     /// ArgumentParser's own `main`, with one difference: a usage error exits 2, as the README promises
     /// and CI scripts test, not ArgumentParser's 64 (EX_USAGE).

@@ -112,7 +112,7 @@ let package = Package(
         .testTarget(name: "BundleCheckTests", dependencies: ["TestSupport"]),
         .testTarget(name: "DeployTests", dependencies: ["Deploy", "Pipeline", "AWSClient", "SpecLoading", "SpecModel", "TestSupport"]),
         .testTarget(name: "SpecDiffTests", dependencies: ["SpecDiff", "Pipeline", "Generators", "SpecModel", "SpecLoading", "TestSupport"], exclude: ["Golden"]),
-        .testTarget(name: "SpecLoadingTests", dependencies: ["SpecLoading", "SpecCheck"]),
+        .testTarget(name: "SpecLoadingTests", dependencies: ["SpecLoading", "SpecCheck", "TestSupport"]),
         .testTarget(name: "SpecCheckTests", dependencies: ["SpecLoading", "SpecCheck", "Pipeline", "TestSupport"], exclude: ["Golden"]),
     ]
 )

@@ -1,6 +1,7 @@
 import Foundation
 @testable import SpecLoading
 import SpecModel
+import TestSupport
 import XCTest
 
 /// `wecare schema`: the JSON Schema made from the loader's own table validates every shipped spec and environment
@@ -30,16 +31,7 @@ final class SchemaTests: XCTestCase {
                 print(path, list(error.absolute_path), error.message[:200])
         sys.exit(1 if failed else 0)
         """
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", script, schema.path, Self.root.appendingPathComponent(folder).path]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        return try runProcess("python3", ["-c", script, schema.path, Self.root.appendingPathComponent(folder).path])
     }
 
     func testEveryShippedFileValidatesAgainstItsSchema() throws {

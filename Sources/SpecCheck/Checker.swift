@@ -162,6 +162,11 @@ public enum Checker {
                                       hint: "fix the finding and remove the waiver, or renew it with a new reason and date"))
             }
         }
+        for waiver in platform.scannerWaivers where waiver.expires.value < today {
+            out.append(Diagnostic(RuleID.waiverExpired, waiver.expires.location,
+                                  "the \(waiver.scanner) waiver of \(waiver.check.value) expired on \(waiver.expires.value)",
+                                  hint: "fix the templates so that \(waiver.check.value) passes, or renew the waiver with a new reason and date"))
+        }
         return out
     }
 }

@@ -206,7 +206,8 @@ enum References {
 
     static func unresolved(_ p: Platform) -> [Diagnostic] {
         let declared = Set(p.declarations.map(\.id))
-        return all(p).filter { !declared.contains($0.id) }.map { ref in
+        // A scanner waiver's resources must exist, but naming one in a waiver is no use of it (ref.unused).
+        return (all(p) + p.scannerWaivers.flatMap(\.references)).filter { !declared.contains($0.id) }.map { ref in
             let candidates = declared.filter { $0.kind == ref.kind }.map(\.name)
             var hint = candidates.isEmpty ? "declare a \(ref.kind.key) named '\(ref.name.value)'" : "declared \(ref.kind.key)s: \(candidates.sorted().joined(separator: ", "))"
             if let guess = Spelling.closest(to: ref.name.value, in: candidates) { hint = "did you mean '\(guess)'? " + hint }

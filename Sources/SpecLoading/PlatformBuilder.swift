@@ -49,6 +49,7 @@ struct PlatformBuilder {
                 guard claimSingleton(s.name, s.key) else { continue }
                 platform.bulk = readBulk(s.value, owner: s.key.location, sink: sink)
             case "observability": readObservability(s.value, owner: s.key.location)
+            case "scanners": platform.scannerWaivers += readScanners(s.value, owner: s.key.location, sink: sink)
             case "api":
                 guard claimSingleton(s.name, s.key) else { continue }
                 platform.api = readAPI(s.value, owner: s.key.location, sink: sink)

@@ -39,6 +39,7 @@ public enum SpecSchema {
         case handler, whatsapp, phoneNumber, waba, channels, sms, email, bulk
         case queue, deadLetter, iam, scope, condition, conditionOperator
         case table, ttl, key, topic, subscription
+        case scanners, scannerWaiver
     }
 
     public struct Entry: Sendable {
@@ -61,7 +62,7 @@ public enum SpecSchema {
                     k("topics", .named(.node(.topic))), k("functionDefaults", .node(.functionDefaults)), k("functions", .named(.node(.function))),
                     k("handlers", .named(.node(.handler))), k("storage", .node(.storage)), k("iam", .node(.iam)), k("roles", .named(.anything)),
                     k("existing", .node(.existing)), k("whatsapp", .node(.whatsapp)), k("channels", .node(.channels)), k("bulk", .node(.bulk)),
-                    k("observability", .node(.observability)), k("api", .node(.api))],
+                    k("observability", .node(.observability)), k("api", .node(.api)), k("scanners", .node(.scanners))],
         .environmentFile: [k("environment", .node(.environment), required: true)],
         .platform: [k("name", .string, required: true), k("account", .string, required: true), k("region", .string, required: true)],
         .storage: [k("buckets", .named(.node(.bucket)))],
@@ -114,6 +115,9 @@ public enum SpecSchema {
         .key: [k("partition", .string, required: true), k("sort", .string)],
         .topic: [k("name", .string, required: true), purpose, k("subscriptions", .list(.node(.subscription))), waivers],
         .subscription: [k("email", .value)],
+        .scanners: [k("checkov", .list(.node(.scannerWaiver)))],
+        .scannerWaiver: [k("check", .string, required: true), k("covers", .list(.anything), required: true), k("reason", .string, required: true),
+                         k("expires", .string, required: true)],
     ]
 
     /// The keys a node allows, as the loader checks them.

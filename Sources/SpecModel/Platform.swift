@@ -17,6 +17,8 @@ public struct Platform: Sendable {
     public var bulk: Bulk?
     public var logGroups: [LogGroup]
     public var alarms: [Alarm]
+    /// Template scanner findings waived with a reason (`scanners:`).
+    public var scannerWaivers: [ScannerWaiver] = []
     public var api: HTTPAPI?
     public var environments: [Environment]
 

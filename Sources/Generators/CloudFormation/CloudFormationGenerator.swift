@@ -90,6 +90,7 @@ public enum CloudFormationGenerator {
         }
         HTTPAPIResources.add(to: &resources, outputs: &outputs, d)
         AlarmResources.add(to: &resources, d)
+        ScannerMetadata.apply(to: &resources, d)
 
         var parameters: [String: JSONValue] = [
             "CodeBucket": .object(["Type": .string("String"), "Description": .string("S3 bucket holding the wecare-service Lambda bundle")]),

@@ -7,6 +7,8 @@ PASS or FAIL; exits 0 only on PASS. Everything it starts is stopped on the way o
 Ctrl-C or SIGTERM.
 """
 import argparse
+import atexit
+import glob
 import os
 import shutil
 import signal
@@ -37,9 +39,25 @@ def options(description):
     for path in (args.wecare, args.service):
         if not os.access(path, os.X_OK):
             sys.exit(f"{path} is not an executable: build it first (swift build)")
-    if sandbox.private_tmp_available() and os.path.realpath(args.service).startswith(os.path.realpath("/tmp") + "/"):
-        sys.exit(f"{args.service} is under /tmp, which each function gets a private one of: put the runtime elsewhere")
+    args.service = outside_tmp(args.service)
     return args
+
+
+def outside_tmp(service):
+    """The runtime where a function can start it. Each function gets a /tmp of its own, which hides a runtime that
+    lies under /tmp (a checkout there, as CI may make): such a runtime is copied, with the resource bundles beside
+    it, to a folder under /var/tmp that is removed on the way out."""
+    real = os.path.realpath(service)
+    if not (sandbox.private_tmp_available() and real.startswith(os.path.realpath("/tmp") + "/")):
+        return service
+    stage = tempfile.mkdtemp(prefix="wecare-rehearsal-runtime-", dir="/var/tmp" if os.access("/var/tmp", os.W_OK) else str(Path.home()))
+    atexit.register(shutil.rmtree, stage, True)
+    staged = os.path.join(stage, os.path.basename(real))
+    shutil.copy2(real, staged)
+    for bundle in glob.glob(os.path.join(os.path.dirname(real), "*.resources")):
+        shutil.copytree(bundle, os.path.join(stage, os.path.basename(bundle)))
+    print(f"{service} is under /tmp, which each function gets a private one of: running a copy in {stage}", flush=True)
+    return staged
 
 
 def _interrupt(signum, frame):

@@ -49,6 +49,14 @@ enum JSONBody {
         return object
     }
 
+    /// The body as one of the API's request types, decoded strictly (`StrictJSON`).
+    static func decode<T: APIRequestBody>(_ type: T.Type, _ request: Request, upTo limit: Int = 1_048_576) async throws(CoreError) -> T {
+        var request = request
+        let buffer: ByteBuffer
+        do { buffer = try await request.collectBody(upTo: limit) } catch { throw .invalid("the body is too large or unreadable") }
+        return try StrictJSON.decode(type, from: Data(buffer: buffer))
+    }
+
     static func text(_ request: Request) async throws(CoreError) -> String {
         var request = request
         do { return String(buffer: try await request.collectBody(upTo: 1_048_576)) } catch { throw .invalid("the body is too large or unreadable") }

@@ -28,7 +28,7 @@ struct ServerHarness {
         let keys = try await JWTKeyCollection().add(rsa: Insecure.RSA.PrivateKey(pem: TestKeys.privateKeyPEM), digestAlgorithm: .sha256, kid: "test-key")
         let claims = Claims(sub: .init(value: "user-\(groups.first ?? "none")"), iss: .init(value: iss), exp: .init(value: Date().addingTimeInterval(expiresIn)),
                             token_use: use, aud: use == "id" ? .init(value: [aud]) : nil, client_id: use == "access" ? aud : nil, groups: groups)
-        return try await keys.sign(claims)
+        return try await keys.sign(claims, kid: "test-key")
     }
 
     func app() async throws -> some ApplicationProtocol {

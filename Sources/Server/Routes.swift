@@ -291,8 +291,9 @@ public enum Routes {
     static func audit(_ s: ServiceContext, user: String, _ op: Permission, _ resource: String, _ id: String?, outcome: String, details: String) async {
         let now = s.deps.clock.now()
         let retention = await s.settings.value.auditRetention
-        try? await s.deps.store.appendAudit(AuditEntry(id: s.deps.ids.next(), userId: user, action: op.rawValue, resourceType: resource, resourceId: id,
-                                                        outcome: outcome, details: details, timestamp: now, expiresAt: Int(now.timeIntervalSince1970 + retention)))
+        try? await s.deps.store.appendAudit(AuditEntry(id: s.deps.ids.next(), userId: AuditText.clean(user, limit: AuditText.maxId), action: op.rawValue,
+                                                        resourceType: resource, resourceId: id.map { AuditText.clean($0, limit: AuditText.maxId) },
+                                                        outcome: outcome, details: AuditText.clean(details), timestamp: now, expiresAt: Int(now.timeIntervalSince1970 + retention)))
     }
 }
 

@@ -32,7 +32,9 @@ struct Serve: AsyncParsableCommand {
         }
         let log = JSONLineLog(level: logLevel)
         let context = try await LocalService.make(dataDir: dataDir, log: log)
-        let app = Application(router: Routes.router(context), configuration: .init(address: .hostname(host, port: port)))
+        // A connection that sends nothing for 30 s is closed: half-sent requests cannot hold connections for ever.
+        let app = Application(router: Routes.router(context), server: .http1(configuration: .init(idleTimeout: .seconds(30))),
+                              configuration: .init(address: .hostname(host, port: port)))
         let bulk = context.bulk!
         let settings = await context.settings.value
         // Jobs a previous process left running are resumed before the workers start.

@@ -150,8 +150,8 @@ enum StrictJSON {
             throw .invalid("the body must be JSON")
         }
         guard object is [String: Any] else { throw .invalid("the body must be a JSON object") }
-        if let unknown = unknownKey(object, SchemaDecoder.schema(of: type), at: "") {
-            throw .invalid("unknown field '\(unknown)'")
+        if let (name, problem) = firstProblem(object, SchemaDecoder.schema(of: type), at: "") {
+            throw .invalid(problem == .unknown ? "unknown field '\(name)'" : "'\(name)' must not be null")
         }
         do {
             return try decoder.decode(type, from: data)
@@ -168,17 +168,24 @@ enum StrictJSON {
         }
     }
 
-    /// The first key, in sorted order, that the schema does not allow.
-    static func unknownKey(_ value: Any, _ schema: [String: Any], at prefix: String) -> String? {
+    enum Problem { case unknown, null }
+
+    /// The first key, in sorted order, that the schema does not allow, or whose `null` it does not
+    /// allow (Codable's `decodeIfPresent` would read that `null` as absent).
+    static func firstProblem(_ value: Any, _ schema: [String: Any], at prefix: String) -> (String, Problem)? {
         if let object = value as? [String: Any], let properties = schema["properties"] as? [String: Any] {
             for key in object.keys.sorted() {
                 let name = prefix.isEmpty ? key : prefix + "." + key
-                guard let inner = properties[key] as? [String: Any] else { return name }
-                if let found = unknownKey(object[key]!, inner, at: name) { return found }
+                guard let inner = properties[key] as? [String: Any] else { return (name, .unknown) }
+                if object[key] is NSNull {
+                    if !((inner["type"] as? [String])?.contains("null") ?? false) { return (name, .null) }
+                    continue
+                }
+                if let found = firstProblem(object[key]!, inner, at: name) { return found }
             }
         } else if let array = value as? [Any], let items = schema["items"] as? [String: Any] {
             for (i, element) in array.enumerated() {
-                if let found = unknownKey(element, items, at: "\(prefix)[\(i)]") { return found }
+                if let found = firstProblem(element, items, at: "\(prefix)[\(i)]") { return found }
             }
         }
         return nil

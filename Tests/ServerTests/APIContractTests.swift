@@ -41,7 +41,7 @@ final class APIContractTests: XCTestCase {
         let op = try await harness.token(["Operator"])
         try await harness.app().test(.router) { client in
             for (bad, why) in [(#"{"ids":[123]}"#, "'ids[0]' must be a string"), (#"{"idz":["d0"]}"#, "unknown field 'idz'"),
-                               (#"{"ids":"d0"}"#, "'ids'"), (#"{"limit":"5"}"#, "'limit' must be an integer"), (#"{"limit":0}"#, "between 1 and 100"),
+                               (#"{"ids":"d0"}"#, "'ids'"), (#"{"limit":"5"}"#, "'limit' must be an integer"), (#"{"limit":null}"#, "'limit' must not be null"), (#"{"limit":0}"#, "between 1 and 100"),
                                ("[]", "JSON object"), ("", "must be JSON")] {
                 try await client.execute(uri: "/api/dlq/replay", method: .post, headers: [.authorization: "Bearer \(op)"], body: body(bad)) {
                     XCTAssertEqual($0.status, .badRequest, bad)

@@ -32,8 +32,7 @@ struct Serve: AsyncParsableCommand {
         }
         let log = JSONLineLog(level: logLevel)
         let context = try await LocalService.make(dataDir: dataDir, log: log)
-        // A connection that sends nothing for 30 s is closed: half-sent requests cannot hold connections for ever.
-        let app = Application(router: Routes.router(context), server: .http1(configuration: .init(idleTimeout: .seconds(30))),
+        let app = Application(router: Routes.router(context), server: HTTPServerSettings.http1(),
                               configuration: .init(address: .hostname(host, port: port)))
         let bulk = context.bulk!
         let settings = await context.settings.value

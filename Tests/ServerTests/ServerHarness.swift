@@ -23,6 +23,7 @@ struct ServerHarness {
     static let issuer = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_TEST"
     let store = InMemoryStore()
     let now = Date(timeIntervalSince1970: 1_795_000_000)
+    var events: any EventSink = NoEvents()
 
     func token(_ groups: [String], use: String = "id", iss: String = ServerHarness.issuer, expiresIn: TimeInterval = 3600, aud: String = "client-1") async throws -> String {
         let keys = try await JWTKeyCollection().add(rsa: Insecure.RSA.PrivateKey(pem: TestKeys.privateKeyPEM), digestAlgorithm: .sha256, kid: "test-key")
@@ -32,7 +33,7 @@ struct ServerHarness {
     }
 
     func app() async throws -> some ApplicationProtocol {
-        let deps = CoreDependencies(store: store, gateway: LocalGatewayStub(), clock: FixedClock(date: now), ids: UUIDSource(), events: NoEvents())
+        let deps = CoreDependencies(store: store, gateway: LocalGatewayStub(), clock: FixedClock(date: now), ids: UUIDSource(), events: events)
         let settings = CoreSettings(environment: "preview", sendMode: .dryRun, allowlist: ["phone-number-id-aaa"], metaApiVersion: "v20.0", smsPoolId: "pool",
                                     emailSender: "one@wecare.digital", mediaBucket: "b", incomingPrefix: "in/", outgoingPrefix: "out/")
         let verifier = try await TokenVerifier.cognito(jwksJSON: TestKeys.jwks, region: "us-east-1", userPoolId: "us-east-1_TEST", clientId: "client-1")
@@ -46,7 +47,7 @@ struct ServerHarness {
     }
 
     func router() async throws -> Router<BasicRequestContext> {
-        let deps = CoreDependencies(store: store, gateway: LocalGatewayStub(), clock: FixedClock(date: now), ids: UUIDSource(), events: NoEvents())
+        let deps = CoreDependencies(store: store, gateway: LocalGatewayStub(), clock: FixedClock(date: now), ids: UUIDSource(), events: events)
         let settings = CoreSettings(environment: "preview", sendMode: .dryRun, allowlist: ["phone-number-id-aaa"], metaApiVersion: "v20.0", smsPoolId: "pool",
                                     emailSender: "one@wecare.digital", mediaBucket: "b", incomingPrefix: "in/", outgoingPrefix: "out/")
         let verifier = try await TokenVerifier.cognito(jwksJSON: TestKeys.jwks, region: "us-east-1", userPoolId: "us-east-1_TEST", clientId: "client-1")

@@ -1,7 +1,8 @@
 import MessagingCore
 
 /// One operation of the HTTP API: everything `/openapi.json` says about it, and what the 405 answers and
-/// the role matrix read. The handlers are registered in `Routes.router`; a test keeps the two equal.
+/// the role matrix read. The handlers are registered in `Routes.router`; `APIContractTests` checks that every
+/// operation of the table is routed (the converse, a handler missing from the table, is not checked yet).
 public struct Route {
     public let method: String
     public let path: String

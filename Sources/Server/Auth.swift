@@ -26,9 +26,11 @@ struct CognitoClaims: JWTPayload {
     var aud: AudienceClaim?
     var clientId: String?
     var groups: [String]?
+    var nbf: NotBeforeClaim?
+    var iat: IssuedAtClaim?
 
     enum CodingKeys: String, CodingKey {
-        case sub, iss, exp, aud
+        case sub, iss, exp, aud, nbf, iat
         case tokenUse = "token_use"
         case clientId = "client_id"
         case groups = "cognito:groups"
@@ -46,12 +48,19 @@ public struct TokenVerifier: Sendable {
     let issuer: String
     let clientId: String?
     let now: @Sendable () -> Date
+    /// Cognito signs with one of several keys and names it: a token without `kid` is refused even when
+    /// the JWKS holds one key, so a key rotation cannot make it pick the wrong one.
+    var requiresKeyId = false
+
+    /// How far ahead of this clock `nbf` and `iat` may be (clock skew between Cognito and Lambda).
+    static let leeway: TimeInterval = 60
 
     /// A Cognito pool: `iss` is the pool URL, `token_use` id or access, the client id must match when given.
     public static func cognito(jwksJSON: String, region: String, userPoolId: String, clientId: String?,
                                now: @escaping @Sendable () -> Date = Date.init) async throws -> TokenVerifier {
         let keys = try await JWTKeyCollection().add(jwksJSON: jwksJSON)
-        return TokenVerifier(keys: keys, issuer: "https://cognito-idp.\(region).amazonaws.com/\(userPoolId)", clientId: clientId, now: now)
+        return TokenVerifier(keys: keys, issuer: "https://cognito-idp.\(region).amazonaws.com/\(userPoolId)", clientId: clientId, now: now,
+                             requiresKeyId: true)
     }
 
     /// The local environment's development tokens.
@@ -67,7 +76,7 @@ public struct TokenVerifier: Sendable {
                                   now: Date = Date()) async throws -> String {
         let keys = await JWTKeyCollection().add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
         let claims = CognitoClaims(sub: .init(value: user), iss: .init(value: localIssuer), exp: .init(value: now.addingTimeInterval(lifetime)),
-                                   tokenUse: "id", aud: nil, clientId: nil, groups: [role.rawValue])
+                                   tokenUse: "id", aud: nil, clientId: nil, groups: [role.rawValue], iat: .init(value: now))
         return try await keys.sign(claims)
     }
 
@@ -75,13 +84,18 @@ public struct TokenVerifier: Sendable {
     public func verify(authorization: String?) async throws(AuthError) -> Caller {
         guard let header = authorization, header.lowercased().hasPrefix("bearer "), header.count > 7 else { throw .missing }
         let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        if requiresKeyId, Self.keyId(token) == nil { throw .invalid("the token names no signing key (kid)") }
         let claims: CognitoClaims
         do {
             claims = try await keys.verify(token, as: CognitoClaims.self)
         } catch {
-            throw .invalid("the token does not verify: \(error)")
+            // The library's error names its internals; the caller learns only that the token is not good.
+            throw .invalid("the token does not verify (signature, key or format)")
         }
-        guard claims.exp.value > now() else { throw .invalid("the token has expired") }
+        let now = now()
+        guard claims.exp.value > now else { throw .invalid("the token has expired") }
+        if let nbf = claims.nbf?.value, nbf > now.addingTimeInterval(Self.leeway) { throw .invalid("the token is not valid yet (nbf)") }
+        if let iat = claims.iat?.value, iat > now.addingTimeInterval(Self.leeway) { throw .invalid("the token was issued in the future (iat)") }
         guard claims.iss.value == issuer else { throw .invalid("the token was issued by \(claims.iss.value), not \(issuer)") }
         guard claims.tokenUse == "id" || claims.tokenUse == "access" else { throw .invalid("token_use must be id or access") }
         if let clientId {
@@ -91,6 +105,17 @@ public struct TokenVerifier: Sendable {
         let roles = (claims.groups ?? []).compactMap(Role.init(rawValue:))
         guard let role = roles.max() else { throw .invalid("the user is in none of the groups Viewer, Operator, Admin") }
         return Caller(userId: claims.sub.value, role: role)
+    }
+
+    /// The `kid` of a compact JWS's header, `nil` when absent, empty or unreadable.
+    static func keyId(_ token: String) -> String? {
+        guard let first = token.split(separator: ".", omittingEmptySubsequences: false).first else { return nil }
+        var base64 = first.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64),
+              let header = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let kid = header["kid"] as? String, !kid.isEmpty else { return nil }
+        return kid
     }
 }
 

@@ -7,9 +7,9 @@ enum BulkRoutes {
     static func add<Context: RequestContext>(to router: Router<Context>, _ s: ServiceContext) {
         router.post("/api/bulk/jobs") { req, _ in
             try await Routes.guarded(s, req, .sendBulk, "bulk-job") { caller in
-                let o = try await JSONBody.object(req)
+                let body = try await JSONBody.decode(CreateBulkJobBody.self, req)
                 let service = try await service(s)
-                let (channel, recipients, content) = try decodeJob(o)
+                let (channel, recipients, content) = try decodeJob(body)
                 // A retried POST with the same Idempotency-Key gets the same job, never a second one.
                 let key = req.headers[.init("Idempotency-Key")!]
                 let view = try await service.create(channel: channel, recipients: recipients, content: content, createdBy: caller.userId,
@@ -32,10 +32,11 @@ enum BulkRoutes {
         router.put("/api/bulk/jobs/:id") { req, ctx in
             try await Routes.guarded(s, req, .sendBulk, "bulk-job") { _ in
                 let id = try ctx.parameters.require("id")
-                let o = try await JSONBody.object(req)
-                guard let raw = try o.string("action"), let action = BulkService.Action(rawValue: raw) else {
-                    throw CoreError.invalid("action must be one of pause, resume, cancel: {\"action\": \"pause\"}")
+                let body: BulkControlBody
+                do throws(CoreError) { body = try await JSONBody.decode(BulkControlBody.self, req) } catch {
+                    throw CoreError.invalid("action must be one of pause, resume, cancel: {\"action\": \"pause\"} (\(error.message))")
                 }
+                let action = BulkService.Action(rawValue: body.action.rawValue)!
                 return (JSONBody.response(.ok, try await service(s).control(id, action)), id)
             }
         }
@@ -61,21 +62,14 @@ enum BulkRoutes {
     }
 
     /// `{channel, contactIds | filter: {q, optedInOnly}, text | template | media | subject/html, phoneNumberId?}`.
-    static func decodeJob(_ o: [String: Any]) throws(CoreError) -> (Channel, BulkService.Recipients, BulkContent) {
-        var single = o
-        single["contactId"] = ""
-        let request = try SendRequestDecoding.decode(single)
+    static func decodeJob(_ body: CreateBulkJobBody) throws(CoreError) -> (Channel, BulkService.Recipients, BulkContent) {
         let recipients: BulkService.Recipients
-        switch (o["contactIds"], o["filter"]) {
-        case (let ids?, nil):
-            guard let ids = ids as? [String] else { throw .invalid("contactIds must be a list of contact ids") }
-            recipients = .contacts(ids)
-        case (nil, let filter?):
-            guard let f = filter as? [String: Any] else { throw .invalid("filter must be an object: {\"q\": \"…\", \"optedInOnly\": true}") }
-            recipients = .filter(query: try f.string("q") ?? "", optedInOnly: try f.bool("optedInOnly") ?? true)
+        switch (body.contactIds, body.filter) {
+        case (let ids?, nil): recipients = .contacts(ids)
+        case (nil, let f?): recipients = .filter(query: f.q ?? "", optedInOnly: f.optedInOnly ?? true)
         default:
             throw .invalid("give exactly one of contactIds (a list) or filter ({\"q\": \"…\", \"optedInOnly\": true})")
         }
-        return (request.channel, recipients, BulkContent(request))
+        return (body.channel, recipients, BulkContent(body.content.request(channel: body.channel)))
     }
 }

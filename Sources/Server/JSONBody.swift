@@ -38,41 +38,16 @@ enum JSONBody {
         return error(status, e.code, e.message)
     }
 
-    /// The body as a JSON object, keeping the difference between a missing key and `null`.
-    static func object(_ request: Request, upTo limit: Int = 1_048_576) async throws(CoreError) -> [String: Any] {
+    /// The body as one of the API's request types, decoded strictly (`StrictJSON`).
+    static func decode<T: APIRequestBody>(_ type: T.Type, _ request: Request, upTo limit: Int = 1_048_576) async throws(CoreError) -> T {
         var request = request
         let buffer: ByteBuffer
         do { buffer = try await request.collectBody(upTo: limit) } catch { throw .invalid("the body is too large or unreadable") }
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(buffer: buffer))) as? [String: Any] else {
-            throw .invalid("the body must be a JSON object")
-        }
-        return object
+        return try StrictJSON.decode(type, from: Data(buffer: buffer))
     }
 
     static func text(_ request: Request) async throws(CoreError) -> String {
         var request = request
         do { return String(buffer: try await request.collectBody(upTo: 1_048_576)) } catch { throw .invalid("the body is too large or unreadable") }
-    }
-}
-
-extension Dictionary where Key == String, Value == Any {
-    func string(_ key: String) throws(CoreError) -> String? {
-        guard let v = self[key], !(v is NSNull) else { return nil }
-        guard let s = v as? String else { throw .invalid("'\(key)' must be a string") }
-        return s
-    }
-
-    func bool(_ key: String) throws(CoreError) -> Bool? {
-        guard let v = self[key], !(v is NSNull) else { return nil }
-        guard let b = v as? Bool else { throw .invalid("'\(key)' must be true or false") }
-        return b
-    }
-
-    /// A field that may be absent (leave alone), `null` (clear) or a string (set).
-    func patch(_ key: String) throws(CoreError) -> String?? {
-        guard let v = self[key] else { return nil }
-        if v is NSNull { return .some(nil) }
-        guard let s = v as? String else { throw .invalid("'\(key)' must be a string or null") }
-        return .some(s)
     }
 }

@@ -14,14 +14,13 @@ enum MediaRoutes {
                 guard let objects = s.media else {
                     return (JSONBody.error(.serviceUnavailable, "UNAVAILABLE", "this service has no store for outbound media"), nil)
                 }
-                let o = try await JSONBody.object(req, upTo: bodyLimit)
-                guard let contactId = try o.string("contactId"), let kind = try o.string("kind"), let contentType = try o.string("contentType"),
-                      let encoded = try o.string("data") else {
-                    throw CoreError.invalid("media needs contactId, kind, contentType and data (the file as base64)")
+                let body: MediaUploadBody
+                do throws(CoreError) { body = try await JSONBody.decode(MediaUploadBody.self, req, upTo: bodyLimit) } catch {
+                    throw CoreError.invalid("media needs contactId, kind, contentType and data (the file as base64): \(error.message)")
                 }
-                guard let data = Data(base64Encoded: encoded) else { throw CoreError.invalid("'data' must be the file as base64") }
-                let upload = MediaUpload(contactId: contactId, kind: kind, contentType: contentType, data: data, caption: try o.string("caption"),
-                                         phoneNumberId: try o.string("phoneNumberId"))
+                guard let data = Data(base64Encoded: body.data) else { throw CoreError.invalid("'data' must be the file as base64") }
+                let upload = MediaUpload(contactId: body.contactId, kind: body.kind, contentType: body.contentType, data: data, caption: body.caption,
+                                         phoneNumberId: body.phoneNumberId)
                 let m = try await MediaSender(s.deps, settings: await s.settings.value, objects: objects).send(upload)
                 return Routes.sent(s, m)
             }

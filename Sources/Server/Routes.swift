@@ -5,34 +5,78 @@ import MessagingCore
 /// The HTTP API: each route authorizes, translates HTTP to one call on the core, and back.
 /// No business rule lives here; the same handlers serve Lambda's API Gateway events.
 public enum Routes {
-    /// Every route, with the operation it needs: `/openapi.json` and the role matrix test are made from it.
-    public static let table: [(method: String, path: String, operation: Permission?, summary: String)] = [
-        ("GET", "/healthz", nil, "Liveness and the environment's SEND_MODE"),
-        ("GET", "/metrics", nil, "Prometheus metrics"),
-        ("GET", "/openapi.json", nil, "This API as OpenAPI 3.1"),
-        ("GET", "/api/me", .readSelf, "Who the token belongs to and the role it carries"),
-        ("POST", "/api/contacts", .writeContacts, "Create a contact (opt-ins false unless given)"),
-        ("GET", "/api/contacts", .readContacts, "Search contacts by name, phone or email (?q=)"),
-        ("GET", "/api/contacts/{id}", .readContacts, "Read a contact"),
-        ("PATCH", "/api/contacts/{id}", .writeContacts, "Update a contact; opt-ins change only when present"),
-        ("DELETE", "/api/contacts/{id}", .writeContacts, "Soft-delete a contact"),
-        ("POST", "/api/messages", .sendMessages, "Send a message through the safety pipeline"),
-        ("POST", "/api/messages/{channel}", .sendMessages, "Send on one channel (whatsapp, sms, email): the route of that channel's function"),
-        ("GET", "/api/messages", .readMessages, "A contact's messages, newest first (?contactId=&before=&limit=)"),
-        ("POST", "/api/media", .sendMessages, "Upload a file under the outgoing prefix and send it on WhatsApp ({contactId, kind, contentType, data: base64, caption?})"),
-        ("POST", "/api/bulk/jobs", .sendBulk, "Create a bulk job; more recipients than the threshold wait for a confirmation"),
-        ("POST", "/api/bulk/jobs/{id}/confirm", .sendBulk, "Confirm a pending bulk job: its chunks are queued"),
-        ("GET", "/api/bulk/jobs/{id}", .readBulk, "A bulk job with its progress"),
-        ("PUT", "/api/bulk/jobs/{id}", .sendBulk, "Pause, resume or cancel a bulk job ({\"action\": …})"),
-        ("DELETE", "/api/bulk/jobs/{id}", .sendBulk, "Delete a bulk job that is not running"),
-        ("GET", "/api/bulk/jobs/{id}/report", .readBulk, "The job's report (the format stored under the reports prefix)"),
-        ("POST", "/webhooks/sns", nil, "SNS deliveries of EUM Social events (signature verified)"),
-        ("GET", "/api/dlq", .readDLQ, "Dead-letter entries"),
-        ("POST", "/api/dlq/replay", .replayDLQ, "Replay up to 100 dead-letter entries"),
-        ("GET", "/api/audit", .readAudit, "The audit log"),
-        ("GET", "/api/config", .readConfig, "The running configuration"),
-        ("PUT", "/api/config", .writeConfig, "Change run-time settings"),
-    ]
+    /// Every route, with the operation it needs, its body, query and the statuses it answers:
+    /// `/openapi.json`, the role matrix test and the 405 answers are made from it.
+    public static var table: [Route] {
+        let id = [Route.Parameter.string("id", "the contact's id", required: true)]
+        let job = [Route.Parameter.string("id", "the bulk job's id", required: true)]
+        return [
+            Route("GET", "/healthz", nil, "Liveness and the environment's SEND_MODE", [200]),
+            Route("GET", "/metrics", nil, "Prometheus metrics", [200], produces: "text/plain"),
+            Route("GET", "/openapi.json", nil, "This API as OpenAPI 3.1", [200]),
+            Route("GET", "/api/me", .readSelf, "Who the token belongs to and the role it carries", [200]),
+            Route("POST", "/api/contacts", .writeContacts, "Create a contact (opt-ins false unless given)", [201, 400, 409], body: CreateContactBody.self),
+            Route("GET", "/api/contacts", .readContacts, "Search contacts by name, phone or email", [200, 400],
+                  query: [.string("q", "text to find in name, phone or email"), .integer("limit", 1...200, "at most this many (default 50)")]),
+            Route("GET", "/api/contacts/{id}", .readContacts, "Read a contact", [200, 404], path: id),
+            Route("PATCH", "/api/contacts/{id}", .writeContacts, "Update a contact; opt-ins change only when present", [200, 400, 404, 409],
+                  path: id, body: UpdateContactBody.self),
+            Route("DELETE", "/api/contacts/{id}", .writeContacts, "Soft-delete a contact", [204, 404], path: id),
+            Route("POST", "/api/messages", .sendMessages, "Send a message through the safety pipeline", [201, 400, 404, 409, 422, 502],
+                  body: SendMessageBody.self),
+            Route("POST", "/api/messages/{channel}", .sendMessages, "Send on one channel (whatsapp, sms, email): the route of that channel's function",
+                  [201, 400, 404, 409, 422, 502], path: [.oneOf("channel", Channel.self, "the channel whose function sends it")], body: SendMessageBody.self),
+            Route("GET", "/api/messages", .readMessages, "A contact's messages, newest first", [200, 400],
+                  query: [.string("contactId", "whose messages", required: true),
+                          .number("before", "only messages before this time (seconds since 1970: the previous page's `next`)"),
+                          .integer("limit", 1...200, "at most this many (default 50)")]),
+            Route("POST", "/api/media", .sendMessages, "Upload a file under the outgoing prefix and send it on WhatsApp",
+                  [201, 400, 404, 409, 422, 502, 503], body: MediaUploadBody.self),
+            Route("POST", "/api/bulk/jobs", .sendBulk, "Create a bulk job; more recipients than the threshold wait for a confirmation",
+                  [201, 202, 400, 409, 422], body: CreateBulkJobBody.self, headers: [.string("Idempotency-Key", "the same caller and key get the same job")]),
+            Route("POST", "/api/bulk/jobs/{id}/confirm", .sendBulk, "Confirm a pending bulk job: its chunks are queued", [200, 404, 409], path: job),
+            Route("GET", "/api/bulk/jobs/{id}", .readBulk, "A bulk job with its progress", [200, 404], path: job),
+            Route("PUT", "/api/bulk/jobs/{id}", .sendBulk, "Pause, resume or cancel a bulk job", [200, 400, 404, 409], path: job, body: BulkControlBody.self),
+            Route("DELETE", "/api/bulk/jobs/{id}", .sendBulk, "Delete a bulk job that is not running", [204, 404, 409], path: job),
+            Route("GET", "/api/bulk/jobs/{id}/report", .readBulk, "The job's report (the format stored under the reports prefix)", [200, 404], path: job),
+            Route("POST", "/webhooks/sns", nil, "SNS deliveries of EUM Social events (signature verified)", [200, 400, 403, 500, 503], rawBody: true),
+            Route("GET", "/api/dlq", .readDLQ, "Dead-letter entries", [200]),
+            Route("POST", "/api/dlq/replay", .replayDLQ, "Replay up to 100 dead-letter entries", [200, 400], body: DLQReplayBody.self),
+            Route("GET", "/api/audit", .readAudit, "The audit log", [200, 400], query: [.integer("limit", 1...1000, "at most this many (default 100)")]),
+            Route("GET", "/api/config", .readConfig, "The running configuration", [200]),
+            Route("PUT", "/api/config", .writeConfig, "Change run-time settings", [200, 400], body: ConfigUpdateBody.self),
+        ]
+    }
+
+    /// The routes of a path, whatever their method: `{x}` matches one segment.
+    static func routes(matching path: String) -> [Route] {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        return table.filter { route in
+            let pattern = route.path.split(separator: "/", omittingEmptySubsequences: false)
+            return pattern.count == segments.count
+                && zip(pattern, segments).allSatisfy { p, s in (p.hasPrefix("{") && p.hasSuffix("}") && !s.isEmpty) || p == s }
+        }
+    }
+
+    /// The answer to an error the router threw: 404 for no route, 405 with `Allow` for a route without that
+    /// method, the error's own status for others; always the JSON error body.
+    static func errorResponse(_ error: any Error, method: String, path: String) -> Response {
+        guard let http = error as? HTTPError else {
+            if let e = error as? CoreError { return JSONBody.error(e) }
+            return JSONBody.error(.internalServerError, "INTERNAL", "the request failed")
+        }
+        if http.status == .notFound {
+            let methods = Set(routes(matching: path).map(\.method))
+            if !methods.isEmpty, !methods.contains(method) {
+                var response = JSONBody.error(.methodNotAllowed, "METHOD_NOT_ALLOWED", "\(path) answers \(methods.sorted().joined(separator: ", ")), not \(method)")
+                response.headers[.allow] = methods.sorted().joined(separator: ", ")
+                return response
+            }
+            return JSONBody.error(.notFound, "NOT_FOUND", "no route \(method) \(path)")
+        }
+        let code = http.status.code == 413 ? "PAYLOAD_TOO_LARGE" : http.status.code < 500 ? "INVALID_REQUEST" : "INTERNAL"
+        return JSONBody.error(http.status, code, http.body ?? http.status.reasonPhrase)
+    }
 
     /// The router both front doors run: `serve` with Hummingbird's own context, Lambda with `LambdaRequestContext`.
     public static func router(_ s: ServiceContext) -> Router<BasicRequestContext> { router(s, context: BasicRequestContext.self) }
@@ -61,17 +105,17 @@ public enum Routes {
         }
         router.post("/api/contacts") { req, _ in
             try await guarded(s, req, .writeContacts, "contact") { _ in
-                let o = try await JSONBody.object(req)
+                let b = try await JSONBody.decode(CreateContactBody.self, req)
                 let c = try await ContactService(s.deps).create(.init(
-                    name: o.string("name"), phone: o.string("phone"), email: o.string("email"),
-                    optInWhatsApp: o.bool("optInWhatsApp"), optInSms: o.bool("optInSms"), optInEmail: o.bool("optInEmail")))
+                    name: b.name, phone: b.phone, email: b.email,
+                    optInWhatsApp: b.optInWhatsApp, optInSms: b.optInSms, optInEmail: b.optInEmail))
                 return (JSONBody.response(.created, c), c.id)
             }
         }
         router.get("/api/contacts") { req, _ in
             try await guarded(s, req, .readContacts, "contact") { _ in
                 let q = req.uri.queryParameters["q"].map(String.init) ?? ""
-                let limit = req.uri.queryParameters["limit"].flatMap { Int($0) } ?? 50
+                let limit = try integer(req, "limit", 1...200) ?? 50
                 return (JSONBody.response(.ok, ["contacts": try await ContactService(s.deps).search(q, limit: limit)]), nil)
             }
         }
@@ -84,10 +128,10 @@ public enum Routes {
         router.patch("/api/contacts/:id") { req, ctx in
             try await guarded(s, req, .writeContacts, "contact") { _ in
                 let id = try ctx.parameters.require("id")
-                let o = try await JSONBody.object(req)
+                let b = try await JSONBody.decode(UpdateContactBody.self, req)
                 let c = try await ContactService(s.deps).update(id, .init(
-                    name: try o.patch("name"), phone: try o.patch("phone"), email: try o.patch("email"),
-                    optInWhatsApp: try o.bool("optInWhatsApp"), optInSms: try o.bool("optInSms"), optInEmail: try o.bool("optInEmail")))
+                    name: UpdateContactBody.field(b.name), phone: UpdateContactBody.field(b.phone), email: UpdateContactBody.field(b.email),
+                    optInWhatsApp: b.optInWhatsApp, optInSms: b.optInSms, optInEmail: b.optInEmail))
                 return (JSONBody.response(.ok, c), id)
             }
         }
@@ -100,17 +144,21 @@ public enum Routes {
         }
 
         router.post("/api/messages") { req, _ in
-            try await guarded(s, req, .sendMessages, "message") { _ in try await send(s, try await JSONBody.object(req)) }
+            try await guarded(s, req, .sendMessages, "message") { _ in
+                let body = try await JSONBody.decode(SendMessageBody.self, req)
+                guard let channel = body.channel else { throw CoreError.invalid("'channel' is required: whatsapp, sms or email") }
+                return try await send(s, body.request(channel: channel))
+            }
         }
         router.post("/api/messages/:channel") { req, ctx in
             try await guarded(s, req, .sendMessages, "message") { _ in
-                var body = try await JSONBody.object(req)
-                let channel = try ctx.parameters.require("channel")
-                if let given = try body.string("channel"), given != channel {
-                    throw CoreError.invalid("the body's channel '\(given)' is not the route's '\(channel)'")
+                let raw = try ctx.parameters.require("channel")
+                guard let channel = Channel(rawValue: raw) else { throw CoreError.notFound("no channel '\(raw)': whatsapp, sms or email") }
+                let body = try await JSONBody.decode(SendMessageBody.self, req)
+                if let given = body.channel, given != channel {
+                    throw CoreError.invalid("the body's channel '\(given.rawValue)' is not the route's '\(channel.rawValue)'")
                 }
-                body["channel"] = channel
-                return try await send(s, body)
+                return try await send(s, body.request(channel: channel))
             }
         }
         router.get("/api/messages") { req, _ in
@@ -118,8 +166,12 @@ public enum Routes {
                 guard let contactId = req.uri.queryParameters["contactId"].map(String.init) else {
                     throw CoreError.invalid("contactId is required: /api/messages?contactId=…")
                 }
-                let limit = min(max(req.uri.queryParameters["limit"].flatMap { Int($0) } ?? 50, 1), 200)
-                let before = req.uri.queryParameters["before"].flatMap { Double($0) }.map(Date.init(timeIntervalSince1970:))
+                let limit = try integer(req, "limit", 1...200) ?? 50
+                var before: Date?
+                if let raw = req.uri.queryParameters["before"] {
+                    guard let seconds = Double(raw), seconds.isFinite else { throw CoreError.invalid("'before' must be a number of seconds since 1970") }
+                    before = Date(timeIntervalSince1970: seconds)
+                }
                 let page = try await call { try await s.deps.store.messages(contactId: contactId, before: before, limit: limit, now: s.deps.clock.now()) }
                 let next = page.count == limit ? page.last.map { String($0.timestamp.timeIntervalSince1970) } : nil
                 let bucket = await s.settings.value.mediaBucket
@@ -152,9 +204,10 @@ public enum Routes {
         }
         router.post("/api/dlq/replay") { req, _ in
             try await guarded(s, req, .replayDLQ, "dlq") { _ in
-                let o = try await JSONBody.object(req)
-                let ids = o["ids"] as? [String]
-                let limit = (o["limit"] as? Int) ?? 100
+                let b = try await JSONBody.decode(DLQReplayBody.self, req)
+                let ids = b.ids
+                let limit = b.limit ?? 100
+                guard (1...100).contains(limit) else { throw CoreError.invalid("'limit' must be between 1 and 100") }
                 let settings = await s.settings.value
                 let r = try await DLQService(s.deps, settings: settings, bulkQueue: s.bulk?.queue, source: s.deadLetters).replay(ids: ids, limit: limit)
                 return (JSONBody.response(.ok, ["replayed": r.replayed, "failed": r.failed, "skippedDuplicates": r.skippedDuplicates, "exhausted": r.exhausted]), nil)
@@ -162,7 +215,7 @@ public enum Routes {
         }
         router.get("/api/audit") { req, _ in
             try await guarded(s, req, .readAudit, "audit") { _ in
-                let limit = min(max(req.uri.queryParameters["limit"].flatMap { Int($0) } ?? 100, 1), 1000)
+                let limit = try integer(req, "limit", 1...1000) ?? 100
                 return (JSONBody.response(.ok, ["entries": try await call { try await s.deps.store.audit(limit: limit, now: s.deps.clock.now()) }]), nil)
             }
         }
@@ -171,10 +224,11 @@ public enum Routes {
         }
         router.put("/api/config") { req, _ in
             try await guarded(s, req, .writeConfig, "config") { caller in
-                let o = try await JSONBody.object(req)
-                let unknown = Set(o.keys).subtracting(["autoAcknowledge"])
-                guard unknown.isEmpty else { throw CoreError.invalid("only autoAcknowledge can change at run time; not \(unknown.sorted().joined(separator: ", "))") }
-                if let on = try o.bool("autoAcknowledge") {
+                let b: ConfigUpdateBody
+                do throws(CoreError) { b = try await JSONBody.decode(ConfigUpdateBody.self, req) } catch {
+                    throw CoreError.invalid("only autoAcknowledge can change at run time: \(error.message)")
+                }
+                if let on = b.autoAcknowledge {
                     try await call { try await s.settings.setAutoAcknowledge(on, by: caller.userId, at: s.deps.clock.now()) }
                 }
                 return (JSONBody.response(.ok, ConfigView(await s.settings.value)), "autoAcknowledge")
@@ -183,10 +237,18 @@ public enum Routes {
         return router
     }
 
+    /// An integer query parameter within its range, `nil` when absent.
+    static func integer(_ req: Request, _ name: String, _ range: ClosedRange<Int>) throws(CoreError) -> Int? {
+        guard let raw = req.uri.queryParameters[Substring(name)] else { return nil }
+        guard let n = Int(raw), range.contains(n) else {
+            throw .invalid("'\(name)' must be an integer from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return n
+    }
+
     /// A `POST /api/messages` body through the sending pipeline: 201 with the message, 502 when the provider refused it.
-    static func send(_ s: ServiceContext, _ body: [String: Any]) async throws -> (Response, String?) {
-        let request = try SendRequestDecoding.decode(body)
-        return sent(s, try await SendPipeline(s.deps, settings: await s.settings.value).send(request))
+    static func send(_ s: ServiceContext, _ request: SendRequest) async throws -> (Response, String?) {
+        sent(s, try await SendPipeline(s.deps, settings: await s.settings.value).send(request))
     }
 
     /// The answer to a send: 201 with the message, 502 when the provider refused it.
@@ -229,8 +291,9 @@ public enum Routes {
     static func audit(_ s: ServiceContext, user: String, _ op: Permission, _ resource: String, _ id: String?, outcome: String, details: String) async {
         let now = s.deps.clock.now()
         let retention = await s.settings.value.auditRetention
-        try? await s.deps.store.appendAudit(AuditEntry(id: s.deps.ids.next(), userId: user, action: op.rawValue, resourceType: resource, resourceId: id,
-                                                        outcome: outcome, details: details, timestamp: now, expiresAt: Int(now.timeIntervalSince1970 + retention)))
+        try? await s.deps.store.appendAudit(AuditEntry(id: s.deps.ids.next(), userId: AuditText.clean(user, limit: AuditText.maxId), action: op.rawValue,
+                                                        resourceType: resource, resourceId: id.map { AuditText.clean($0, limit: AuditText.maxId) },
+                                                        outcome: outcome, details: AuditText.clean(details), timestamp: now, expiresAt: Int(now.timeIntervalSince1970 + retention)))
     }
 }
 
@@ -274,7 +337,7 @@ struct ConfigView: Encodable {
 }
 
 /// Gives every request an id (the caller's `X-Request-Id` when it sends a sane one), returns it in the
-/// response, scopes every event of the request to it, logs one line per request, and records the
+/// response (errors the router throws, 404 and 405 included, become JSON error bodies first), scopes every event of the request to it, logs one line per request, and records the
 /// latency and status.
 struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: Metrics
@@ -285,7 +348,13 @@ struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         let given = request.headers[.init("X-Request-Id")!].flatMap { $0.count <= 128 && $0.allSatisfy { $0.isLetter || $0.isNumber || "-_.:".contains($0) } ? $0 : nil }
         let id = given ?? ids.next()
         let start = ContinuousClock.now
-        var response = try await RequestScope.$id.withValue(id) { try await next(request, context) }
+        var response: Response
+        do {
+            response = try await RequestScope.$id.withValue(id) { try await next(request, context) }
+        } catch {
+            // Unknown routes, wrong methods and anything a handler let escape: JSON like every other error.
+            response = Routes.errorResponse(error, method: request.method.rawValue, path: request.uri.path)
+        }
         let elapsed = ContinuousClock.now - start
         let seconds = elapsed.seconds
         response.headers[.init("X-Request-Id")!] = id

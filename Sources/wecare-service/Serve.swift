@@ -32,7 +32,8 @@ struct Serve: AsyncParsableCommand {
         }
         let log = JSONLineLog(level: logLevel)
         let context = try await LocalService.make(dataDir: dataDir, log: log)
-        let app = Application(router: Routes.router(context), configuration: .init(address: .hostname(host, port: port)))
+        let app = Application(router: Routes.router(context), server: HTTPServerSettings.http1(),
+                              configuration: .init(address: .hostname(host, port: port)))
         let bulk = context.bulk!
         let settings = await context.settings.value
         // Jobs a previous process left running are resumed before the workers start.

@@ -61,7 +61,7 @@ final class MediaUploadTests: XCTestCase {
         let keys = try await JWTKeyCollection().add(rsa: Insecure.RSA.PrivateKey(pem: TestKeys.privateKeyPEM), digestAlgorithm: .sha256, kid: "test-key")
         let claims = ServerTests.Claims(sub: .init(value: "user-\(group)"), iss: .init(value: ServerTests.issuer), exp: .init(value: Date().addingTimeInterval(3600)),
                                         token_use: "id", aud: .init(value: ["client-1"]), client_id: nil, groups: [group])
-        return try await keys.sign(claims)
+        return try await keys.sign(claims, kid: "test-key")
     }
 
     static let png = Data(base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==")!

@@ -10,28 +10,17 @@ import XCTest
 /// The HTTP API with Cognito-style RS256 tokens checked against a JWKS: the role × route matrix,
 /// every way a token can be bad, the audit of refusals, and the OpenAPI document against the routes.
 final class ServerTests: XCTestCase {
-    struct Claims: JWTPayload {
-        var sub: SubjectClaim
-        var iss: IssuerClaim
-        var exp: ExpirationClaim
-        var token_use: String
-        var aud: AudienceClaim?
-        var client_id: String?
-        var groups: [String]
-        enum CodingKeys: String, CodingKey { case sub, iss, exp, token_use, aud, client_id, groups = "cognito:groups" }
-        func verify(using algorithm: some JWTAlgorithm) async throws {}
-    }
-
-    static let issuer = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_TEST"
-    let store = InMemoryStore()
-    let now = Date(timeIntervalSince1970: 1_795_000_000)
+    typealias Claims = ServerHarness.Claims
+    static let issuer = ServerHarness.issuer
+    let harness = ServerHarness()
+    var store: InMemoryStore { harness.store }
+    var now: Date { harness.now }
 
     func token(_ groups: [String], use: String = "id", iss: String = issuer, expiresIn: TimeInterval = 3600, aud: String = "client-1") async throws -> String {
-        let keys = try await JWTKeyCollection().add(rsa: Insecure.RSA.PrivateKey(pem: TestKeys.privateKeyPEM), digestAlgorithm: .sha256, kid: "test-key")
-        let claims = Claims(sub: .init(value: "user-\(groups.first ?? "none")"), iss: .init(value: iss), exp: .init(value: Date().addingTimeInterval(expiresIn)),
-                            token_use: use, aud: use == "id" ? .init(value: [aud]) : nil, client_id: use == "access" ? aud : nil, groups: groups)
-        return try await keys.sign(claims)
+        try await harness.token(groups, use: use, iss: iss, expiresIn: expiresIn, aud: aud)
     }
+
+    func app() async throws -> some ApplicationProtocol { try await harness.app() }
 
     struct StubLinks: MediaLinkSigner {
         func link(bucket: String, key: String) throws -> URL { URL(string: "https://\(bucket).s3.amazonaws.com/\(key)?X-Amz-Expires=3600")! }
@@ -50,20 +39,6 @@ final class ServerTests: XCTestCase {
         }
     }
 
-    func app() async throws -> some ApplicationProtocol {
-        let deps = CoreDependencies(store: store, gateway: LocalGatewayStub(), clock: FixedClock(date: now), ids: UUIDSource(), events: NoEvents())
-        let settings = CoreSettings(environment: "preview", sendMode: .dryRun, allowlist: ["phone-number-id-aaa"], metaApiVersion: "v20.0", smsPoolId: "pool",
-                                    emailSender: "one@wecare.digital", mediaBucket: "b", incomingPrefix: "in/", outgoingPrefix: "out/")
-        let verifier = try await TokenVerifier.cognito(jwksJSON: TestKeys.jwks, region: "us-east-1", userPoolId: "us-east-1_TEST", clientId: "client-1")
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wecare-server-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let bulkStore = try SQLiteStore(path: directory.appendingPathComponent("bulk.sqlite").path)
-        let bulk = BulkDependencies(store: bulkStore, queue: bulkStore, objects: DirectoryObjectStore(root: directory))
-        let context = ServiceContext(deps: deps, settings: RuntimeSettings(settings), verifier: verifier, sns: nil, allowDevInbound: false,
-                                     mediaLinks: StubLinks(), bulk: bulk)
-        return Application(router: Routes.router(context))
-    }
-
     func testRoleByRouteMatrix() async throws {
         let contact = Contact(id: "c1", name: "A", phone: "+919330994400", email: nil, createdAt: now, updatedAt: now)
         try await store.insertContact(contact)
@@ -72,7 +47,7 @@ final class ServerTests: XCTestCase {
         try await app().test(.router) { client in
             for route in Routes.table {
                 guard let permission = route.operation else { continue }
-                let path = route.path.replacingOccurrences(of: "{id}", with: "c1") + (route.path == "/api/messages" && route.method == "GET" ? "?contactId=c1" : "")
+                let path = route.path.replacingOccurrences(of: "{id}", with: "c1").replacingOccurrences(of: "{channel}", with: "sms") + (route.path == "/api/messages" && route.method == "GET" ? "?contactId=c1" : "")
                 // No bulk job "c1" exists: allowed roles get past auth to a 404 there.
                 let missingIsFine = route.path.hasPrefix("/api/bulk/jobs/")
                 for role in Role.allCases {

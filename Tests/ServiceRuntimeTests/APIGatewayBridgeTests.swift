@@ -83,6 +83,14 @@ final class APIGatewayBridgeTests: XCTestCase {
         XCTAssertEqual(sms.body["channel"] as? String, "sms")
         let unknown = try answer(try await b.handle(try event("GET", "/api/nothing"), requestId: "r"))
         XCTAssertEqual(unknown.status, 404)
+        XCTAssertEqual((unknown.body["error"] as? [String: String])?["code"], "NOT_FOUND", "a JSON error, like every other")
+        XCTAssertEqual(unknown.headers["x-request-id"], "r")
+        let wrongMethod = try answer(try await b.handle(try event("DELETE", "/api/messages"), requestId: "r2"))
+        XCTAssertEqual(wrongMethod.status, 405)
+        XCTAssertEqual(wrongMethod.headers["allow"], "GET, POST")
+        XCTAssertEqual(wrongMethod.headers["x-request-id"], "r2")
+        let loose = try answer(try await b.handle(try event("PATCH", "/api/contacts/\(id)", body: #"{"optInSms":0}"#), requestId: "r3"))
+        XCTAssertEqual(loose.status, 400, "the Lambda front door decodes as strictly as serve")
     }
 
     func testClaimLists() {

@@ -18,23 +18,7 @@ final class CLITests: XCTestCase {
             XCTFail("no wecare binary at \(Self.binary.path); build it with `swift build --build-tests`")
             return (-1, "", "")
         }
-        let p = Process()
-        p.executableURL = Self.binary
-        p.arguments = arguments
-        p.currentDirectoryURL = packageRoot
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_") && !$0.key.hasPrefix("WECARE_PARAM_") }
-        environment["AWS_ACCESS_KEY_ID"] = "testing"
-        environment["AWS_SECRET_ACCESS_KEY"] = "testing"
-        environment["AWS_REGION"] = "us-east-1"
-        p.environment = environment
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        return try runWecare(arguments)
     }
 
     func testUsageErrorsExit2() throws {

@@ -218,25 +218,7 @@ final class MotoAdoptionTests: XCTestCase {
 /// Runs the built `wecare` binary as CI would, with test credentials and nothing else of AWS from this environment.
 func wecare(_ arguments: String...) throws -> (status: Int32, stdout: String, stderr: String) { try wecare(arguments) }
 
-func wecare(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let p = Process()
-    p.executableURL = CLITests.binary
-    p.arguments = arguments
-    p.currentDirectoryURL = packageRoot
-    var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_") && !$0.key.hasPrefix("WECARE_PARAM_") }
-    environment["AWS_ACCESS_KEY_ID"] = "testing"
-    environment["AWS_SECRET_ACCESS_KEY"] = "testing"
-    environment["AWS_REGION"] = "us-east-1"
-    p.environment = environment
-    let out = Pipe(), err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    try p.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return (p.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
-}
+func wecare(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) { try runWecare(arguments) }
 
 /// A JSON input of strings and objects, for the few requests tests make by hand.
 enum JSONValueInput: Encodable {

@@ -212,23 +212,7 @@ final class MotoDriftTests: XCTestCase {
 extension MotoDriftTests {
     /// The built binary, run as CI runs it (as in CLITests), with test credentials and nothing but `arguments`.
     static func wecare(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let p = Process()
-        p.executableURL = CLITests.binary
-        p.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_") && !$0.key.hasPrefix("WECARE_") }
-        environment["AWS_ACCESS_KEY_ID"] = "testing"
-        environment["AWS_SECRET_ACCESS_KEY"] = "testing"
-        environment["AWS_REGION"] = "us-east-1"
-        environment["WECARE_TODAY"] = testToday
-        p.environment = environment
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        try runWecare(arguments, today: testToday)
     }
 }
 

@@ -224,3 +224,26 @@ func seededMotoClient(_ server: MotoServer, transport: any HTTPTransport = Async
     }
     return aws
 }
+
+/// Runs the built `wecare` binary as CI would: test credentials and nothing else of AWS or wecare from this
+/// environment (with `today`, `WECARE_TODAY`), from the package root.
+func runWecare(_ arguments: [String], today: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+    let p = Process()
+    p.executableURL = CLITests.binary
+    p.arguments = arguments
+    p.currentDirectoryURL = packageRoot
+    var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_") && !$0.key.hasPrefix("WECARE_") }
+    environment["AWS_ACCESS_KEY_ID"] = "testing"
+    environment["AWS_SECRET_ACCESS_KEY"] = "testing"
+    environment["AWS_REGION"] = "us-east-1"
+    environment["WECARE_TODAY"] = today
+    p.environment = environment
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+}

@@ -97,7 +97,7 @@ let package = Package(
         ]),
         // Benchmarks that need the core in-process (LIVE against a recording provider): `scripts/bench-rate`.
         .executableTarget(name: "wecare-bench", dependencies: ["AWSClient", "MessagingCore", "Stores", "WecareConfig"]),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "MessagingCore", "Stores", .product(name: "HummingbirdTesting", package: "hummingbird"),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "MessagingCore", "Stores", "CoreTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
                                                          .product(name: "JWTKit", package: "jwt-kit")]),
         // The typed config `wecare build` generates. Only the runtime side depends on it, never the CLI.
         .target(name: "WecareConfig", path: "generated/swift/WecareConfig"),

@@ -119,6 +119,8 @@ public enum CoreError: Error, Equatable, Sendable {
     case conflict(String)
     case forbidden(String)
     case refused(SendRefusal, String)
+    /// The caller took too long (a request body that did not arrive in time).
+    case timeout(String)
     case `internal`(String)
 
     public var code: String {
@@ -128,13 +130,14 @@ public enum CoreError: Error, Equatable, Sendable {
         case .conflict: "CONFLICT"
         case .forbidden: "FORBIDDEN"
         case .refused(let r, _): r.rawValue
+        case .timeout: "REQUEST_TIMEOUT"
         case .internal: "INTERNAL"
         }
     }
 
     public var message: String {
         switch self {
-        case .invalid(let m), .notFound(let m), .conflict(let m), .forbidden(let m), .refused(_, let m), .internal(let m): m
+        case .invalid(let m), .notFound(let m), .conflict(let m), .forbidden(let m), .refused(_, let m), .timeout(let m), .internal(let m): m
         }
     }
 }

@@ -5,7 +5,7 @@ public enum Channel: String, Codable, Sendable, CaseIterable {
     case whatsapp, sms, email
 }
 
-public enum Direction: String, Codable, Sendable { case inbound, outbound }
+public enum Direction: String, Codable, Sendable, CaseIterable { case inbound, outbound }
 
 /// A message's life: outbound messages go queued → sent (or dry_run) → delivered → read, or failed.
 public enum MessageStatus: String, Codable, Sendable, CaseIterable {

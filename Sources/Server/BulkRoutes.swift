@@ -4,9 +4,12 @@ import MessagingCore
 
 /// `/api/bulk/jobs…`: HTTP to `BulkService` and back (Req 8).
 enum BulkRoutes {
-    static func add<Context: RequestContext>(to router: Router<Context>, _ s: ServiceContext) {
-        router.post("/api/bulk/jobs") { req, _ in
-            try await Routes.guarded(s, req, .sendBulk, "bulk-job") { caller in
+    static var table: [Route] {
+        let job = [Route.Parameter.string("id", "the bulk job's id", required: true)]
+        return [
+            Route("POST", "/api/bulk/jobs", .sendBulk, "Create a bulk job; more recipients than the threshold wait for a confirmation",
+                  [201, 202, 400, 409, 422], body: CreateBulkJobBody.self, headers: [.string("Idempotency-Key", "the same caller and key get the same job")],
+                  response: BulkService.JobView.self, resource: "bulk-job") { s, req, _, caller in
                 let body = try await JSONBody.decode(CreateBulkJobBody.self, req)
                 let service = try await service(s)
                 let (channel, recipients, content) = try decodeJob(body)
@@ -15,45 +18,41 @@ enum BulkRoutes {
                 let view = try await service.create(channel: channel, recipients: recipients, content: content, createdBy: caller.userId,
                                                     idempotencyKey: key)
                 return (JSONBody.response(view.needsConfirmation ? .accepted : .created, view), view.job.id)
-            }
-        }
-        router.post("/api/bulk/jobs/:id/confirm") { req, ctx in
-            try await Routes.guarded(s, req, .sendBulk, "bulk-job") { _ in
-                let id = try ctx.parameters.require("id")
+            },
+            Route("POST", "/api/bulk/jobs/{id}/confirm", .sendBulk, "Confirm a pending bulk job: its chunks are queued", [200, 404, 409], path: job,
+                  response: BulkService.JobView.self, resource: "bulk-job") { s, _, p, _ in
+                let id = try p.require("id")
                 return (JSONBody.response(.ok, try await service(s).confirm(id)), id)
-            }
-        }
-        router.get("/api/bulk/jobs/:id") { req, ctx in
-            try await Routes.guarded(s, req, .readBulk, "bulk-job") { _ in
-                let id = try ctx.parameters.require("id")
+            },
+            Route("GET", "/api/bulk/jobs/{id}", .readBulk, "A bulk job with its progress", [200, 404], path: job, response: BulkService.JobView.self,
+                  resource: "bulk-job") { s, _, p, _ in
+                let id = try p.require("id")
                 return (JSONBody.response(.ok, try await service(s).view(id)), id)
-            }
-        }
-        router.put("/api/bulk/jobs/:id") { req, ctx in
-            try await Routes.guarded(s, req, .sendBulk, "bulk-job") { _ in
-                let id = try ctx.parameters.require("id")
+            },
+            Route("PUT", "/api/bulk/jobs/{id}", .sendBulk, "Pause, resume or cancel a bulk job", [200, 400, 404, 409], path: job, body: BulkControlBody.self,
+                  response: BulkService.JobView.self, resource: "bulk-job") { s, req, p, _ in
+                let id = try p.require("id")
                 let body: BulkControlBody
                 do throws(CoreError) { body = try await JSONBody.decode(BulkControlBody.self, req) } catch {
                     throw CoreError.invalid("action must be one of pause, resume, cancel: {\"action\": \"pause\"} (\(error.message))")
                 }
                 let action = BulkService.Action(rawValue: body.action.rawValue)!
                 return (JSONBody.response(.ok, try await service(s).control(id, action)), id)
-            }
-        }
-        router.delete("/api/bulk/jobs/:id") { req, ctx in
-            try await Routes.guarded(s, req, .sendBulk, "bulk-job") { _ in
-                let id = try ctx.parameters.require("id")
+            },
+            Route("DELETE", "/api/bulk/jobs/{id}", .sendBulk, "Delete a bulk job that is not running", [204, 404, 409], path: job, response: nil,
+                  resource: "bulk-job") { s, _, p, _ in
+                let id = try p.require("id")
                 try await service(s).delete(id)
                 return (Response(status: .noContent), id)
-            }
-        }
-        router.get("/api/bulk/jobs/:id/report") { req, ctx in
-            try await Routes.guarded(s, req, .readBulk, "bulk-job") { _ in
-                let id = try ctx.parameters.require("id")
+            },
+            // The report's own format is documented with the reports (docs/service.md), not here.
+            Route("GET", "/api/bulk/jobs/{id}/report", .readBulk, "The job's report (the format stored under the reports prefix)", [200, 404], path: job,
+                  response: nil, resource: "bulk-job") { s, _, p, _ in
+                let id = try p.require("id")
                 let data = try await service(s).report(id)
                 return (Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data))), id)
-            }
-        }
+            },
+        ]
     }
 
     static func service(_ s: ServiceContext) async throws(CoreError) -> BulkService {

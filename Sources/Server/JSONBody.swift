@@ -33,21 +33,47 @@ enum JSONBody {
         case .conflict: status = .conflict
         case .forbidden: status = .forbidden
         case .refused: status = .unprocessableContent
+        case .timeout: status = .requestTimeout
         case .internal: status = .internalServerError
         }
         return error(status, e.code, e.message)
     }
 
+    /// How long a body may take to arrive once the headers are in. The idle timeout cuts a client that
+    /// stops sending; this cuts one that trickles a byte now and then to hold the connection open.
+    /// Set per request from `ServiceContext.bodyDeadline` by the router.
+    @TaskLocal static var bodyDeadline: Duration = .seconds(30)
+
     /// The body as one of the API's request types, decoded strictly (`StrictJSON`).
-    static func decode<T: APIRequestBody>(_ type: T.Type, _ request: Request, upTo limit: Int = 1_048_576) async throws(CoreError) -> T {
-        var request = request
-        let buffer: ByteBuffer
-        do { buffer = try await request.collectBody(upTo: limit) } catch { throw .invalid("the body is too large or unreadable") }
-        return try StrictJSON.decode(type, from: Data(buffer: buffer))
+    static func decode<T: APIRequestBody>(_ type: T.Type, _ request: Request, upTo limit: Int = 1_048_576,
+                                          within deadline: Duration = bodyDeadline) async throws(CoreError) -> T {
+        try StrictJSON.decode(type, from: Data(buffer: try await collect(request, upTo: limit, within: deadline)))
     }
 
-    static func text(_ request: Request) async throws(CoreError) -> String {
-        var request = request
-        do { return String(buffer: try await request.collectBody(upTo: 1_048_576)) } catch { throw .invalid("the body is too large or unreadable") }
+    static func text(_ request: Request, within deadline: Duration = bodyDeadline) async throws(CoreError) -> String {
+        String(buffer: try await collect(request, upTo: 1_048_576, within: deadline))
+    }
+
+    /// The whole body, or 408 when it has not arrived within `deadline` (its reading is cancelled).
+    static func collect(_ request: Request, upTo limit: Int, within deadline: Duration) async throws(CoreError) -> ByteBuffer {
+        let body: ByteBuffer?
+        do {
+            body = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+                group.addTask {
+                    var request = request
+                    return try await request.collectBody(upTo: limit)
+                }
+                group.addTask {
+                    try await Task.sleep(for: deadline)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                return try await group.next() ?? nil
+            }
+        } catch {
+            throw .invalid("the body is too large or unreadable")
+        }
+        guard let body else { throw .timeout("the request body did not arrive within \(deadline.components.seconds) s") }
+        return body
     }
 }

@@ -11,7 +11,7 @@ enum OpenAPIDocument {
     static func json() -> String {
         var paths: [String: [String: Any]] = [:]
         var schemas: [String: Any] = ["Error": errorSchema]
-        for route in Routes.table {
+        for route in Routes.documented {
             var responses: [String: Any] = [:]
             var statuses = Set(route.statuses).union([500])
             if route.operation != nil { statuses.formUnion([401, 403]) }
@@ -19,7 +19,12 @@ enum OpenAPIDocument {
                 switch status {
                 case 204: responses["204"] = ["description": reasons[204]!]
                 case 200..<300:
-                    let schema: [String: Any] = route.produces == "application/json" ? ["type": "object"] : ["type": "string"]
+                    var schema: [String: Any] = route.produces == "application/json" ? ["type": "object"] : ["type": "string"]
+                    if let type = route.response {
+                        let name = String(describing: type)
+                        schemas[name] = SchemaDecoder.responseSchema(of: type)
+                        schema = ["$ref": "#/components/schemas/\(name)"]
+                    }
                     responses[String(status)] = ["description": reasons[status] ?? "Success", "content": [route.produces: ["schema": schema]]]
                 default:
                     responses[String(status)] = ["description": reasons[status] ?? "An error",

@@ -1,8 +1,9 @@
+import Hummingbird
 import MessagingCore
 
-/// One operation of the HTTP API: everything `/openapi.json` says about it, and what the 405 answers and
-/// the role matrix read. The handlers are registered in `Routes.router`; `APIContractTests` checks that every
-/// operation of the table is routed (the converse, a handler missing from the table, is not checked yet).
+/// One operation of the HTTP API: everything `/openapi.json` says about it, what the 405 answers and the
+/// role matrix read, and its handler. `Routes.router` registers exactly the table, so a route cannot be
+/// served without being documented, nor documented without being served.
 public struct Route {
     public let method: String
     public let path: String
@@ -18,12 +19,43 @@ public struct Route {
     let body: (any APIRequestBody.Type)?
     /// A body that is not JSON (SNS deliveries arrive as text/plain).
     let rawBody: Bool
-    /// The content type of the 200 answer.
+    /// The content type of the 2xx answer.
     let produces: String
+    /// The JSON body of the 2xx answer, described by its type (`SchemaDecoder`); `nil` for none or not JSON.
+    let response: (any Decodable.Type)?
+    /// Served only where development routes are on (`serve` in the local environment); not in the document.
+    let development: Bool
+    let handler: Handler
 
-    init(_ method: String, _ path: String, _ operation: Permission?, _ summary: String, _ statuses: [Int], path pathParameters: [Parameter] = [],
-         query: [Parameter] = [], body: (any APIRequestBody.Type)? = nil, headers: [Parameter] = [], produces: String = "application/json",
-         rawBody: Bool = false) {
+    /// What a route does once the router has matched it.
+    enum Handler {
+        /// No bearer token: health, metrics, this document, SNS deliveries (their signature is the check).
+        case open(@Sendable (ServiceContext, Request, Parameters) async throws -> Response)
+        /// Authenticated and authorized for the route's operation, every change audited under `resource`;
+        /// the closure answers with the response and the id of the resource it touched.
+        case guarded(resource: String, @Sendable (ServiceContext, Request, Parameters, Caller) async throws -> (Response, String?))
+    }
+
+    /// A route that needs `operation`: its handler runs for an authorized caller (see `Routes.guarded`).
+    init(_ method: String, _ path: String, _ operation: Permission, _ summary: String, _ statuses: [Int], path pathParameters: [Parameter] = [],
+         query: [Parameter] = [], body: (any APIRequestBody.Type)? = nil, headers: [Parameter] = [], response: (any Decodable.Type)?,
+         produces: String = "application/json", resource: String,
+         _ handler: @escaping @Sendable (ServiceContext, Request, Parameters, Caller) async throws -> (Response, String?)) {
+        self.init(method, path, operation as Permission?, summary, statuses, path: pathParameters, query: query, body: body, headers: headers,
+                  response: response, produces: produces, rawBody: false, development: false, handler: .guarded(resource: resource, handler))
+    }
+
+    /// A route without a bearer token.
+    init(open method: String, _ path: String, _ summary: String, _ statuses: [Int], response: (any Decodable.Type)?,
+         produces: String = "application/json", rawBody: Bool = false, development: Bool = false,
+         _ handler: @escaping @Sendable (ServiceContext, Request, Parameters) async throws -> Response) {
+        self.init(method, path, nil, summary, statuses, path: [], query: [], body: nil, headers: [], response: response, produces: produces,
+                  rawBody: rawBody, development: development, handler: .open(handler))
+    }
+
+    private init(_ method: String, _ path: String, _ operation: Permission?, _ summary: String, _ statuses: [Int], path pathParameters: [Parameter],
+                 query: [Parameter], body: (any APIRequestBody.Type)?, headers: [Parameter], response: (any Decodable.Type)?, produces: String,
+                 rawBody: Bool, development: Bool, handler: Handler) {
         self.method = method
         self.path = path
         self.operation = operation
@@ -35,6 +67,15 @@ public struct Route {
         self.body = body
         self.rawBody = rawBody
         self.produces = produces
+        self.response = response
+        self.development = development
+        self.handler = handler
+    }
+
+    /// The path as Hummingbird matches it: `{id}` becomes `:id`.
+    var routerPath: String {
+        path.split(separator: "/", omittingEmptySubsequences: false)
+            .map { $0.hasPrefix("{") && $0.hasSuffix("}") ? ":" + $0.dropFirst().dropLast() : $0 }.joined(separator: "/")
     }
 
     /// A path, query or header parameter and its JSON Schema.

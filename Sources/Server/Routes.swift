@@ -5,48 +5,129 @@ import MessagingCore
 /// The HTTP API: each route authorizes, translates HTTP to one call on the core, and back.
 /// No business rule lives here; the same handlers serve Lambda's API Gateway events.
 public enum Routes {
-    /// Every route, with the operation it needs, its body, query and the statuses it answers:
-    /// `/openapi.json`, the role matrix test and the 405 answers are made from it.
+    /// Every route: its operation, body, query, statuses, answer and handler. `/openapi.json`, the role
+    /// matrix test, the 405 answers and the router itself are made from it.
     public static var table: [Route] {
         let id = [Route.Parameter.string("id", "the contact's id", required: true)]
-        let job = [Route.Parameter.string("id", "the bulk job's id", required: true)]
         return [
-            Route("GET", "/healthz", nil, "Liveness and the environment's SEND_MODE", [200]),
-            Route("GET", "/metrics", nil, "Prometheus metrics", [200], produces: "text/plain"),
-            Route("GET", "/openapi.json", nil, "This API as OpenAPI 3.1", [200]),
-            Route("GET", "/api/me", .readSelf, "Who the token belongs to and the role it carries", [200]),
-            Route("POST", "/api/contacts", .writeContacts, "Create a contact (opt-ins false unless given)", [201, 400, 409], body: CreateContactBody.self),
+            Route(open: "GET", "/healthz", "Liveness and the environment's SEND_MODE", [200], response: HealthView.self) { s, _, _ in
+                let settings = await s.settings.value
+                return JSONBody.response(.ok, HealthView(status: "ok", environment: settings.environment, sendMode: settings.sendMode.rawValue))
+            },
+            Route(open: "GET", "/metrics", "Prometheus metrics", [200], response: nil, produces: "text/plain") { s, _, _ in
+                let depth = (try? await s.deps.store.dlqCount(now: s.deps.clock.now())) ?? 0
+                s.metrics.set("wecare_dlq_depth", Double(depth))
+                return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: s.metrics.render())))
+            },
+            Route(open: "GET", "/openapi.json", "This API as OpenAPI 3.1", [200], response: nil) { _, _, _ in
+                Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json())))
+            },
+            Route("GET", "/api/me", .readSelf, "Who the token belongs to and the role it carries", [200], response: MeView.self, resource: "user") { _, _, _, caller in
+                (JSONBody.response(.ok, MeView(userId: caller.userId, role: caller.role)), nil)
+            },
+            Route("POST", "/api/contacts", .writeContacts, "Create a contact (opt-ins false unless given)", [201, 400, 409], body: CreateContactBody.self,
+                  response: Contact.self, resource: "contact") { s, req, _, _ in
+                let b = try await JSONBody.decode(CreateContactBody.self, req)
+                let c = try await ContactService(s.deps).create(.init(
+                    name: b.name, phone: b.phone, email: b.email,
+                    optInWhatsApp: b.optInWhatsApp, optInSms: b.optInSms, optInEmail: b.optInEmail))
+                return (JSONBody.response(.created, c), c.id)
+            },
             Route("GET", "/api/contacts", .readContacts, "Search contacts by name, phone or email", [200, 400],
-                  query: [.string("q", "text to find in name, phone or email"), .integer("limit", 1...200, "at most this many (default 50)")]),
-            Route("GET", "/api/contacts/{id}", .readContacts, "Read a contact", [200, 404], path: id),
+                  query: [.string("q", "text to find in name, phone or email"), .integer("limit", 1...200, "at most this many (default 50)")],
+                  response: ContactList.self, resource: "contact") { s, req, _, _ in
+                let q = req.uri.queryParameters["q"].map(String.init) ?? ""
+                let limit = try integer(req, "limit", 1...200) ?? 50
+                return (JSONBody.response(.ok, ContactList(contacts: try await ContactService(s.deps).search(q, limit: limit))), nil)
+            },
+            Route("GET", "/api/contacts/{id}", .readContacts, "Read a contact", [200, 404], path: id, response: Contact.self, resource: "contact") { s, _, p, _ in
+                let id = try p.require("id")
+                return (JSONBody.response(.ok, try await ContactService(s.deps).get(id)), id)
+            },
             Route("PATCH", "/api/contacts/{id}", .writeContacts, "Update a contact; opt-ins change only when present", [200, 400, 404, 409],
-                  path: id, body: UpdateContactBody.self),
-            Route("DELETE", "/api/contacts/{id}", .writeContacts, "Soft-delete a contact", [204, 404], path: id),
+                  path: id, body: UpdateContactBody.self, response: Contact.self, resource: "contact") { s, req, p, _ in
+                let id = try p.require("id")
+                let b = try await JSONBody.decode(UpdateContactBody.self, req)
+                let c = try await ContactService(s.deps).update(id, .init(
+                    name: UpdateContactBody.field(b.name), phone: UpdateContactBody.field(b.phone), email: UpdateContactBody.field(b.email),
+                    optInWhatsApp: b.optInWhatsApp, optInSms: b.optInSms, optInEmail: b.optInEmail))
+                return (JSONBody.response(.ok, c), id)
+            },
+            Route("DELETE", "/api/contacts/{id}", .writeContacts, "Soft-delete a contact", [204, 404], path: id, response: nil, resource: "contact") { s, _, p, _ in
+                let id = try p.require("id")
+                try await ContactService(s.deps).delete(id)
+                return (Response(status: .noContent), id)
+            },
             Route("POST", "/api/messages", .sendMessages, "Send a message through the safety pipeline", [201, 400, 404, 409, 422, 502],
-                  body: SendMessageBody.self),
+                  body: SendMessageBody.self, response: Message.self, resource: "message") { s, req, _, _ in
+                let body = try await JSONBody.decode(SendMessageBody.self, req)
+                guard let channel = body.channel else { throw CoreError.invalid("'channel' is required: whatsapp, sms or email") }
+                return try await send(s, body.request(channel: channel))
+            },
             Route("POST", "/api/messages/{channel}", .sendMessages, "Send on one channel (whatsapp, sms, email): the route of that channel's function",
-                  [201, 400, 404, 409, 422, 502], path: [.oneOf("channel", Channel.self, "the channel whose function sends it")], body: SendMessageBody.self),
+                  [201, 400, 404, 409, 422, 502], path: [.oneOf("channel", Channel.self, "the channel whose function sends it")], body: SendMessageBody.self,
+                  response: Message.self, resource: "message") { s, req, p, _ in
+                let raw = try p.require("channel")
+                guard let channel = Channel(rawValue: raw) else { throw CoreError.notFound("no channel '\(raw)': whatsapp, sms or email") }
+                let body = try await JSONBody.decode(SendMessageBody.self, req)
+                if let given = body.channel, given != channel {
+                    throw CoreError.invalid("the body's channel '\(given.rawValue)' is not the route's '\(channel.rawValue)'")
+                }
+                return try await send(s, body.request(channel: channel))
+            },
             Route("GET", "/api/messages", .readMessages, "A contact's messages, newest first", [200, 400],
                   query: [.string("contactId", "whose messages", required: true),
                           .number("before", "only messages before this time (seconds since 1970: the previous page's `next`)"),
-                          .integer("limit", 1...200, "at most this many (default 50)")]),
-            Route("POST", "/api/media", .sendMessages, "Upload a file under the outgoing prefix and send it on WhatsApp",
-                  [201, 400, 404, 409, 422, 502, 503], body: MediaUploadBody.self),
-            Route("POST", "/api/bulk/jobs", .sendBulk, "Create a bulk job; more recipients than the threshold wait for a confirmation",
-                  [201, 202, 400, 409, 422], body: CreateBulkJobBody.self, headers: [.string("Idempotency-Key", "the same caller and key get the same job")]),
-            Route("POST", "/api/bulk/jobs/{id}/confirm", .sendBulk, "Confirm a pending bulk job: its chunks are queued", [200, 404, 409], path: job),
-            Route("GET", "/api/bulk/jobs/{id}", .readBulk, "A bulk job with its progress", [200, 404], path: job),
-            Route("PUT", "/api/bulk/jobs/{id}", .sendBulk, "Pause, resume or cancel a bulk job", [200, 400, 404, 409], path: job, body: BulkControlBody.self),
-            Route("DELETE", "/api/bulk/jobs/{id}", .sendBulk, "Delete a bulk job that is not running", [204, 404, 409], path: job),
-            Route("GET", "/api/bulk/jobs/{id}/report", .readBulk, "The job's report (the format stored under the reports prefix)", [200, 404], path: job),
-            Route("POST", "/webhooks/sns", nil, "SNS deliveries of EUM Social events (signature verified)", [200, 400, 403, 500, 503], rawBody: true),
-            Route("GET", "/api/dlq", .readDLQ, "Dead-letter entries", [200]),
-            Route("POST", "/api/dlq/replay", .replayDLQ, "Replay up to 100 dead-letter entries", [200, 400], body: DLQReplayBody.self),
-            Route("GET", "/api/audit", .readAudit, "The audit log", [200, 400], query: [.integer("limit", 1...1000, "at most this many (default 100)")]),
-            Route("GET", "/api/config", .readConfig, "The running configuration", [200]),
-            Route("PUT", "/api/config", .writeConfig, "Change run-time settings", [200, 400], body: ConfigUpdateBody.self),
+                          .integer("limit", 1...200, "at most this many (default 50)")],
+                  response: MessagePage.self, resource: "message") { s, req, _, _ in
+                try await messages(s, req)
+            },
+        ] + MediaRoutes.table + BulkRoutes.table + [
+            Route(open: "POST", "/webhooks/sns", "SNS deliveries of EUM Social events (signature verified)", [200, 400, 403, 500, 503], response: nil,
+                  rawBody: true) { s, req, _ in
+                await SNSWebhook.handle(req, s)
+            },
+            Route(open: "POST", "/dev/inbound", "An EUM Social event posted by hand (local development only)", [200, 400], response: nil,
+                  development: true) { s, req, _ in
+                await SNSWebhook.process(try await JSONBody.text(req), eventID: "dev-\(s.deps.ids.next())", s)
+            },
+            Route("GET", "/api/dlq", .readDLQ, "Dead-letter entries", [200], response: DLQList.self, resource: "dlq") { s, _, _, _ in
+                let settings = await s.settings.value
+                return (JSONBody.response(.ok, DLQList(entries: try await DLQService(s.deps, settings: settings, source: s.deadLetters).list())), nil)
+            },
+            Route("POST", "/api/dlq/replay", .replayDLQ, "Replay up to 100 dead-letter entries", [200, 400], body: DLQReplayBody.self,
+                  response: ReplayView.self, resource: "dlq") { s, req, _, _ in
+                let b = try await JSONBody.decode(DLQReplayBody.self, req)
+                let limit = b.limit ?? 100
+                guard (1...100).contains(limit) else { throw CoreError.invalid("'limit' must be between 1 and 100") }
+                let settings = await s.settings.value
+                let r = try await DLQService(s.deps, settings: settings, bulkQueue: s.bulk?.queue, source: s.deadLetters).replay(ids: b.ids, limit: limit)
+                return (JSONBody.response(.ok, ReplayView(r)), nil)
+            },
+            Route("GET", "/api/audit", .readAudit, "The audit log", [200, 400], query: [.integer("limit", 1...1000, "at most this many (default 100)")],
+                  response: AuditList.self, resource: "audit") { s, req, _, _ in
+                let limit = try integer(req, "limit", 1...1000) ?? 100
+                return (JSONBody.response(.ok, AuditList(entries: try await call { try await s.deps.store.audit(limit: limit, now: s.deps.clock.now()) })), nil)
+            },
+            Route("GET", "/api/config", .readConfig, "The running configuration", [200], response: ConfigView.self, resource: "config") { s, _, _, _ in
+                (JSONBody.response(.ok, ConfigView(await s.settings.value)), nil)
+            },
+            Route("PUT", "/api/config", .writeConfig, "Change run-time settings", [200, 400], body: ConfigUpdateBody.self, response: ConfigView.self,
+                  resource: "config") { s, req, _, caller in
+                let b: ConfigUpdateBody
+                do throws(CoreError) { b = try await JSONBody.decode(ConfigUpdateBody.self, req) } catch {
+                    throw CoreError.invalid("only autoAcknowledge can change at run time: \(error.message)")
+                }
+                if let on = b.autoAcknowledge {
+                    try await call { try await s.settings.setAutoAcknowledge(on, by: caller.userId, at: s.deps.clock.now()) }
+                }
+                return (JSONBody.response(.ok, ConfigView(await s.settings.value)), "autoAcknowledge")
+            },
         ]
     }
+
+    /// The documented routes: the table without the development ones.
+    static var documented: [Route] { table.filter { !$0.development } }
 
     /// The routes of a path, whatever their method: `{x}` matches one segment.
     static func routes(matching path: String) -> [Route] {
@@ -84,157 +165,45 @@ public enum Routes {
     public static func router<Context: RequestContext>(_ s: ServiceContext, context: Context.Type) -> Router<Context> {
         let router = Router(context: Context.self)
         router.add(middleware: MetricsMiddleware<Context>(metrics: s.metrics, events: s.deps.events, ids: s.deps.ids))
-
-        router.get("/healthz") { _, _ in
-            let settings = await s.settings.value
-            return JSONBody.response(.ok, ["status": "ok", "environment": settings.environment, "sendMode": settings.sendMode.rawValue])
-        }
-        router.get("/metrics") { _, _ in
-            let depth = (try? await s.deps.store.dlqCount(now: s.deps.clock.now())) ?? 0
-            s.metrics.set("wecare_dlq_depth", Double(depth))
-            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: s.metrics.render())))
-        }
-        router.get("/openapi.json") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json())))
-        }
-
-        router.get("/api/me") { req, _ in
-            try await guarded(s, req, .readSelf, "user") { caller in
-                (JSONBody.response(.ok, ["userId": caller.userId, "role": caller.role.rawValue]), nil)
-            }
-        }
-        router.post("/api/contacts") { req, _ in
-            try await guarded(s, req, .writeContacts, "contact") { _ in
-                let b = try await JSONBody.decode(CreateContactBody.self, req)
-                let c = try await ContactService(s.deps).create(.init(
-                    name: b.name, phone: b.phone, email: b.email,
-                    optInWhatsApp: b.optInWhatsApp, optInSms: b.optInSms, optInEmail: b.optInEmail))
-                return (JSONBody.response(.created, c), c.id)
-            }
-        }
-        router.get("/api/contacts") { req, _ in
-            try await guarded(s, req, .readContacts, "contact") { _ in
-                let q = req.uri.queryParameters["q"].map(String.init) ?? ""
-                let limit = try integer(req, "limit", 1...200) ?? 50
-                return (JSONBody.response(.ok, ["contacts": try await ContactService(s.deps).search(q, limit: limit)]), nil)
-            }
-        }
-        router.get("/api/contacts/:id") { req, ctx in
-            try await guarded(s, req, .readContacts, "contact") { _ in
-                let id = try ctx.parameters.require("id")
-                return (JSONBody.response(.ok, try await ContactService(s.deps).get(id)), id)
-            }
-        }
-        router.patch("/api/contacts/:id") { req, ctx in
-            try await guarded(s, req, .writeContacts, "contact") { _ in
-                let id = try ctx.parameters.require("id")
-                let b = try await JSONBody.decode(UpdateContactBody.self, req)
-                let c = try await ContactService(s.deps).update(id, .init(
-                    name: UpdateContactBody.field(b.name), phone: UpdateContactBody.field(b.phone), email: UpdateContactBody.field(b.email),
-                    optInWhatsApp: b.optInWhatsApp, optInSms: b.optInSms, optInEmail: b.optInEmail))
-                return (JSONBody.response(.ok, c), id)
-            }
-        }
-        router.delete("/api/contacts/:id") { req, ctx in
-            try await guarded(s, req, .writeContacts, "contact") { _ in
-                let id = try ctx.parameters.require("id")
-                try await ContactService(s.deps).delete(id)
-                return (Response(status: .noContent), id)
-            }
-        }
-
-        router.post("/api/messages") { req, _ in
-            try await guarded(s, req, .sendMessages, "message") { _ in
-                let body = try await JSONBody.decode(SendMessageBody.self, req)
-                guard let channel = body.channel else { throw CoreError.invalid("'channel' is required: whatsapp, sms or email") }
-                return try await send(s, body.request(channel: channel))
-            }
-        }
-        router.post("/api/messages/:channel") { req, ctx in
-            try await guarded(s, req, .sendMessages, "message") { _ in
-                let raw = try ctx.parameters.require("channel")
-                guard let channel = Channel(rawValue: raw) else { throw CoreError.notFound("no channel '\(raw)': whatsapp, sms or email") }
-                let body = try await JSONBody.decode(SendMessageBody.self, req)
-                if let given = body.channel, given != channel {
-                    throw CoreError.invalid("the body's channel '\(given.rawValue)' is not the route's '\(channel.rawValue)'")
+        for route in table where !route.development || s.allowDevInbound {
+            let method = HTTPRequest.Method(route.method)!
+            switch route.handler {
+            case .open(let handler):
+                router.on(RouterPath(route.routerPath), method: method) { req, ctx in
+                    try await JSONBody.$bodyDeadline.withValue(s.bodyDeadline) { try await handler(s, req, ctx.parameters) }
                 }
-                return try await send(s, body.request(channel: channel))
-            }
-        }
-        router.get("/api/messages") { req, _ in
-            try await guarded(s, req, .readMessages, "message") { _ in
-                guard let contactId = req.uri.queryParameters["contactId"].map(String.init) else {
-                    throw CoreError.invalid("contactId is required: /api/messages?contactId=…")
+            case .guarded(let resource, let handler):
+                let operation = route.operation!
+                router.on(RouterPath(route.routerPath), method: method) { req, ctx in
+                    try await JSONBody.$bodyDeadline.withValue(s.bodyDeadline) {
+                        try await guarded(s, req, operation, resource) { caller in try await handler(s, req, ctx.parameters, caller) }
+                    }
                 }
-                let limit = try integer(req, "limit", 1...200) ?? 50
-                var before: Date?
-                if let raw = req.uri.queryParameters["before"] {
-                    guard let seconds = Double(raw), seconds.isFinite else { throw CoreError.invalid("'before' must be a number of seconds since 1970") }
-                    before = Date(timeIntervalSince1970: seconds)
-                }
-                let page = try await call { try await s.deps.store.messages(contactId: contactId, before: before, limit: limit, now: s.deps.clock.now()) }
-                let next = page.count == limit ? page.last.map { String($0.timestamp.timeIntervalSince1970) } : nil
-                let bucket = await s.settings.value.mediaBucket
-                var links: [String?] = []
-                for m in page {
-                    guard let key = m.s3Key, let signer = s.mediaLinks else { links.append(nil); continue }
-                    links.append(try? await signer.link(bucket: bucket, key: key).absoluteString)
-                }
-                return (JSONBody.response(.ok, MessagePage(messages: zip(page, links).map { MessageView(message: $0, mediaUrl: $1) }, next: next)), contactId)
-            }
-        }
-
-        MediaRoutes.add(to: router, s)
-        BulkRoutes.add(to: router, s)
-
-        router.post("/webhooks/sns") { req, _ in
-            await SNSWebhook.handle(req, s)
-        }
-        if s.allowDevInbound {
-            router.post("/dev/inbound") { req, _ in
-                await SNSWebhook.process(try await JSONBody.text(req), eventID: "dev-\(s.deps.ids.next())", s)
-            }
-        }
-
-        router.get("/api/dlq") { req, _ in
-            try await guarded(s, req, .readDLQ, "dlq") { _ in
-                let settings = await s.settings.value
-                return (JSONBody.response(.ok, ["entries": try await DLQService(s.deps, settings: settings, source: s.deadLetters).list()]), nil)
-            }
-        }
-        router.post("/api/dlq/replay") { req, _ in
-            try await guarded(s, req, .replayDLQ, "dlq") { _ in
-                let b = try await JSONBody.decode(DLQReplayBody.self, req)
-                let ids = b.ids
-                let limit = b.limit ?? 100
-                guard (1...100).contains(limit) else { throw CoreError.invalid("'limit' must be between 1 and 100") }
-                let settings = await s.settings.value
-                let r = try await DLQService(s.deps, settings: settings, bulkQueue: s.bulk?.queue, source: s.deadLetters).replay(ids: ids, limit: limit)
-                return (JSONBody.response(.ok, ["replayed": r.replayed, "failed": r.failed, "skippedDuplicates": r.skippedDuplicates, "exhausted": r.exhausted]), nil)
-            }
-        }
-        router.get("/api/audit") { req, _ in
-            try await guarded(s, req, .readAudit, "audit") { _ in
-                let limit = try integer(req, "limit", 1...1000) ?? 100
-                return (JSONBody.response(.ok, ["entries": try await call { try await s.deps.store.audit(limit: limit, now: s.deps.clock.now()) }]), nil)
-            }
-        }
-        router.get("/api/config") { req, _ in
-            try await guarded(s, req, .readConfig, "config") { _ in (JSONBody.response(.ok, ConfigView(await s.settings.value)), nil) }
-        }
-        router.put("/api/config") { req, _ in
-            try await guarded(s, req, .writeConfig, "config") { caller in
-                let b: ConfigUpdateBody
-                do throws(CoreError) { b = try await JSONBody.decode(ConfigUpdateBody.self, req) } catch {
-                    throw CoreError.invalid("only autoAcknowledge can change at run time: \(error.message)")
-                }
-                if let on = b.autoAcknowledge {
-                    try await call { try await s.settings.setAutoAcknowledge(on, by: caller.userId, at: s.deps.clock.now()) }
-                }
-                return (JSONBody.response(.ok, ConfigView(await s.settings.value)), "autoAcknowledge")
             }
         }
         return router
+    }
+
+    /// `GET /api/messages`: a page of a contact's messages with one-hour links to their media.
+    static func messages(_ s: ServiceContext, _ req: Request) async throws -> (Response, String?) {
+        guard let contactId = req.uri.queryParameters["contactId"].map(String.init) else {
+            throw CoreError.invalid("contactId is required: /api/messages?contactId=…")
+        }
+        let limit = try integer(req, "limit", 1...200) ?? 50
+        var before: Date?
+        if let raw = req.uri.queryParameters["before"] {
+            guard let seconds = Double(raw), seconds.isFinite else { throw CoreError.invalid("'before' must be a number of seconds since 1970") }
+            before = Date(timeIntervalSince1970: seconds)
+        }
+        let page = try await call { try await s.deps.store.messages(contactId: contactId, before: before, limit: limit, now: s.deps.clock.now()) }
+        let next = page.count == limit ? page.last.map { String($0.timestamp.timeIntervalSince1970) } : nil
+        let bucket = await s.settings.value.mediaBucket
+        var links: [String?] = []
+        for m in page {
+            guard let key = m.s3Key, let signer = s.mediaLinks else { links.append(nil); continue }
+            links.append(try? await signer.link(bucket: bucket, key: key).absoluteString)
+        }
+        return (JSONBody.response(.ok, MessagePage(messages: zip(page, links).map { MessageView(message: $0, mediaUrl: $1) }, next: next)), contactId)
     }
 
     /// An integer query parameter within its range, `nil` when absent.
@@ -269,7 +238,14 @@ public enum Routes {
             caller = try await s.authenticator.caller(authorization: req.headers[.authorization])
         } catch {
             let message = error == .missing ? "a bearer token is required" : { if case .invalid(let m) = error { return m }; return "" }()
-            await audit(s, user: "anonymous", op, resource, nil, outcome: "unauthenticated", details: "\(req.method) \(req.uri.path): \(message)")
+            let (write, folded) = s.unauthenticatedAudit.take(at: s.deps.clock.now())
+            if write {
+                // First, so that cutting a long path never cuts the count.
+                let folded = folded > 0 ? "\(folded) more since the last such row (over the audit rate); " : ""
+                await audit(s, user: "anonymous", op, resource, nil, outcome: "unauthenticated", details: "\(folded)\(req.method) \(req.uri.path): \(message)")
+            } else {
+                s.metrics.increment("wecare_audit_unauthenticated_folded_total", [:])
+            }
             return JSONBody.error(.unauthorized, "UNAUTHENTICATED", message)
         }
         guard op.allowed(for: caller.role) else {
@@ -294,45 +270,6 @@ public enum Routes {
         try? await s.deps.store.appendAudit(AuditEntry(id: s.deps.ids.next(), userId: AuditText.clean(user, limit: AuditText.maxId), action: op.rawValue,
                                                         resourceType: resource, resourceId: id.map { AuditText.clean($0, limit: AuditText.maxId) },
                                                         outcome: outcome, details: AuditText.clean(details), timestamp: now, expiresAt: Int(now.timeIntervalSince1970 + retention)))
-    }
-}
-
-struct MessagePage: Encodable {
-    var messages: [MessageView]
-    var next: String?
-}
-
-/// A message as the API shows it: the stored fields, and a one-hour link to its media when it has any.
-struct MessageView: Encodable {
-    var message: Message
-    var mediaUrl: String?
-
-    func encode(to encoder: any Encoder) throws {
-        try message.encode(to: encoder)
-        var container = encoder.container(keyedBy: Key.self)
-        try container.encodeIfPresent(mediaUrl, forKey: .mediaUrl)
-    }
-
-    enum Key: String, CodingKey { case mediaUrl }
-}
-
-struct ConfigView: Encodable {
-    var environment: String
-    var sendMode: String
-    var allowlist: [String]
-    var metaApiVersion: String
-    var autoAcknowledge: Bool
-    var whatsAppTextLimit: Int
-    var smsMaxLength: Int
-
-    init(_ s: CoreSettings) {
-        environment = s.environment
-        sendMode = s.sendMode.rawValue
-        allowlist = s.allowlist
-        metaApiVersion = s.metaApiVersion
-        autoAcknowledge = s.autoAcknowledge
-        whatsAppTextLimit = s.whatsAppTextLimit
-        smsMaxLength = s.smsMaxLength
     }
 }
 

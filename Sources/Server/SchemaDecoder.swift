@@ -3,6 +3,13 @@ import Foundation
 /// A string enum a request body can hold: its cases become the schema's `enum`.
 protocol SchemaEnum: Decodable, CaseIterable, RawRepresentable where RawValue == String {}
 
+/// A type whose decoder reads keys it cannot name in advance (an enum with a case per key): it gives its
+/// schema and a value to stand in for it.
+protocol SchemaDescribed: Decodable {
+    static var schemaPlaceholder: Self { get }
+    static var jsonSchema: [String: Any] { get }
+}
+
 /// The JSON Schema of a `Decodable` type, read from the type itself: a decoder that answers every
 /// question a type's `init(from:)` asks with a placeholder and writes down what was asked. So the
 /// OpenAPI document and the strict body check (`StrictJSON`) read the request types, not a second list.
@@ -16,13 +23,26 @@ enum SchemaDecoder {
         return recorder.schema(of: type)
     }
 
+    /// The schema of an answer: the same, but objects allow keys they do not list, so that a field added
+    /// to an answer does not break a client that validates it.
+    static func responseSchema(of type: any Decodable.Type) -> [String: Any] {
+        func of<T: Decodable>(_ t: T.Type) -> [String: Any] { Recorder(closed: false).schema(of: t) }
+        return of(type)
+    }
+
     final class Recorder {
         /// Types already being described: a recursive type would never end (none of the bodies is one).
         var depth = 0
+        /// Whether objects refuse keys they do not read (`additionalProperties: false`): request bodies.
+        let closed: Bool
+
+        init(closed: Bool = true) { self.closed = closed }
 
         func schema<T: Decodable>(of type: T.Type) -> [String: Any] {
             if let e = type as? any SchemaEnum.Type { return enumSchema(e) }
+            if let d = type as? any SchemaDescribed.Type { return d.jsonSchema }
             switch type {
+            case is Date.Type: return ["type": "string", "format": "date-time"]
             case is String.Type: return ["type": "string"]
             case is Bool.Type: return ["type": "boolean"]
             case is Int.Type, is Int64.Type, is Int32.Type: return ["type": "integer"]
@@ -47,7 +67,9 @@ enum SchemaDecoder {
                 func first<E: SchemaEnum>(_ e: E.Type) -> Any { E.allCases.first! }
                 return first(e) as! T
             }
+            if let d = type as? any SchemaDescribed.Type { return d.schemaPlaceholder as! T }
             switch type {
+            case is Date.Type: return Date(timeIntervalSince1970: 0) as! T
             case is String.Type: return "" as! T
             case is Bool.Type: return false as! T
             case is Int.Type: return 0 as! T
@@ -97,7 +119,8 @@ enum SchemaDecoder {
             if let element { return ["type": "array", "items": element] }
             var props: [String: Any] = [:]
             for (key, schema) in properties { props[key] = schema }
-            var s: [String: Any] = ["type": "object", "properties": props, "additionalProperties": false]
+            var s: [String: Any] = ["type": "object", "properties": props]
+            if recorder.closed { s["additionalProperties"] = false }
             let required = properties.map(\.key).filter { !optional.contains($0) }
             if !required.isEmpty { s["required"] = required.sorted() }
             return s

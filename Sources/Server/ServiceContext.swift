@@ -19,6 +19,10 @@ public struct ServiceContext: Sendable {
     public var bulk: BulkDependencies?
     /// Where AWS dead-letters on its own (SQS), brought into the DLQ before it is listed or replayed.
     public var deadLetters: (any DeadLetterSource)?
+    /// The rate at which requests without a valid token may add audit rows.
+    public var unauthenticatedAudit = AuditBudget()
+    /// How long a request body may take to arrive (`JSONBody.bodyDeadline`); a media upload gets ten times it.
+    public var bodyDeadline: Duration = .seconds(30)
 
     public init(deps: CoreDependencies, settings: RuntimeSettings, verifier: TokenVerifier, metrics: Metrics = Metrics(),
                 sns: (any SNSDeliveryVerifier)?, allowDevInbound: Bool, mediaLinks: (any MediaLinkSigner)? = nil, media: (any ObjectStore)? = nil,

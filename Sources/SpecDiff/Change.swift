@@ -33,6 +33,8 @@ public struct Change: Hashable, Sendable, Comparable {
     /// Whether the old resource and its data are kept when it is removed or replaced (DeletionPolicy or
     /// UpdateReplacePolicy `Retain`); nil where nothing is removed or replaced.
     public var retained: Bool?
+    /// For role policy changes: the statement's effect (`Allow` or `Deny`); nil for every other change.
+    public var effect: String?
 
     public static let allEnvironments = "all"
 
@@ -55,7 +57,8 @@ public struct Change: Hashable, Sendable, Comparable {
     }
 
     public init(environment: String = Change.allEnvironments, risk: Risk, resource: DiffResource, field: String,
-                before: String?, after: String?, why: String, channels: [String] = [], replacement: Replacement = .none, retained: Bool? = nil) {
+                before: String?, after: String?, why: String, channels: [String] = [], replacement: Replacement = .none, retained: Bool? = nil,
+                effect: String? = nil) {
         self.environment = environment
         self.risk = risk
         self.resource = resource
@@ -66,6 +69,7 @@ public struct Change: Hashable, Sendable, Comparable {
         self.channels = channels
         self.replacement = replacement
         self.retained = retained
+        self.effect = effect
     }
 
     /// "all" first, then environments by name; within one, most dangerous first, then by resource and field.

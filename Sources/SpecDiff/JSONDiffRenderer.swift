@@ -21,6 +21,7 @@ import SpecModel
 ///       "action": "modify",                 // add | modify | remove: what happens to the field (field "resource": to the resource)
 ///       "replacement": "refused",           // none | conditional | always | refused (needs a replacement CloudFormation cannot make)
 ///       "retained": null,                   // replaced or removed: whether the old resource keeps its data (Retain); else null
+///       "effect": null,                     // role policy changes: the statement's effect, Allow or Deny; else null
 ///       "resource": { "kind": "table", "name": "Contacts" },
 ///       "field": "KeySchema",
 ///       "before": "contactId HASH",         // null when absent on that side
@@ -69,6 +70,7 @@ enum JSONDiffRenderer {
             "action": .string(c.action.rawValue),
             "replacement": .string(c.replacement.rawValue),
             "retained": c.retained.map { .bool($0) } ?? .null,
+            "effect": c.effect.map { .string($0) } ?? .null,
         ])
     }
 }

@@ -90,11 +90,11 @@ enum MarkdownDiffRenderer {
         return "- \(env)\(c.resource.kind) `\(c.resource.name)` · `\(c.field)`: \(code(c.before)) → \(code(c.after))  \n  \(c.why)\n"
     }
 
-    /// Role policy changes as a table: the statement, what changes (Action, Resource, …), removed and added, ARNs whole.
+    /// Role policy changes as a table: the statement and its effect, what changes (Action, Resource, …), removed and added, ARNs whole.
     static func statementTable(_ changes: [Change]) -> String {
-        var out = "| Statement | Field | Removed | Added |\n|---|---|---|---|\n"
+        var out = "| Statement | Effect | Field | Removed | Added |\n|---|---|---|---|---|\n"
         for c in changes {
-            out += "| `\(c.resource.name)` | \(c.field) | \(cell(c.before)) | \(cell(c.after)) |\n"
+            out += "| `\(c.resource.name)` | \(c.effect ?? "Allow") | \(c.field) | \(cell(c.before)) | \(cell(c.after)) |\n"
         }
         return out + "\n" + Set(changes.map(\.why)).sorted().map { "\($0)\n" }.joined() + "\n"
     }

@@ -6,26 +6,33 @@ enum PolicyDiff {
     static let broadens = "The role may do more: review that a function needs it (least privilege)."
     static let narrows = "The role may do less: a function that still needs it fails with AccessDenied."
 
+    static let denyBroadens = "The role's Deny covers less: review that the role may now do this (least privilege)."
+    static let denyNarrows = "The role's Deny covers more: a function that needs it fails with AccessDenied."
+
     static func changes(base: JSONValue, head: JSONValue, environment: String) -> [Change] {
         let before = statements(base), after = statements(head)
         var out: [Change] = []
-        func change(_ sid: String, _ field: String, _ b: String?, _ a: String?, _ why: String) {
-            out.append(Change(environment: environment, risk: why == narrows ? .securityNarrowing : .securityBroadening,
-                              resource: DiffResource("statement", sid), field: field, before: b, after: a, why: why))
-        }
         for sid in Set(before.keys).union(after.keys).sorted() {
-            switch (before[sid], after[sid]) {
-            case (let b?, nil): change(sid, "Statement", summary(b), nil, narrows)
-            case (nil, let a?): change(sid, "Statement", nil, summary(a), broadens)
+            let b = before[sid], a = after[sid]
+            // An action added to a Deny takes a permission away: the direction follows the effect.
+            let effect = TemplateDiff.string(a?["Effect"]) ?? TemplateDiff.string(b?["Effect"]) ?? "Allow"
+            let (more, less) = effect == "Deny" ? (denyNarrows, denyBroadens) : (broadens, narrows)
+            func change(_ field: String, _ old: String?, _ new: String?, _ why: String) {
+                let narrowing = why == narrows || why == denyNarrows
+                out.append(Change(environment: environment, risk: narrowing ? .securityNarrowing : .securityBroadening,
+                                  resource: DiffResource("statement", sid), field: field, before: old, after: new, why: why, effect: effect))
+            }
+            switch (b, a) {
+            case (let b?, nil): change("Statement", summary(b), nil, less)
+            case (nil, let a?): change("Statement", nil, summary(a), more)
             case (let b?, let a?):
                 for key in ["Action", "Resource"] {
                     let xb = list(b[key]), xa = list(a[key])
-                    for item in xa.subtracting(xb).sorted() { change(sid, key, nil, item, broadens) }
-                    for item in xb.subtracting(xa).sorted() { change(sid, key, item, nil, narrows) }
+                    for item in xa.subtracting(xb).sorted() { change(key, nil, item, more) }
+                    for item in xb.subtracting(xa).sorted() { change(key, item, nil, less) }
                 }
                 for key in ["Effect", "Condition", "NotAction", "NotResource"] where b[key] != a[key] {
-                    change(sid, key, ShortValue.render(b[key]), ShortValue.render(a[key]),
-                           "The statement's \(key.lowercased()) changes what the role may do.")
+                    change(key, ShortValue.render(b[key]), ShortValue.render(a[key]), "The statement's \(key.lowercased()) changes what the role may do.")
                 }
             case (nil, nil): break
             }

@@ -102,8 +102,11 @@ public final class SQLiteStore: MessagingStore, Sendable {
         return m
     }
 
+    /// A unique index or a primary key refused the row (SQLite tells the two apart; a TEXT primary key
+    /// such as a job's id is the second).
     static func isUniqueViolation(_ error: Error) -> Bool {
-        (error as? DatabaseError)?.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
+        let code = (error as? DatabaseError)?.extendedResultCode
+        return code == .SQLITE_CONSTRAINT_UNIQUE || code == .SQLITE_CONSTRAINT_PRIMARYKEY
     }
 
     // MARK: Contacts

@@ -1,3 +1,4 @@
+import CoreTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -64,5 +65,40 @@ final class AuditBoundsTests: XCTestCase {
         XCTAssertEqual(AuditText.clean("DELETE /api/contacts/c1 → 204"), "DELETE /api/contacts/c1 → 204")
         XCTAssertEqual(AuditText.clean("Bearer eyJhbGciOiJIUzI1NiJ9.e30.sig"), "Bearer [token]")
         XCTAssertEqual(AuditText.clean(String(repeating: "z", count: 400)).count, AuditText.maxDetails)
+    }
+}
+
+/// Unauthenticated requests add audit rows at a bounded rate; the ones over it are counted in the next row.
+final class AuditRateTests: XCTestCase {
+    func testABurstOfUnauthenticatedRequestsAddsAtMostTheBudgetAndTheNextRowCountsTheRest() async throws {
+        var harness = ServerHarness()
+        let clock = TestClock(Date(timeIntervalSince1970: 1_795_000_000))
+        harness.clock = clock
+        harness.auditBudget = AuditBudget(perSecond: 2, burst: 5)
+        let store = harness.store
+        try await harness.app().test(.router) { client in
+            for _ in 0..<40 {
+                try await client.execute(uri: "/api/contacts", method: .get) { XCTAssertEqual($0.status, .unauthorized) }
+            }
+            var rows = try await store.audit(limit: 100, now: clock.now())
+            XCTAssertEqual(rows.count, 5, "the burst, no more")
+            clock.advance(1)
+            try await client.execute(uri: "/api/contacts", method: .get) { XCTAssertEqual($0.status, .unauthorized) }
+            rows = try await store.audit(limit: 100, now: clock.now())
+            XCTAssertEqual(rows.count, 6)
+            XCTAssertTrue(rows.contains { $0.details?.hasPrefix("35 more since the last such row") == true }, "\(rows.map(\.details))")
+        }
+    }
+
+    func testTheBucketRefillsAtItsRate() {
+        let budget = AuditBudget(perSecond: 1, burst: 2)
+        let t = Date(timeIntervalSince1970: 0)
+        XCTAssertEqual(budget.take(at: t).write, true)
+        XCTAssertEqual(budget.take(at: t).write, true)
+        XCTAssertEqual(budget.take(at: t).write, false)
+        XCTAssertEqual(budget.take(at: t + 0.5).write, false)
+        let next = budget.take(at: t + 1.6)
+        XCTAssertEqual(next.write, true)
+        XCTAssertEqual(next.folded, 2)
     }
 }

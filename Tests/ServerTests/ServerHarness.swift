@@ -24,6 +24,10 @@ struct ServerHarness {
     let store = InMemoryStore()
     let now = Date(timeIntervalSince1970: 1_795_000_000)
     var events: any EventSink = NoEvents()
+    /// The service's clock: `now`, unless a test moves time itself.
+    var clock: (any MessagingCore.Clock)?
+    var auditBudget = AuditBudget()
+    var bodyDeadline: Duration = .seconds(30)
 
     func token(_ groups: [String], use: String = "id", iss: String = ServerHarness.issuer, expiresIn: TimeInterval = 3600, aud: String = "client-1") async throws -> String {
         let keys = try await JWTKeyCollection().add(rsa: Insecure.RSA.PrivateKey(pem: TestKeys.privateKeyPEM), digestAlgorithm: .sha256, kid: "test-key")
@@ -32,8 +36,10 @@ struct ServerHarness {
         return try await keys.sign(claims, kid: "test-key")
     }
 
-    func app() async throws -> some ApplicationProtocol {
-        let deps = CoreDependencies(store: store, gateway: LocalGatewayStub(), clock: FixedClock(date: now), ids: UUIDSource(), events: events)
+    /// The service's context: the store, DRY_RUN in preview, the test JWKS, bulk jobs on SQLite in a
+    /// temporary folder, and the harness's clock, audit budget and body deadline.
+    func context() async throws -> ServiceContext {
+        let deps = CoreDependencies(store: store, gateway: LocalGatewayStub(), clock: clock ?? FixedClock(date: now), ids: UUIDSource(), events: events)
         let settings = CoreSettings(environment: "preview", sendMode: .dryRun, allowlist: ["phone-number-id-aaa"], metaApiVersion: "v20.0", smsPoolId: "pool",
                                     emailSender: "one@wecare.digital", mediaBucket: "b", incomingPrefix: "in/", outgoingPrefix: "out/")
         let verifier = try await TokenVerifier.cognito(jwksJSON: TestKeys.jwks, region: "us-east-1", userPoolId: "us-east-1_TEST", clientId: "client-1")
@@ -41,17 +47,15 @@ struct ServerHarness {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let bulkStore = try SQLiteStore(path: directory.appendingPathComponent("bulk.sqlite").path)
         let bulk = BulkDependencies(store: bulkStore, queue: bulkStore, objects: DirectoryObjectStore(root: directory))
-        let context = ServiceContext(deps: deps, settings: RuntimeSettings(settings), verifier: verifier, sns: nil, allowDevInbound: false,
+        var context = ServiceContext(deps: deps, settings: RuntimeSettings(settings), verifier: verifier, sns: nil, allowDevInbound: false,
                                      mediaLinks: ServerTests.StubLinks(), bulk: bulk)
-        return Application(router: Routes.router(context))
+        context.unauthenticatedAudit = auditBudget
+        context.bodyDeadline = bodyDeadline
+        return context
     }
 
-    func router() async throws -> Router<BasicRequestContext> {
-        let deps = CoreDependencies(store: store, gateway: LocalGatewayStub(), clock: FixedClock(date: now), ids: UUIDSource(), events: events)
-        let settings = CoreSettings(environment: "preview", sendMode: .dryRun, allowlist: ["phone-number-id-aaa"], metaApiVersion: "v20.0", smsPoolId: "pool",
-                                    emailSender: "one@wecare.digital", mediaBucket: "b", incomingPrefix: "in/", outgoingPrefix: "out/")
-        let verifier = try await TokenVerifier.cognito(jwksJSON: TestKeys.jwks, region: "us-east-1", userPoolId: "us-east-1_TEST", clientId: "client-1")
-        return Routes.router(ServiceContext(deps: deps, settings: RuntimeSettings(settings), verifier: verifier, sns: nil, allowDevInbound: false))
-    }
+    func app() async throws -> some ApplicationProtocol { Application(router: try await router()) }
 
+    /// The router `app()` serves, for a test that starts its own server.
+    func router() async throws -> Router<BasicRequestContext> { Routes.router(try await context()) }
 }

@@ -1,6 +1,6 @@
 import Pipeline
 import Generators
-import SpecDiff
+@testable import SpecDiff
 import SpecModel
 import XCTest
 
@@ -155,5 +155,24 @@ final class ReplacementTests: XCTestCase {
                                "    purpose: Bulk chunks that failed as a whole (Req 8.9)\n    visibilityTimeout: 900s")]).report.changes
         let change = try XCTUnwrap(c.first { $0.field == "VisibilityTimeout" })
         XCTAssertEqual([change.before, change.after], ["300 s", "900 s"])
+    }
+
+    func testAnActionAddedToADenyNarrowsTheRoleAndTheTableShowsTheEffect() throws {
+        func policy(_ statements: [(String, String, [String])]) -> JSONValue {
+            .object(["Statement": .array(statements.map { sid, effect, actions in
+                .object(["Sid": .string(sid), "Effect": .string(effect), "Action": .array(actions.map { .string($0) }), "Resource": .string("*")])
+            })])
+        }
+        let base = policy([("Read", "Allow", ["s3:GetObject"]), ("NoDelete", "Deny", ["s3:DeleteObject"])])
+        let head = policy([("Read", "Allow", ["s3:GetObject", "s3:PutObject"]), ("NoDelete", "Deny", ["s3:DeleteObject", "s3:DeleteBucket"])])
+        let c = PolicyDiff.changes(base: base, head: head, environment: "production")
+        let allow = try XCTUnwrap(c.first { $0.resource.name == "Read" })
+        let deny = try XCTUnwrap(c.first { $0.resource.name == "NoDelete" })
+        XCTAssertEqual([allow.risk, deny.risk], [.securityBroadening, .securityNarrowing], "a Deny that covers more takes a permission away")
+        XCTAssertEqual([allow.effect, deny.effect], ["Allow", "Deny"])
+        let table = MarkdownDiffRenderer.statementTable(c)
+        XCTAssertTrue(table.contains("| `NoDelete` | Deny | Action |"), table)
+        let removed = PolicyDiff.changes(base: head, head: policy([("Read", "Allow", ["s3:GetObject", "s3:PutObject"])]), environment: "production")
+        XCTAssertEqual(removed.map(\.risk), [.securityBroadening], "removing a Deny lets the role do more")
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import MessagingCore
 import XCTest
 
-/// What inbound needs of a store, run on SQLite and on DynamoDB (moto): windows per contact and
+/// What inbound needs of a store (part of `MessagingStoreContract`): windows per contact and
 /// business number with the newest profile name, typed details and reactions, parked statuses, and
 /// outbound messages found by provider id.
 protocol InboundStoreContract: StoreFixtures {}

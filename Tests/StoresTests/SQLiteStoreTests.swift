@@ -4,8 +4,9 @@ import MessagingCore
 @testable import Stores
 import XCTest
 
-/// The SQLite store honours the same contract as the in-memory one, and keeps it under concurrency.
-final class SQLiteStoreTests: XCTestCase, StoreFixtures {
+/// The SQLite store: the messaging store contract, and what only it promises (group commit under
+/// concurrency, checkpoints, data that survives reopening, migrations).
+final class SQLiteStoreTests: XCTestCase, MessagingStoreContract, BulkStoreContract {
     var dir: URL!
 
     override func setUpWithError() throws {
@@ -17,31 +18,9 @@ final class SQLiteStoreTests: XCTestCase, StoreFixtures {
 
     func store() throws -> SQLiteStore { try SQLiteStore(path: dir.appendingPathComponent("wecare.sqlite").path) }
 
-
-    func testContactsRoundTripSearchAndUniquePhone() async throws {
-        let s = try store()
-        var a = contact("a", phone: "+919330994400", name: "Asha Rao", email: "asha@example.com")
-        a.optInSms = true
-        a.lastInboundMessageAt = t0
-        try await s.insertContact(a)
-        let readBack = try await s.contact(id: "a")
-        XCTAssertEqual(readBack, a)
-        do {
-            try await s.insertContact(contact("b", phone: "+919330994400"))
-            XCTFail("a second live contact with the same phone")
-        } catch StoreError.duplicate {}
-        try await s.insertContact(contact("c", phone: nil, name: "50% Off_Shop", email: "SHOP@example.com"))
-        let byName = try await s.searchContacts("asha", limit: 10)
-        XCTAssertEqual(byName.map(\.id), ["a"])
-        let byEmail = try await s.searchContacts("shop@EXAMPLE", limit: 10)
-        XCTAssertEqual(byEmail.map(\.id), ["c"])
-        let literal = try await s.searchContacts("50%", limit: 10)
-        XCTAssertEqual(literal.map(\.id), ["c"], "% is matched literally")
-        a.deletedAt = t0
-        try await s.updateContact(a)
-        let gone = try await s.contact(phone: "+919330994400")
-        XCTAssertNil(gone)
-        try await s.insertContact(contact("d", phone: "+919330994400"))
+    func testTheMessagingStoreContract() async throws {
+        let dir = self.dir!
+        try await runMessagingStoreContract { try SQLiteStore(path: dir.appendingPathComponent("contract-\(UUID().uuidString).sqlite").path) }
     }
 
     func testOneMessagePerWhatsAppIdEvenConcurrently() async throws {
@@ -121,20 +100,12 @@ final class SQLiteStoreTests: XCTestCase, StoreFixtures {
         XCTAssertGreaterThan(after, before, "the checkpointer copied the new pages into the database file")
     }
 
-    func testMessagesNewestFirstPagedAndExpiredExcluded() async throws {
-        let s = try store()
-        for i in 0..<5 { _ = try await s.insertMessage(message("m\(i)", contact: "a", wamid: "w\(i)", at: Double(i))) }
-        _ = try await s.insertMessage(message("old", contact: "a", wamid: "wx", at: 10, expires: Int(t0.timeIntervalSince1970) - 1))
-        let page1 = try await s.messages(contactId: "a", before: nil, limit: 2, now: t0)
-        XCTAssertEqual(page1.map(\.id), ["m4", "m3"])
-        let page2 = try await s.messages(contactId: "a", before: page1.last!.timestamp, limit: 2, now: t0)
-        XCTAssertEqual(page2.map(\.id), ["m2", "m1"])
-        let purged = try await s.purgeExpired(now: t0)
-        XCTAssertEqual(purged, 1)
-    }
-
-    func testLeases() async throws {
-        try await BulkLeaseContract(store: try store()).check()
+    func testTheBulkStoreContract() async throws {
+        let dir = self.dir!
+        try await runBulkStoreContract {
+            let s = try SQLiteStore(path: dir.appendingPathComponent("bulk-\(UUID().uuidString).sqlite").path)
+            return (s, s)
+        }
     }
 
     func testDataSurvivesReopening() async throws {
@@ -152,8 +123,8 @@ final class SQLiteStoreTests: XCTestCase, StoreFixtures {
     }
 }
 
-/// Inbound's needs of the store, on SQLite, and the migration that brings them to existing data.
-final class SQLiteInboundStoreTests: XCTestCase, InboundStoreContract {
+/// The migration that brings inbound's needs of the store to existing data.
+final class SQLiteInboundStoreTests: XCTestCase, StoreFixtures {
     var dir: URL!
 
     override func setUpWithError() throws {
@@ -164,12 +135,6 @@ final class SQLiteInboundStoreTests: XCTestCase, InboundStoreContract {
     override func tearDown() { try? FileManager.default.removeItem(at: dir) }
 
     func store() throws -> SQLiteStore { try SQLiteStore(path: dir.appendingPathComponent("wecare.sqlite").path) }
-
-    func testWindowsPerBusinessNumberAndTheNewestProfileName() async throws { try await checkWindowsPerBusinessNumberAndTheNewestProfileName(try store()) }
-    func testDetailsAndReactionsRoundTrip() async throws { try await checkDetailsAndReactionsRoundTrip(try store()) }
-    func testParkedStatuses() async throws { try await checkParkedStatuses(try store()) }
-    func testParkedReactions() async throws { try await checkParkedReactions(try store()) }
-    func testOutboundMessagesAreFoundByProviderId() async throws { try await checkOutboundMessagesAreFoundByProviderId(try store()) }
 
     func testTheMigrationKeepsExistingDataAndOpensEachContactsWindowsFromItsMessages() async throws {
         let path = dir.appendingPathComponent("wecare.sqlite").path

@@ -2,7 +2,7 @@ import Foundation
 
 /// A job's life (Req 8): `pending` until confirmed (more than the threshold of recipients), then
 /// `in_progress` ⇄ `paused`, ending `completed` or `cancelled`.
-public enum BulkJobStatus: String, Codable, Sendable {
+public enum BulkJobStatus: String, Codable, Sendable, CaseIterable {
     case pending, inProgress = "in_progress", paused, completed, cancelled
 
     public var isFinal: Bool { self == .completed || self == .cancelled }

@@ -33,11 +33,25 @@ public struct BulkService: Sendable {
         case filter(query: String, optedInOnly: Bool)
     }
 
-    public struct JobView: Sendable, Encodable {
+    /// A job as the API shows it: the job's fields, its progress and whether it waits for a confirmation.
+    public struct JobView: Sendable, Codable {
         public var job: BulkJob
         public var progress: BulkProgress
         /// True while the job waits for `POST …/confirm`.
         public var needsConfirmation: Bool
+
+        public init(job: BulkJob, progress: BulkProgress, needsConfirmation: Bool) {
+            self.job = job
+            self.progress = progress
+            self.needsConfirmation = needsConfirmation
+        }
+
+        public init(from decoder: any Decoder) throws {
+            job = try BulkJob(from: decoder)
+            let c = try decoder.container(keyedBy: Key.self)
+            progress = try c.decode(BulkProgress.self, forKey: .progress)
+            needsConfirmation = try c.decode(Bool.self, forKey: .needsConfirmation)
+        }
 
         public func encode(to encoder: any Encoder) throws {
             try job.encode(to: encoder)

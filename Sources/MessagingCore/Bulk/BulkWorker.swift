@@ -144,8 +144,7 @@ public struct BulkWorker: Sendable {
                 contact = try await pipeline.check(request)
             } catch {
                 guard case .refused(let reason, let text) = error else { throw error }
-                let lease = lease(owner, deadline)
-                guard try await call({ try await bulk.store.claimRecipient(jobId: r.jobId, seq: r.seq, lease: lease, at: deps.clock.now()) }) else { continue }
+                guard try await claim(r, lease(owner, deadline)) else { continue }
                 try await call { try await bulk.store.finishRecipient(jobId: r.jobId, seq: r.seq, owner: owner, status: .failed, message: nil,
                                                                       error: "\(reason.rawValue): \(text)", at: deps.clock.now()) }
                 continue
@@ -154,12 +153,28 @@ public struct BulkWorker: Sendable {
                 deps.events.record(.info, "bulk_deadline", ["jobId": chunk.jobId, "chunk": String(chunk.index), "nextSeq": String(r.seq)])
                 return .later(0)
             }
-            let lease = lease(owner, deadline)
-            guard try await call({ try await bulk.store.claimRecipient(jobId: r.jobId, seq: r.seq, lease: lease, at: deps.clock.now()) }) else { continue }
+            guard try await claim(r, lease(owner, deadline)) else { continue }
             try await send(r, request, to: contact, owner: owner, pipeline)
         }
         try await BulkReports(deps, settings: settings, bulk: bulk).completeIfDone(chunk.jobId)
         return .done
+    }
+
+    /// pending → sending under `lease`. A claim whose answer never came (the store's retries ran out) may
+    /// have been applied: nothing has gone to the provider yet, so its owner hands the recipient back before
+    /// the chunk fails, rather than leave it `sending` until the lease ends and recovery, unable to tell,
+    /// settles it as `interrupted` without it ever having been sent.
+    private func claim(_ r: BulkRecipient, _ lease: Lease) async throws(CoreError) -> Bool {
+        do {
+            return try await bulk.store.claimRecipient(jobId: r.jobId, seq: r.seq, lease: lease, at: deps.clock.now())
+        } catch {
+            do {
+                try await bulk.store.releaseRecipient(jobId: r.jobId, seq: r.seq, owner: lease.owner, at: deps.clock.now())
+            } catch let release {
+                deps.events.record(.error, "bulk_claim_unreleased", ["jobId": r.jobId, "seq": String(r.seq), "error": String(describing: release)])
+            }
+            throw .internal("store: \(error)")
+        }
     }
 
     /// A claim lasts until no request of its worker can still land: past the invocation's deadline (or the

@@ -45,14 +45,14 @@ let package = Package(
         ]),
         // The messaging core: contacts, sending, inbound, DLQ. Protocols only; no HTTP, SQLite or AWS.
         .target(name: "MessagingCore"),
-        .testTarget(name: "MessagingCoreTests", dependencies: ["MessagingCore", "CoreTestSupport", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "MessagingCoreTests", dependencies: ["MessagingCore", "Channels", "CoreTestSupport", "TestSupport"], exclude: ["Fixtures"]),
         .target(name: "CoreTestSupport", dependencies: ["MessagingCore"], path: "Tests/CoreTestSupport"),
         // The core's store protocol on SQLite (WAL, migrations, unique constraints) and on DynamoDB (AWS environments).
         .target(name: "Stores", dependencies: ["MessagingCore", "AWSClient", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "StoresTests", dependencies: ["Stores", "MessagingCore", "AWSClient", "TestSupport", "CoreTestSupport",
+        .testTarget(name: "StoresTests", dependencies: ["Stores", "Channels", "MessagingCore", "AWSClient", "TestSupport", "CoreTestSupport",
                                                    .product(name: "GRDB", package: "GRDB.swift")]),
         // Bulk jobs end to end on the SQLite store and queue: gate, chunks, pause/resume/cancel, tier, recovery, DLQ.
-        .testTarget(name: "BulkTests", dependencies: ["MessagingCore", "Stores", "CoreTestSupport"]),
+        .testTarget(name: "BulkTests", dependencies: ["MessagingCore", "Channels", "Stores", "CoreTestSupport"]),
         // Live and local channel gateways behind the core's protocol.
         .target(name: "Channels", dependencies: ["MessagingCore", "AWSClient", "LambdaRuntime"]),
         .testTarget(name: "ChannelsTests", dependencies: ["Channels", "AWSClient", "MessagingCore", "Stores", "TestSupport", .product(name: "Hummingbird", package: "hummingbird"),
@@ -87,7 +87,7 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "ServiceRuntimeTests", dependencies: ["ServiceRuntime", "WecareConfig", "Server", "MessagingCore", "LambdaRuntime",
+        .testTarget(name: "ServiceRuntimeTests", dependencies: ["ServiceRuntime", "Channels", "WecareConfig", "Server", "MessagingCore", "LambdaRuntime",
                                                                  "AWSClient", "TestSupport", "CoreTestSupport"]),
         // The service executable: `serve`, `token`, `lambda` (also run as the bundle's `bootstrap`).
         .executableTarget(name: "wecare-service", dependencies: [
@@ -96,8 +96,8 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         // Benchmarks that need the core in-process (LIVE against a recording provider): `scripts/bench-rate`.
-        .executableTarget(name: "wecare-bench", dependencies: ["AWSClient", "MessagingCore", "Stores", "WecareConfig"]),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "MessagingCore", "Stores", "CoreTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
+        .executableTarget(name: "wecare-bench", dependencies: ["AWSClient", "Channels", "MessagingCore", "Stores", "WecareConfig"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "Channels", "MessagingCore", "Stores", "CoreTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
                                                          .product(name: "JWTKit", package: "jwt-kit")]),
         // The typed config `wecare build` generates. Only the runtime side depends on it, never the CLI.
         .target(name: "WecareConfig", path: "generated/swift/WecareConfig"),

@@ -1,3 +1,5 @@
+import Foundation
+
 /// SESv2 (REST-JSON, signing name `ses`): simple e-mails.
 public struct SESv2Client: Sendable {
     public let client: AWSClient
@@ -17,7 +19,20 @@ public struct SESv2Client: Sendable {
         html: String? = nil,
         configurationSetName: String? = nil
     ) async throws -> String {
-        let input = SendEmailInput(
+        let input = Self.sendEmailInput(from: from, to: to, subject: subject, text: text, html: html, configurationSetName: configurationSetName)
+        let output: SendEmailOutput = try await client.restJSON(
+            service, operation: "SendEmail", method: "POST", path: "/v2/email/outbound-emails", input: input)
+        return output.messageID
+    }
+
+    /// The body `sendEmail` sends for these arguments, byte for byte (what DRY_RUN records).
+    public static func sendEmailBody(from: String, to: [String], subject: String, text: String? = nil, html: String? = nil) throws -> Data {
+        try AWSJSON.encode(sendEmailInput(from: from, to: to, subject: subject, text: text, html: html, configurationSetName: nil))
+    }
+
+    private static func sendEmailInput(from: String, to: [String], subject: String, text: String?, html: String?,
+                                       configurationSetName: String?) -> SendEmailInput {
+        SendEmailInput(
             fromEmailAddress: from,
             destination: .init(toAddresses: to),
             content: .init(simple: .init(
@@ -26,9 +41,6 @@ public struct SESv2Client: Sendable {
             )),
             configurationSetName: configurationSetName
         )
-        let output: SendEmailOutput = try await client.restJSON(
-            service, operation: "SendEmail", method: "POST", path: "/v2/email/outbound-emails", input: input)
-        return output.messageID
     }
 
     /// Starts verification of an e-mail address or domain (emulators treat it as verified at once).

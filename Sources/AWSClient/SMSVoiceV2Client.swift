@@ -1,3 +1,5 @@
+import Foundation
+
 /// pinpoint-sms-voice-v2 (AWS JSON 1.0, `PinpointSMSVoiceV2`, signing name `sms-voice`): text messages.
 public struct SMSVoiceV2Client: Sendable {
     public let client: AWSClient
@@ -21,12 +23,17 @@ public struct SMSVoiceV2Client: Sendable {
         configurationSetName: String? = nil,
         context: [String: String]? = nil
     ) async throws -> String {
-        let input = Input(
-            destinationPhoneNumber: destinationPhoneNumber, originationIdentity: originationIdentity,
-            messageBody: messageBody, messageType: messageType.rawValue,
-            configurationSetName: configurationSetName, context: context)
+        let input = Input(destinationPhoneNumber: destinationPhoneNumber, originationIdentity: originationIdentity, messageBody: messageBody,
+                          messageType: messageType.rawValue, configurationSetName: configurationSetName, context: context)
         let output: Output = try await client.json(service, operation: "SendTextMessage", input: input)
         return output.messageID
+    }
+
+    /// The body `sendTextMessage` sends for these arguments, byte for byte (what DRY_RUN records).
+    public static func sendTextMessageBody(destinationPhoneNumber: String, originationIdentity: String, messageBody: String,
+                                           messageType: MessageType = .transactional) throws -> Data {
+        try AWSJSON.encode(Input(destinationPhoneNumber: destinationPhoneNumber, originationIdentity: originationIdentity, messageBody: messageBody,
+                                 messageType: messageType.rawValue, configurationSetName: nil, context: nil))
     }
 
     private struct Input: Encodable {

@@ -45,6 +45,11 @@ public struct SocialMessagingClient: Sendable {
         return output.messageId
     }
 
+    /// The body `sendWhatsAppMessage` sends for these arguments, byte for byte (what DRY_RUN records).
+    public static func sendWhatsAppMessageBody(originationPhoneNumberID: String, message: Data, metaAPIVersion: String = "v20.0") throws -> Data {
+        try AWSJSON.encode(SendInput(originationPhoneNumberId: originationPhoneNumberID, message: message, metaApiVersion: metaAPIVersion))
+    }
+
     /// Uploads media from S3 to WhatsApp; returns the media id to reference in messages.
     public func postWhatsAppMessageMedia(originationPhoneNumberID: String, sourceS3File: S3File) async throws -> String {
         let input = PostMediaInput(originationPhoneNumberId: originationPhoneNumberID, sourceS3File: sourceS3File)

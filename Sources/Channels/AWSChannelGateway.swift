@@ -30,6 +30,8 @@ public struct AWSChannelGateway: ChannelGateway {
         }
     }
 
+    public func wireBody(_ request: OutboundRequest) -> String { OutboundWire.body(request) }
+
     public func uploadWhatsAppMedia(phoneNumberId: String, bucket: String, key: String) async throws -> String {
         do {
             return try await social.postWhatsAppMessageMedia(originationPhoneNumberID: phoneNumberId, sourceS3File: .init(bucketName: bucket, key: key))
@@ -50,6 +52,7 @@ public struct LocalChannelGateway: ChannelGateway {
     public func send(_ request: OutboundRequest) async throws -> String {
         throw ProviderError(code: "LocalEnvironment", message: "the local environment has no provider; it runs in DRY_RUN")
     }
+    public func wireBody(_ request: OutboundRequest) -> String { OutboundWire.body(request) }
     public func uploadWhatsAppMedia(phoneNumberId: String, bucket: String, key: String) async throws -> String {
         throw ProviderError(code: "LocalEnvironment", message: "the local environment has no provider")
     }

@@ -193,7 +193,7 @@ public struct InboundProcessor: Sendable {
             if settings.sendMode == .live {
                 _ = try await deps.gateway.send(request)
             } else {
-                deps.events.record(.info, "dry_run_acknowledge", ["whatsappMessageId": m.whatsappId, "request": request.json])
+                deps.events.record(.info, "dry_run_acknowledge", ["whatsappMessageId": m.whatsappId, "request": deps.gateway.wireBody(request)])
             }
         }
     }

@@ -107,22 +107,6 @@ public enum OutboundRequest: Sendable, Equatable {
     case whatsapp(originationPhoneNumberId: String, metaApiVersion: String, message: String)
     case sms(destination: String, originationIdentity: String, body: String)
     case email(from: String, to: String, subject: String, text: String?, html: String?)
-
-    /// The request as JSON, for DRY_RUN records and logs.
-    public var json: String {
-        func q(_ s: String) -> String { jsonQuote(s) }
-        switch self {
-        case .whatsapp(let id, let version, let message):
-            return "{\"metaApiVersion\":\(q(version)),\"originationPhoneNumberId\":\(q(id)),\"message\":\(message)}"
-        case .sms(let destination, let origination, let body):
-            return "{\"DestinationPhoneNumber\":\(q(destination)),\"MessageBody\":\(q(body)),\"MessageType\":\"TRANSACTIONAL\",\"OriginationIdentity\":\(q(origination))}"
-        case .email(let from, let to, let subject, let text, let html):
-            var parts = ["\"FromEmailAddress\":\(q(from))", "\"Destination\":{\"ToAddresses\":[\(q(to))]}", "\"Subject\":\(q(subject))"]
-            if let text { parts.append("\"Text\":\(q(text))") }
-            if let html { parts.append("\"Html\":\(q(html))") }
-            return "{" + parts.joined(separator: ",") + "}"
-        }
-    }
 }
 
 /// A provider's refusal, kept on the message when it fails (Req 5.10, 6.6, 7.6).
@@ -141,10 +125,13 @@ public struct ProviderError: Error, Sendable, Equatable, CustomStringConvertible
     public var description: String { "\(code): \(message)" }
 }
 
-/// Sends for real (LIVE). DRY_RUN never reaches a gateway.
+/// Sends for real (LIVE); in DRY_RUN it is asked only what it would send. The wire formats live with
+/// it (the channel layer), not in the core.
 public protocol ChannelGateway: Sendable {
     /// Returns the provider's message id.
     func send(_ request: OutboundRequest) async throws -> String
+    /// The body `send` would send for `request`, exactly: what a DRY_RUN message records.
+    func wireBody(_ request: OutboundRequest) -> String
     /// Uploads media from the outgoing prefix for WhatsApp; returns the media id.
     func uploadWhatsAppMedia(phoneNumberId: String, bucket: String, key: String) async throws -> String
     /// Downloads inbound media to the incoming prefix; returns its mime type and size.

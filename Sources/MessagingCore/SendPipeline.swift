@@ -99,7 +99,7 @@ public struct SendPipeline: Sendable {
         var mediaId = r.media.map { "<PostWhatsAppMessageMedia s3://\(settings.mediaBucket)/\(settings.outgoingPrefix)\($0.file)>" }
         guard settings.sendMode == .live else {
             // DRY_RUN calls no provider, so it spends no provider quota and is not rate-limited.
-            message.wouldBeRequest = outbound(r, contact: contact, phoneNumberId: phoneNumberId, mediaId: mediaId).json
+            message.wouldBeRequest = deps.gateway.wireBody(outbound(r, contact: contact, phoneNumberId: phoneNumberId, mediaId: mediaId))
             deps.events.record(.info, "dry_run", ["contactId": contact.id, "channel": r.channel.rawValue, "messageId": message.id])
             return message
         }

@@ -1,3 +1,4 @@
+import Channels
 import Foundation
 import MessagingCore
 import Stores
@@ -11,6 +12,7 @@ import WecareConfig
 
 /// Records when each provider call happened, per rate-limit key.
 final class TimingGateway: ChannelGateway, @unchecked Sendable {
+    func wireBody(_ request: OutboundRequest) -> String { OutboundWire.body(request) }
     private let lock = NSLock()
     private var calls: [String: [Double]] = [:]
     private let start = ContinuousClock.now

@@ -1,3 +1,4 @@
+import Channels
 import CoreTestSupport
 import Foundation
 import MessagingCore
@@ -6,6 +7,7 @@ import XCTest
 
 /// A LIVE provider that records what it is asked, can fail with a script of errors, and can run a hook on a given send.
 final class ScriptedGateway: ChannelGateway, @unchecked Sendable {
+    func wireBody(_ request: OutboundRequest) -> String { OutboundWire.body(request) }
     private let lock = NSLock()
     private var requests: [OutboundRequest] = []
     private var script: [ProviderError] = []

@@ -77,6 +77,33 @@ final class AWSChannelGatewayTests: XCTestCase {
         XCTAssertEqual(requests[3].body["FromEmailAddress"] as? String, "one@wecare.digital")
     }
 
+    /// What a DRY_RUN message records (`wireBody`, from the local gateway as from the live one) is the body
+    /// the live gateway sends, byte for byte, for every kind of request.
+    func testTheDryRunRecordIsTheBodyLiveSends() async throws {
+        let requests: [OutboundRequest] = [
+            .whatsapp(originationPhoneNumberId: "phone-number-id-aaa", metaApiVersion: "v20.0",
+                      message: #"{"messaging_product":"whatsapp","to":"919330994400","type":"text","text":{"body":"hi / ✓ \"quoted\""}}"#),
+            .sms(destination: "+919330994400", originationIdentity: "pool-1", body: "code 1234 / ✓"),
+            .email(from: "one@wecare.digital", to: "a@example.com", subject: "Hello", text: "t", html: "<p>h</p>"),
+            .email(from: "one@wecare.digital", to: "a@example.com", subject: "Text only", text: "t", html: nil),
+        ]
+        let seen = Seen()
+        try await endpoint(seen).test(.live) { client in
+            let aws = AWSClient(configuration: AWSClientConfiguration(
+                region: "us-east-1", endpointOverride: URL(string: "http://127.0.0.1:\(client.port!)")!,
+                credentialsProvider: AWSCredentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "secret"), retryPolicy: .none))
+            for request in requests { _ = try await AWSChannelGateway(client: aws).send(request) }
+        }
+        let sent = await seen.raw.map { String(decoding: $0.body, as: UTF8.self) }
+        XCTAssertEqual(sent.count, requests.count)
+        let live = AWSChannelGateway(client: AWSClient(configuration: AWSClientConfiguration(
+            region: "us-east-1", credentialsProvider: AWSCredentials(accessKeyID: "a", secretAccessKey: "b"))))
+        for (request, body) in zip(requests, sent) {
+            XCTAssertEqual(LocalChannelGateway().wireBody(request), body)
+            XCTAssertEqual(live.wireBody(request), body)
+        }
+    }
+
     func testProviderErrorsBecomeProviderError() async throws {
         let router = Router()
         router.post("/**") { _, _ -> Response in

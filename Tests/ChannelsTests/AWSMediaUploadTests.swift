@@ -21,6 +21,7 @@ final class AWSMediaUploadTests: XCTestCase {
     }
 
     final class RecordingProvider: ChannelGateway, @unchecked Sendable {
+        func wireBody(_ request: OutboundRequest) -> String { OutboundWire.body(request) }
         private let lock = NSLock()
         private var calls: [String] = []
         var recorded: [String] { lock.withLock { calls } }

@@ -71,7 +71,9 @@ final class SendPipelineTests: XCTestCase {
         let c = try await w.contact()
         let m = try await w.pipeline.send(SendRequest(channel: .whatsapp, contactId: c.id, text: "Hello from AWS"))
         XCTAssertEqual(m.status, .dryRun)
-        XCTAssertEqual(m.wouldBeRequest, #"{"metaApiVersion":"v20.0","originationPhoneNumberId":"phone-number-id-aaa","message":{"messaging_product":"whatsapp","recipient_type":"individual","to":"919330994400","type":"text","text":{"preview_url":false,"body":"Hello from AWS"}}}"#)
+        // The SendWhatsAppMessage body itself, its message object base64-encoded as it travels.
+        let meta = #"{"messaging_product":"whatsapp","recipient_type":"individual","to":"919330994400","type":"text","text":{"preview_url":false,"body":"Hello from AWS"}}"#
+        XCTAssertEqual(m.wouldBeRequest, #"{"message":"\#(Data(meta.utf8).base64EncodedString())","metaApiVersion":"v20.0","originationPhoneNumberId":"phone-number-id-aaa"}"#)
         XCTAssertTrue(w.gateway.sent.isEmpty)
         let stored = try await w.deps.store.message(id: m.id)
         XCTAssertEqual(stored, m)

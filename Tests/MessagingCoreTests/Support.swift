@@ -1,8 +1,10 @@
+import Channels
 import Foundation
 import CoreTestSupport
 @testable import MessagingCore
 
 final class RecordingGateway: ChannelGateway, @unchecked Sendable {
+    func wireBody(_ request: OutboundRequest) -> String { OutboundWire.body(request) }
     private let lock = NSLock()
     private var _sent: [OutboundRequest] = []
     var sent: [OutboundRequest] { lock.withLock { _sent } }

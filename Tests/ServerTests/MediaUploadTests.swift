@@ -1,3 +1,4 @@
+import Channels
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -13,6 +14,7 @@ import XCTest
 final class MediaUploadTests: XCTestCase {
     /// Records every provider call.
     final class RecordingProvider: ChannelGateway, @unchecked Sendable {
+        func wireBody(_ request: OutboundRequest) -> String { OutboundWire.body(request) }
         private let lock = NSLock()
         private var _uploads: [(phoneNumberId: String, bucket: String, key: String)] = []
         private var _sends: [OutboundRequest] = []
@@ -139,7 +141,9 @@ final class MediaUploadTests: XCTestCase {
                 XCTAssertEqual(response.status, .created)
                 let m = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as! [String: Any]
                 XCTAssertEqual(m["status"] as? String, "dry_run")
-                XCTAssertTrue((m["wouldBeRequest"] as? String)?.contains("PostWhatsAppMessageMedia s3://media-bucket/whatsapp-media/whatsapp-media-outgoing/") == true)
+                let body = try JSONSerialization.jsonObject(with: Data((m["wouldBeRequest"] as? String ?? "").utf8)) as? [String: Any]
+                let message = Data(base64Encoded: body?["message"] as? String ?? "").map { String(decoding: $0, as: UTF8.self) } ?? ""
+                XCTAssertTrue(message.contains("PostWhatsAppMessageMedia s3://media-bucket/whatsapp-media/whatsapp-media-outgoing/"), message)
             }
         }
         XCTAssertEqual(provider.uploads.count + provider.sends.count, 0)

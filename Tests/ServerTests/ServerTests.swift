@@ -1,3 +1,4 @@
+import Channels
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -181,6 +182,7 @@ final class ServerTests: XCTestCase {
 struct FixedClock: MessagingCore.Clock { let date: Date; func now() -> Date { date } }
 struct NoEvents: EventSink { func record(_ level: EventLevel, _ event: String, _ fields: [String: String]) {} }
 struct LocalGatewayStub: ChannelGateway {
+    func wireBody(_ request: OutboundRequest) -> String { OutboundWire.body(request) }
     func send(_ request: OutboundRequest) async throws -> String { "x" }
     func uploadWhatsAppMedia(phoneNumberId: String, bucket: String, key: String) async throws -> String { "m" }
     func downloadWhatsAppMedia(mediaId: String, phoneNumberId: String, bucket: String, key: String) async throws -> (mimeType: String, size: Int?) { ("image/jpeg", 1) }

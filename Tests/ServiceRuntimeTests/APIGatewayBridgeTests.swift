@@ -1,3 +1,4 @@
+import Channels
 import CoreTestSupport
 import Foundation
 import LambdaRuntime
@@ -102,6 +103,7 @@ final class APIGatewayBridgeTests: XCTestCase {
 }
 
 struct LocalChannelGatewayStub: ChannelGateway {
+    func wireBody(_ request: OutboundRequest) -> String { OutboundWire.body(request) }
     func send(_ request: OutboundRequest) async throws -> String { "provider-id" }
     func uploadWhatsAppMedia(phoneNumberId: String, bucket: String, key: String) async throws -> String { "media-id" }
     func downloadWhatsAppMedia(mediaId: String, phoneNumberId: String, bucket: String, key: String) async throws -> (mimeType: String, size: Int?) { ("image/jpeg", 1) }

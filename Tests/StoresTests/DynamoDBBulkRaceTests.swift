@@ -1,4 +1,5 @@
 import AWSClient
+import Channels
 import CoreTestSupport
 import Foundation
 import MessagingCore
@@ -215,6 +216,7 @@ final class DynamoDBBulkRaceTests: XCTestCase {
 
 /// A provider that records every call, per destination.
 final class CountingGateway: ChannelGateway, @unchecked Sendable {
+    func wireBody(_ request: OutboundRequest) -> String { OutboundWire.body(request) }
     private let lock = NSLock()
     private var requests: [OutboundRequest] = []
     var onSend: (@Sendable (Int) async -> Void)?

@@ -1,4 +1,5 @@
 import AWSClient
+import Channels
 import CoreTestSupport
 import Foundation
 import MessagingCore
@@ -117,6 +118,7 @@ final class IdempotentEdgeTests: XCTestCase, StoreFixtures {
 
 /// A provider that is never called (DRY_RUN).
 struct NoGateway: ChannelGateway {
+    func wireBody(_ request: OutboundRequest) -> String { OutboundWire.body(request) }
     struct Called: Error {}
     func send(_ request: OutboundRequest) async throws -> String { throw Called() }
     func uploadWhatsAppMedia(phoneNumberId: String, bucket: String, key: String) async throws -> String { throw Called() }

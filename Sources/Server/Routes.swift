@@ -45,7 +45,7 @@ public enum Routes {
             Route("GET", "/api/audit", .readAudit, "The audit log", [200, 400], query: [.integer("limit", 1...1000, "at most this many (default 100)")]),
             Route("GET", "/api/config", .readConfig, "The running configuration", [200]),
             Route("PUT", "/api/config", .writeConfig, "Change run-time settings", [200, 400], body: ConfigUpdateBody.self),
-        ]
+        ] + AIRoutes.table
     }
 
     /// The routes of a path, whatever their method: `{x}` matches one segment.
@@ -186,6 +186,7 @@ public enum Routes {
 
         MediaRoutes.add(to: router, s)
         BulkRoutes.add(to: router, s)
+        AIRoutes.add(to: router, s)
 
         router.post("/webhooks/sns") { req, _ in
             await SNSWebhook.handle(req, s)
@@ -209,7 +210,8 @@ public enum Routes {
                 let limit = b.limit ?? 100
                 guard (1...100).contains(limit) else { throw CoreError.invalid("'limit' must be between 1 and 100") }
                 let settings = await s.settings.value
-                let r = try await DLQService(s.deps, settings: settings, bulkQueue: s.bulk?.queue, source: s.deadLetters).replay(ids: ids, limit: limit)
+                let r = try await DLQService(s.deps, settings: settings, bulkQueue: s.bulk?.queue, source: s.deadLetters,
+                                       suggestions: s.ai.queue).replay(ids: ids, limit: limit)
                 return (JSONBody.response(.ok, ["replayed": r.replayed, "failed": r.failed, "skippedDuplicates": r.skippedDuplicates, "exhausted": r.exhausted]), nil)
             }
         }
@@ -226,12 +228,16 @@ public enum Routes {
             try await guarded(s, req, .writeConfig, "config") { caller in
                 let b: ConfigUpdateBody
                 do throws(CoreError) { b = try await JSONBody.decode(ConfigUpdateBody.self, req) } catch {
-                    throw CoreError.invalid("only autoAcknowledge can change at run time: \(error.message)")
+                    throw CoreError.invalid("only autoAcknowledge and aiAutomation can change at run time: \(error.message)")
                 }
                 if let on = b.autoAcknowledge {
                     try await call { try await s.settings.setAutoAcknowledge(on, by: caller.userId, at: s.deps.clock.now()) }
                 }
-                return (JSONBody.response(.ok, ConfigView(await s.settings.value)), "autoAcknowledge")
+                if let on = b.aiAutomation {
+                    try await call { try await s.settings.setAIAutomation(on, by: caller.userId, at: s.deps.clock.now()) }
+                }
+                let changed = [b.autoAcknowledge.map { _ in "autoAcknowledge" }, b.aiAutomation.map { _ in "aiAutomation" }].compactMap { $0 }
+                return (JSONBody.response(.ok, ConfigView(await s.settings.value)), changed.isEmpty ? nil : changed.joined(separator: ","))
             }
         }
         return router
@@ -322,6 +328,7 @@ struct ConfigView: Encodable {
     var allowlist: [String]
     var metaApiVersion: String
     var autoAcknowledge: Bool
+    var aiAutomation: Bool
     var whatsAppTextLimit: Int
     var smsMaxLength: Int
 
@@ -331,6 +338,7 @@ struct ConfigView: Encodable {
         allowlist = s.allowlist
         metaApiVersion = s.metaApiVersion
         autoAcknowledge = s.autoAcknowledge
+        aiAutomation = s.aiAutomation
         whatsAppTextLimit = s.whatsAppTextLimit
         smsMaxLength = s.smsMaxLength
     }

@@ -8,7 +8,11 @@ import WecareConfig
 /// The embedded default (`serve` with no ENVIRONMENT): the `local` environment of the specs on SQLite
 /// under the data folder, DRY_RUN, development tokens, reports in a local folder.
 public enum LocalService {
-    public static func make(dataDir: String, log: JSONLineLog) async throws -> ServiceContext {
+    /// - Parameters:
+    ///   - knowledgeFolder: the markdown the local suggestion provider ranks (the specs' `ai.knowledgeFolder`).
+    ///   - provider: replaces the local provider (tests count its calls).
+    public static func make(dataDir: String, log: JSONLineLog, knowledgeFolder: String = Messaging.aiKnowledgeFolder,
+                            provider: (any SuggestionProvider)? = nil) async throws -> ServiceContext {
         let config = Environments.local
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
         let store = try SQLiteStore(path: (dataDir as NSString).appendingPathComponent("wecare.sqlite"))
@@ -18,7 +22,16 @@ public enum LocalService {
         let deps = CoreDependencies(store: store, gateway: LocalChannelGateway(), clock: SystemClock(), ids: UUIDSource(), events: log,
                                     limiter: SlidingWindowLimiter(.configured))
         let objects = DirectoryObjectStore(root: URL(fileURLWithPath: dataDir).appendingPathComponent("objects"))
-        return ServiceContext(deps: deps, settings: RuntimeSettings(settings, store: store), verifier: await TokenVerifier.local(secret: try LocalSigningKey.load(dataDir: dataDir)),
-                              sns: nil, allowDevInbound: true, media: objects, bulk: BulkDependencies(store: store, queue: store, objects: objects))
+        let runtimeSettings = RuntimeSettings(settings, store: store)
+        // AI suggestions: BM25 over the knowledge folder, worked by a task of this process (never on the inbound path).
+        let suggestions = InProcessSuggestionQueue()
+        let ai = AIDependencies(store: store, provider: try provider ?? LocalSuggestionProvider(documents: KnowledgeFolder.documents(at: knowledgeFolder),
+                                                                                                 passages: settings.ai.passages),
+                                queue: suggestions)
+        await suggestions.start { id in
+            await AISuggestionService(deps, settings: await runtimeSettings.value, ai: ai).suggestOrDeadLetter(messageId: id)
+        }
+        return ServiceContext(deps: deps, settings: runtimeSettings, verifier: await TokenVerifier.local(secret: try LocalSigningKey.load(dataDir: dataDir)),
+                              sns: nil, allowDevInbound: true, media: objects, bulk: BulkDependencies(store: store, queue: store, objects: objects), ai: ai)
     }
 }

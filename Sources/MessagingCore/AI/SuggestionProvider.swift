@@ -70,16 +70,26 @@ public protocol SuggestionQueue: Sendable {
     func enqueue(messageId: String) async throws
 }
 
+/// How a retrieval reaches the suggestion step when the two run in different functions (AWS: an
+/// asynchronous invocation of ai-generate-response).
+public protocol RetrievalHandoff: Sendable {
+    func hand(_ retrieval: AISuggestionService.Retrieval) async throws
+}
+
 /// The AI pieces a process has: the interactions' store (the review routes), the provider (the functions
 /// that suggest) and the queue (the inbound path). Each deployed function gets only the pieces its handler needs.
 public struct AIDependencies: Sendable {
     public var store: (any AIInteractionStore)?
     public var provider: (any SuggestionProvider)?
     public var queue: (any SuggestionQueue)?
+    /// Where retrievals go when the suggestion step runs elsewhere (ai-query-kb → ai-generate-response).
+    public var handoff: (any RetrievalHandoff)?
 
-    public init(store: (any AIInteractionStore)? = nil, provider: (any SuggestionProvider)? = nil, queue: (any SuggestionQueue)? = nil) {
+    public init(store: (any AIInteractionStore)? = nil, provider: (any SuggestionProvider)? = nil, queue: (any SuggestionQueue)? = nil,
+                handoff: (any RetrievalHandoff)? = nil) {
         self.store = store
         self.provider = provider
         self.queue = queue
+        self.handoff = handoff
     }
 }

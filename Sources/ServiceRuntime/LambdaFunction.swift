@@ -83,7 +83,7 @@ public struct LambdaFunction: Sendable {
             let messageId = try Self.messageId(invocation.event, function)
             let settings = await context.settings.value
             let service = AISuggestionService(context.deps, settings: settings, ai: context.ai)
-            do {
+            do throws(CoreError) {
                 let retrieval = try await service.retrieve(messageId: messageId)
                 guard let next = context.ai.handoff else { throw CoreError.internal("\(function.rawValue) was not given ai-generate-response") }
                 do { try await next.hand(retrieval) } catch { throw CoreError.internal("invoking ai-generate-response failed: \(error)") }

@@ -10,16 +10,16 @@ import WecareConfig
 public enum LocalService {
     /// - Parameters:
     ///   - knowledgeFolder: the markdown the local suggestion provider ranks (the specs' `ai.knowledgeFolder`).
-    ///   - provider: replaces the local provider (tests count its calls).
+    ///   - provider, gateway: replace the local provider and channel gateway (tests count their calls).
     public static func make(dataDir: String, log: JSONLineLog, knowledgeFolder: String = Messaging.aiKnowledgeFolder,
-                            provider: (any SuggestionProvider)? = nil) async throws -> ServiceContext {
+                            provider: (any SuggestionProvider)? = nil, gateway: (any ChannelGateway)? = nil) async throws -> ServiceContext {
         let config = Environments.local
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
         let store = try SQLiteStore(path: (dataDir as NSString).appendingPathComponent("wecare.sqlite"))
         let settings = CoreSettings.from(environment: config.name.rawValue, sendMode: .dryRun, bucket: config.bucket,
                                          incoming: config.prefixes.mediaIncoming, outgoing: config.prefixes.mediaOutgoing, reports: config.prefixes.reports)
         // One limiter for the whole process: every worker and request shares the providers' limits.
-        let deps = CoreDependencies(store: store, gateway: LocalChannelGateway(), clock: SystemClock(), ids: UUIDSource(), events: log,
+        let deps = CoreDependencies(store: store, gateway: gateway ?? LocalChannelGateway(), clock: SystemClock(), ids: UUIDSource(), events: log,
                                     limiter: SlidingWindowLimiter(.configured))
         let objects = DirectoryObjectStore(root: URL(fileURLWithPath: dataDir).appendingPathComponent("objects"))
         let runtimeSettings = RuntimeSettings(settings, store: store)

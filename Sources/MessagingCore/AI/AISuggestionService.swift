@@ -107,7 +107,7 @@ public struct AISuggestionService: Sendable {
         }
     }
 
-    static func deadLetter(_ messageId: String, reason: String, _ deps: CoreDependencies, settings: CoreSettings) async {
+    public static func deadLetter(_ messageId: String, reason: String, _ deps: CoreDependencies, settings: CoreSettings) async {
         let now = deps.clock.now()
         let entry = DLQEntry(id: deps.ids.next(), originalMessageId: "ai/\(messageId)", queue: deadLetterQueue, payload: "{\"messageId\":\(jsonQuote(messageId))}",
                              error: reason, retryCount: 0, lastAttemptAt: now, expiresAt: epoch(now, plus: settings.dlqRetention))
@@ -128,18 +128,18 @@ public struct AISuggestionService: Sendable {
 
     // MARK: Reviewing
 
-    func store() throws(CoreError) -> any AIInteractionStore {
+    func interactionStore() throws(CoreError) -> any AIInteractionStore {
         guard let store = ai.store else { throw .internal("this process has no AI interactions store") }
         return store
     }
 
     public func list(status: AIStatus?, contactId: String?, before: Date?, limit: Int) async throws(CoreError) -> [AIInteraction] {
-        let store = try store()
+        let store = try interactionStore()
         return try await call { try await store.interactions(status: status, contactId: contactId, before: before, limit: limit) }
     }
 
     public func get(_ id: String) async throws(CoreError) -> AIInteraction {
-        let store = try store()
+        let store = try interactionStore()
         guard let found = try await call({ try await store.interaction(id: id) }) else { throw .notFound("no AI interaction \(id)") }
         return found
     }
@@ -148,7 +148,7 @@ public struct AISuggestionService: Sendable {
     /// from the number the customer wrote to. The decision is stored before the send, conditioned on the
     /// interaction still being pending, so a second approval cannot send it again.
     public func approve(_ id: String, editedText: String?, by user: String) async throws(CoreError) -> AIInteraction {
-        let store = try store()
+        let store = try interactionStore()
         var interaction = try await get(id)
         guard interaction.status == .pending else { throw .conflict("AI interaction \(id) is \(interaction.status.rawValue), not pending") }
         let edited = editedText.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
@@ -182,7 +182,7 @@ public struct AISuggestionService: Sendable {
     }
 
     public func reject(_ id: String, by user: String) async throws(CoreError) -> AIInteraction {
-        let store = try store()
+        let store = try interactionStore()
         var interaction = try await get(id)
         guard interaction.status == .pending else { throw .conflict("AI interaction \(id) is \(interaction.status.rawValue), not pending") }
         interaction.status = .rejected
@@ -198,7 +198,7 @@ public struct AISuggestionService: Sendable {
     /// Feedback on any interaction, whatever its status; a second feedback replaces the first.
     public func feedback(_ id: String, rating: Int, comment: String?, by user: String) async throws(CoreError) -> AIInteraction {
         guard (1...5).contains(rating) else { throw .invalid("'rating' must be from 1 to 5") }
-        let store = try store()
+        let store = try interactionStore()
         var interaction = try await get(id)
         interaction.feedback = AIFeedback(rating: rating, comment: comment, by: user, at: deps.clock.now())
         interaction.updatedAt = deps.clock.now()

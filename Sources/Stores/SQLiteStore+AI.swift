@@ -37,9 +37,10 @@ extension SQLiteStore: AIInteractionStore {
 
     public func updateInteraction(_ interaction: AIInteraction, ifStatus: AIStatus?) async throws -> Bool {
         let body = String(decoding: try Self.aiEncoder.encode(interaction), as: UTF8.self)
+        let id = interaction.id, status = interaction.status.rawValue
         return try await db.write { db in
             var sql = "UPDATE ai_interaction SET status = ?, body = ? WHERE id = ?"
-            var arguments: StatementArguments = [interaction.status.rawValue, body, interaction.id]
+            var arguments: StatementArguments = [status, body, id]
             if let ifStatus {
                 sql += " AND status = ?"
                 arguments += [ifStatus.rawValue]
@@ -57,8 +58,9 @@ extension SQLiteStore: AIInteractionStore {
         if let before { conditions.append("createdAt < ?"); arguments += [before.timeIntervalSince1970] }
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         arguments += [limit]
+        let given = arguments
         let bodies = try await db.read { db in
-            try String.fetchAll(db, sql: "SELECT body FROM ai_interaction \(filter) ORDER BY createdAt DESC, id DESC LIMIT ?", arguments: arguments)
+            try String.fetchAll(db, sql: "SELECT body FROM ai_interaction \(filter) ORDER BY createdAt DESC, id DESC LIMIT ?", arguments: given)
         }
         return try bodies.map { try Self.aiDecoder.decode(AIInteraction.self, from: Data($0.utf8)) }
     }

@@ -72,7 +72,8 @@ final class AISuggestionsServeTests: XCTestCase {
                 + jsonQuote(entry) + "}"
             let answer = try await call("POST", "/dev/inbound", body: event)
             XCTAssertEqual(answer.status, 200, "\(answer.body)")
-            return try XCTUnwrap(try await context.deps.store.message(whatsappId: id)?.id)
+            let stored = try await context.deps.store.message(whatsappId: id)
+            return try XCTUnwrap(stored?.id)
         }
     }
 
@@ -97,7 +98,8 @@ final class AISuggestionsServeTests: XCTestCase {
         let list = try await s.call("GET", "/api/ai/interactions")
         XCTAssertEqual(list.status, 200)
         XCTAssertEqual((list.body["interactions"] as? [Any])?.count, 0)
-        XCTAssertNotNil(try await s.context.deps.store.message(id: id), "the message itself is stored")
+        let stored = try await s.context.deps.store.message(id: id)
+        XCTAssertNotNil(stored, "the message itself is stored")
     }
 
     func testOnlyAnAdminTurnsAIOn() async throws {
@@ -138,7 +140,8 @@ final class AISuggestionsServeTests: XCTestCase {
         }
 
         // 2. Approving in DRY_RUN sends nothing: the interaction says dry_run, the gateway was not called.
-        XCTAssertEqual(try await s.call("PATCH", "/api/contacts/\(contactId)", body: #"{"optInWhatsApp":true}"#).status, 200)
+        let optedIn = try await s.call("PATCH", "/api/contacts/\(contactId)", body: #"{"optInWhatsApp":true}"#)
+        XCTAssertEqual(optedIn.status, 200)
         let approved = try await s.call("POST", "/api/ai/interactions/\(id)/approve", body: "{}")
         XCTAssertEqual(approved.status, 200, "\(approved.body)")
         XCTAssertEqual(approved.body["status"] as? String, "dry_run")
@@ -147,12 +150,14 @@ final class AISuggestionsServeTests: XCTestCase {
         let sent = try await s.context.deps.store.message(id: try XCTUnwrap(approved.body["sentMessageId"] as? String))
         XCTAssertEqual(sent?.status, .dryRun)
         XCTAssertEqual(sent?.content, interaction["suggestion"] as? String)
-        XCTAssertEqual(try await s.call("POST", "/api/ai/interactions/\(id)/approve", body: "{}").status, 409, "approved once only")
+        let again = try await s.call("POST", "/api/ai/interactions/\(id)/approve", body: "{}")
+        XCTAssertEqual(again.status, 409, "approved once only")
 
         // 3. Edited, then approved: the operator's text is what goes through the pipeline.
         _ = try await s.inbound("Can I send you documents and images?", id: "wamid.q2")
         await s.queue.idle()
-        let second = try XCTUnwrap(((try await s.call("GET", "/api/ai/interactions", query: "status=pending").body["interactions"]) as? [[String: Any]])?.first?["id"] as? String)
+        let secondList = try await s.call("GET", "/api/ai/interactions", query: "status=pending")
+        let second = try XCTUnwrap((secondList.body["interactions"] as? [[String: Any]])?.first?["id"] as? String)
         let edited = try await s.call("POST", "/api/ai/interactions/\(second)/approve", body: #"{"text":"Yes: images, videos, audio and documents."}"#)
         XCTAssertEqual(edited.body["status"] as? String, "dry_run")
         XCTAssertEqual(edited.body["finalText"] as? String, "Yes: images, videos, audio and documents.")
@@ -162,18 +167,21 @@ final class AISuggestionsServeTests: XCTestCase {
         // 4. Rejected: nothing is sent, and it cannot be approved afterwards.
         _ = try await s.inbound("Do I need to opt in before you message me?", id: "wamid.q3")
         await s.queue.idle()
-        let third = try XCTUnwrap(((try await s.call("GET", "/api/ai/interactions", query: "status=pending").body["interactions"]) as? [[String: Any]])?.first?["id"] as? String)
+        let thirdList = try await s.call("GET", "/api/ai/interactions", query: "status=pending")
+        let third = try XCTUnwrap((thirdList.body["interactions"] as? [[String: Any]])?.first?["id"] as? String)
         let rejected = try await s.call("POST", "/api/ai/interactions/\(third)/reject")
         XCTAssertEqual(rejected.body["status"] as? String, "rejected")
         XCTAssertNil(rejected.body["sentMessageId"])
-        XCTAssertEqual(try await s.call("POST", "/api/ai/interactions/\(third)/approve", body: "{}").status, 409)
+        let late = try await s.call("POST", "/api/ai/interactions/\(third)/approve", body: "{}")
+        XCTAssertEqual(late.status, 409)
 
         // 5. Feedback on any of them.
         let rated = try await s.call("POST", "/api/ai/interactions/\(third)/feedback", body: #"{"rating":2,"comment":"wrong channel"}"#)
         XCTAssertEqual(rated.status, 200)
         XCTAssertEqual((rated.body["feedback"] as? [String: Any])?["rating"] as? Int, 2)
         XCTAssertEqual((rated.body["feedback"] as? [String: Any])?["comment"] as? String, "wrong channel")
-        XCTAssertEqual(try await s.call("POST", "/api/ai/interactions/\(third)/feedback", body: #"{"rating":9}"#).status, 400)
+        let outOfRange = try await s.call("POST", "/api/ai/interactions/\(third)/feedback", body: #"{"rating":9}"#)
+        XCTAssertEqual(outOfRange.status, 400)
         let stored = try await s.call("GET", "/api/ai/interactions/\(third)")
         XCTAssertEqual((stored.body["feedback"] as? [String: Any])?["by"] as? String, "operator-1")
 
@@ -186,7 +194,8 @@ final class AISuggestionsServeTests: XCTestCase {
         let byContact = try await s.call("GET", "/api/ai/interactions", query: "contactId=\(contactId)&limit=2")
         XCTAssertEqual((byContact.body["interactions"] as? [Any])?.count, 2)
         XCTAssertNotNil(byContact.body["next"])
-        XCTAssertEqual(try await s.call("GET", "/api/ai/interactions", query: "status=maybe").status, 400)
+        let badStatus = try await s.call("GET", "/api/ai/interactions", query: "status=maybe")
+        XCTAssertEqual(badStatus.status, 400)
     }
 
     func testAFailingProviderKeepsTheMessageAndDeadLettersTheSuggestion() async throws {
@@ -195,7 +204,8 @@ final class AISuggestionsServeTests: XCTestCase {
         let id = try await s.inbound("What is WECARE.DIGITAL?", id: "wamid.fail")
         await s.queue.idle()
         XCTAssertEqual(s.provider.calls, 1)
-        XCTAssertNotNil(try await s.context.deps.store.message(id: id), "ingestion does not depend on the provider")
+        let stored = try await s.context.deps.store.message(id: id)
+        XCTAssertNotNil(stored, "ingestion does not depend on the provider")
         let dlq = try await s.context.deps.store.dlqEntries(limit: 10, now: Date())
         XCTAssertEqual(dlq.map(\.queue), [AISuggestionService.deadLetterQueue])
         XCTAssertEqual(dlq.first?.originalMessageId, "ai/\(id)")

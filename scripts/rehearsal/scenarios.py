@@ -322,6 +322,8 @@ class Rehearsal:
                           f"invocations: {[n for n, _ in asked]}")
         self.api("PUT /api/config", "Admin", body={"aiAutomation": True}, expect=200,
                  also=lambda a: None if a.body.get("aiAutomation") is True else f"aiAutomation is {a.body.get('aiAutomation')!r}")
+        # Each function keeps the run-time settings it read for 5 s (RuntimeSettings): the inbound handler follows within that.
+        time.sleep(5.5)
         before = len(self.provider.calls)
         interaction = self.fixture("ai_interaction", True)
         item = self.read.item(self.var("ai-generate-response", "AI_INTERACTIONS_TABLE"), interaction)

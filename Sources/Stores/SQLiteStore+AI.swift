@@ -25,7 +25,7 @@ extension SQLiteStore: AIInteractionStore {
                                arguments: [interaction.id, interaction.messageId, interaction.contactId, interaction.status.rawValue,
                                            interaction.createdAt.timeIntervalSince1970, body])
             }
-        } catch where Self.isUniqueViolation(error) {
+        } catch let e as DatabaseError where e.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
             throw StoreError.duplicate(interaction.id)
         }
     }

@@ -79,6 +79,10 @@ extension AWSService {
         wireProtocol: .awsJSON(version: "1.0", targetPrefix: "PinpointSMSVoiceV2"))
     public static let lambda = AWSService(
         name: "Lambda", serviceID: "Lambda", endpointPrefix: "lambda", wireProtocol: .restJSON)
+    /// Bedrock's knowledge bases and agents at run time; signed for `bedrock`, not its endpoint prefix.
+    public static let bedrockAgentRuntime = AWSService(
+        name: "BedrockAgentRuntime", serviceID: "Bedrock Agent Runtime", endpointPrefix: "bedrock-agent-runtime", signingName: "bedrock",
+        wireProtocol: .restJSON)
     /// Regional endpoints (`sts.<region>.amazonaws.com`), as the SDKs use by default now.
     public static let sts = AWSService(
         name: "STS", serviceID: "STS", endpointPrefix: "sts", wireProtocol: .awsQuery(version: "2011-06-15"))

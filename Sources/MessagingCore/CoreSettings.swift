@@ -29,12 +29,16 @@ public struct CoreSettings: Sendable {
     /// Where bulk reports go, under `mediaBucket` (Req 8.8).
     public var reportsPrefix: String
     public var bulk: BulkSettings
+    /// AI reply suggestions for inbound messages (Req 15): off unless an admin turns them on at run time.
+    public var aiAutomation: Bool
+    public var ai: AISettings
 
     public init(environment: String, sendMode: SendMode, allowlist: [String], metaApiVersion: String, smsPoolId: String, emailSender: String,
                 mediaBucket: String, incomingPrefix: String, outgoingPrefix: String, whatsAppTextLimit: Int = 4096, smsMaxLength: Int = 1600,
                 messageRetention: TimeInterval = 30 * 86_400, dlqRetention: TimeInterval = 7 * 86_400, auditRetention: TimeInterval = 180 * 86_400,
                 customerServiceWindow: TimeInterval = 24 * 3600, autoAcknowledge: Bool = false, maxReplayRetries: Int = 5,
-                reportsPrefix: String = "reports/", bulk: BulkSettings = BulkSettings(), parkedRetention: TimeInterval = 7 * 86_400) {
+                reportsPrefix: String = "reports/", bulk: BulkSettings = BulkSettings(), parkedRetention: TimeInterval = 7 * 86_400,
+                aiAutomation: Bool = false, ai: AISettings = AISettings()) {
         self.environment = environment
         self.sendMode = sendMode
         self.allowlist = allowlist
@@ -55,6 +59,8 @@ public struct CoreSettings: Sendable {
         self.parkedRetention = parkedRetention
         self.reportsPrefix = reportsPrefix
         self.bulk = bulk
+        self.aiAutomation = aiAutomation
+        self.ai = ai
     }
 }
 
@@ -92,6 +98,19 @@ public struct BulkSettings: Sendable, Equatable {
         self.maxChunkReceives = maxChunkReceives
         self.leaseMargin = leaseMargin
         self.sendReserve = sendReserve
+    }
+}
+
+/// How suggestions are asked for, from the specs' `ai` section.
+public struct AISettings: Sendable, Equatable {
+    /// Passages retrieved for a question and kept with its interaction.
+    public var passages: Int
+    /// The conversation's messages before the question that go to the provider with it.
+    public var recentMessages: Int
+
+    public init(passages: Int = 3, recentMessages: Int = 6) {
+        self.passages = passages
+        self.recentMessages = recentMessages
     }
 }
 

@@ -30,6 +30,7 @@ public struct DLQService: Sendable {
     let inbound: InboundProcessor
     let bulkQueue: (any BulkQueue)?
     let source: (any DeadLetterSource)?
+    let suggestions: (any SuggestionQueue)?
 
     /// Failed inbound events are kept under this queue name; failed bulk chunks under `bulkQueue`.
     public static let inboundQueue = "inbound-dlq"
@@ -37,7 +38,9 @@ public struct DLQService: Sendable {
 
     /// `bulkQueue` takes replayed bulk chunks back; without it they cannot be replayed here. `source`
     /// holds dead letters kept outside the store (SQS in AWS), brought in before every list and replay.
-    public init(_ deps: CoreDependencies, settings: CoreSettings, bulkQueue: (any BulkQueue)? = nil, source: (any DeadLetterSource)? = nil) {
+    public init(_ deps: CoreDependencies, settings: CoreSettings, bulkQueue: (any BulkQueue)? = nil, source: (any DeadLetterSource)? = nil,
+                suggestions: (any SuggestionQueue)? = nil) {
+        self.suggestions = suggestions
         self.deps = deps
         self.settings = settings
         self.inbound = InboundProcessor(deps, settings: settings)
@@ -107,6 +110,12 @@ public struct DLQService: Sendable {
     /// The same handler as the first time: the inbound processor, or the bulk queue for a chunk
     /// (whose recipients' state machine makes a second run send nobody twice).
     private func replayOne(_ entry: DLQEntry) async throws(CoreError) {
+        if entry.queue == AISuggestionService.deadLetterQueue {
+            guard let suggestions else { throw .internal("this process has no suggestion queue to replay \(entry.originalMessageId) into") }
+            guard let id = AISuggestionService.messageId(inDeadLetter: entry.payload) else { throw .invalid("the DLQ entry names no message") }
+            try await call { try await suggestions.enqueue(messageId: id) }
+            return
+        }
         guard entry.queue == Self.bulkQueue else {
             _ = try await inbound.process(entry.payload, eventID: entry.originalMessageId, recordFailure: false)
             return

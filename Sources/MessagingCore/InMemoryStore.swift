@@ -12,6 +12,7 @@ public actor InMemoryStore: MessagingStore {
     var parkedByWhatsappId: [String: ParkedStatus] = [:]
     var parkedByProviderId: [String: ParkedStatus] = [:]
     var parkedReactions: [String: ParkedReaction] = [:]
+    var aiInteractions: [String: AIInteraction] = [:]
 
     public init() {}
 
@@ -169,4 +170,28 @@ public actor InMemoryStore: MessagingStore {
     }
 
     public var mediaRecords: [MediaRecord] { media }
+}
+
+extension InMemoryStore: AIInteractionStore {
+    public func insertInteraction(_ interaction: AIInteraction) throws {
+        guard aiInteractions[interaction.id] == nil else { throw StoreError.duplicate(interaction.id) }
+        aiInteractions[interaction.id] = interaction
+    }
+
+    public func interaction(id: String) -> AIInteraction? { aiInteractions[id] }
+
+    public func updateInteraction(_ interaction: AIInteraction, ifStatus: AIStatus?) -> Bool {
+        guard let stored = aiInteractions[interaction.id], ifStatus.map({ stored.status == $0 }) ?? true else { return false }
+        aiInteractions[interaction.id] = interaction
+        return true
+    }
+
+    public func interactions(status: AIStatus?, contactId: String?, before: Date?, limit: Int) -> [AIInteraction] {
+        Array(aiInteractions.values
+            .filter { i in status.map { i.status == $0 } ?? true }
+            .filter { i in contactId.map { i.contactId == $0 } ?? true }
+            .filter { i in before.map { i.createdAt < $0 } ?? true }
+            .sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
+            .prefix(limit))
+    }
 }

@@ -24,6 +24,8 @@ public struct InboundProcessor: Sendable {
         public var createdContacts: [String] = []
         /// Messages and statuses that could not be worked, each kept in the DLQ alone (by part key).
         public var deadLettered: [String] = []
+        /// Ids of the inbound text messages stored: what AI suggestions are asked for.
+        public var questions: [String] = []
     }
 
     /// How often a message or status is worked again when a write keeps losing to a concurrent one,
@@ -161,6 +163,7 @@ public struct InboundProcessor: Sendable {
             return
         }
         outcome.stored.append(m.whatsappId)
+        if case .text = m.details.content, let text = m.text, !text.isEmpty { outcome.questions.append(message.id) }
         try await acknowledge(m, phoneNumberId: m.phoneNumberId)
     }
 

@@ -32,7 +32,27 @@ public enum SpecTree {
         guard sawFolder else {
             throw ReadError(description: "no specs/ or environments/ folder under \(root.path); run wecare from the project root or pass --root")
         }
+        files += try knowledge(root: root, specs: files)
         return files.sorted { $0.path < $1.path }
+    }
+
+    /// The markdown files of the knowledge folder the specs declare (`ai.knowledgeFolder`), when it is a
+    /// folder inside the project: the loader lists them in the model, the checker refuses a folder without any.
+    static func knowledge(root: URL, specs: [SourceFile]) throws -> [SourceFile] {
+        guard let ai = SpecLoader.load(specs).platform?.ai else { return [] }
+        let prefix = ai.folderPrefix
+        guard !prefix.hasPrefix("/"), !prefix.split(separator: "/").contains("..") else { return [] }
+        let fm = FileManager.default
+        let dir = root.appendingPathComponent(prefix)
+        guard let enumerator = fm.enumerator(atPath: dir.path) else { return [] }
+        var files: [SourceFile] = []
+        for case let relative as String in enumerator where relative.hasSuffix(".md") {
+            guard let data = fm.contents(atPath: dir.appendingPathComponent(relative).path), let text = String(data: data, encoding: .utf8) else {
+                throw ReadError(description: "cannot read \(prefix)\(relative) as UTF-8 text")
+            }
+            files.append(SourceFile(path: prefix + relative, text: text))
+        }
+        return files
     }
 
     /// Line and column (in characters) of the first byte that breaks UTF-8.

@@ -138,6 +138,19 @@ struct DLQReplayBody: APIRequestBody {
 
 struct ConfigUpdateBody: APIRequestBody {
     var autoAcknowledge: Bool?
+    /// AI reply suggestions for inbound messages (Req 15), off by default.
+    var aiAutomation: Bool?
+}
+
+struct AIApproveBody: APIRequestBody {
+    /// The reply to send instead of the suggestion; the suggestion as it is when absent.
+    var text: String?
+}
+
+struct AIFeedbackBody: APIRequestBody {
+    /// 1 (useless) to 5 (sent as it was).
+    var rating: Int
+    var comment: String?
 }
 
 /// Request bodies decoded strictly: a JSON object of the type's schema, with no key it does not read

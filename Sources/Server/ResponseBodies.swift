@@ -79,6 +79,7 @@ struct ConfigView: Codable {
     var allowlist: [String]
     var metaApiVersion: String
     var autoAcknowledge: Bool
+    var aiAutomation: Bool
     var whatsAppTextLimit: Int
     var smsMaxLength: Int
 
@@ -88,6 +89,7 @@ struct ConfigView: Codable {
         allowlist = s.allowlist
         metaApiVersion = s.metaApiVersion
         autoAcknowledge = s.autoAcknowledge
+        aiAutomation = s.aiAutomation
         whatsAppTextLimit = s.whatsAppTextLimit
         smsMaxLength = s.smsMaxLength
     }

@@ -104,8 +104,8 @@ public struct Route {
             Parameter(name, ["type": "number"], description)
         }
 
-        static func oneOf<E: SchemaEnum>(_ name: String, _ type: E.Type, _ description: String) -> Parameter {
-            Parameter(name, SchemaDecoder.Recorder().enumSchema(type), description, required: true)
+        static func oneOf<E: SchemaEnum>(_ name: String, _ type: E.Type, _ description: String, required: Bool = true) -> Parameter {
+            Parameter(name, SchemaDecoder.Recorder().enumSchema(type), description, required: required)
         }
     }
 }

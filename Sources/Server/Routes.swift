@@ -101,7 +101,8 @@ public enum Routes {
                 let limit = b.limit ?? 100
                 guard (1...100).contains(limit) else { throw CoreError.invalid("'limit' must be between 1 and 100") }
                 let settings = await s.settings.value
-                let r = try await DLQService(s.deps, settings: settings, bulkQueue: s.bulk?.queue, source: s.deadLetters).replay(ids: b.ids, limit: limit)
+                let r = try await DLQService(s.deps, settings: settings, bulkQueue: s.bulk?.queue, source: s.deadLetters,
+                                             suggestions: s.ai.queue).replay(ids: b.ids, limit: limit)
                 return (JSONBody.response(.ok, ReplayView(r)), nil)
             },
             Route("GET", "/api/audit", .readAudit, "The audit log", [200, 400], query: [.integer("limit", 1...1000, "at most this many (default 100)")],
@@ -116,14 +117,18 @@ public enum Routes {
                   resource: "config") { s, req, _, caller in
                 let b: ConfigUpdateBody
                 do throws(CoreError) { b = try await JSONBody.decode(ConfigUpdateBody.self, req) } catch {
-                    throw CoreError.invalid("only autoAcknowledge can change at run time: \(error.message)")
+                    throw CoreError.invalid("only autoAcknowledge and aiAutomation can change at run time: \(error.message)")
                 }
                 if let on = b.autoAcknowledge {
                     try await call { try await s.settings.setAutoAcknowledge(on, by: caller.userId, at: s.deps.clock.now()) }
                 }
-                return (JSONBody.response(.ok, ConfigView(await s.settings.value)), "autoAcknowledge")
+                if let on = b.aiAutomation {
+                    try await call { try await s.settings.setAIAutomation(on, by: caller.userId, at: s.deps.clock.now()) }
+                }
+                let changed = [b.autoAcknowledge.map { _ in "autoAcknowledge" }, b.aiAutomation.map { _ in "aiAutomation" }].compactMap { $0 }
+                return (JSONBody.response(.ok, ConfigView(await s.settings.value)), changed.isEmpty ? nil : changed.joined(separator: ","))
             },
-        ]
+        ] + AIRoutes.table
     }
 
     /// The documented routes: the table without the development ones.

@@ -44,6 +44,8 @@ enum SNSWebhook {
         let settings = await s.settings.value
         do {
             let outcome = try await InboundProcessor(s.deps, settings: settings).process(message, eventID: eventID)
+            // Stored first, then queued: a suggestion never delays or endangers the message itself.
+            await AISuggestionService.request(for: outcome.questions, s.deps, settings: settings, queue: s.ai.queue)
             s.metrics.increment("wecare_inbound_events_total", ["outcome": outcome.deadLettered.isEmpty ? "processed" : "dead_lettered"])
             return JSONBody.response(.ok, json: outcome.json)
         } catch .invalid(let reason) {

@@ -19,6 +19,8 @@ public struct ServiceContext: Sendable {
     public var bulk: BulkDependencies?
     /// Where AWS dead-letters on its own (SQS), brought into the DLQ before it is listed or replayed.
     public var deadLetters: (any DeadLetterSource)?
+    /// AI suggestions: the interactions' store (review routes), the provider and the queue (inbound path).
+    public var ai: AIDependencies
     /// The rate at which requests without a valid token may add audit rows.
     public var unauthenticatedAudit = AuditBudget()
     /// How long a request body may take to arrive (`JSONBody.bodyDeadline`); a media upload gets ten times it.
@@ -26,14 +28,15 @@ public struct ServiceContext: Sendable {
 
     public init(deps: CoreDependencies, settings: RuntimeSettings, verifier: TokenVerifier, metrics: Metrics = Metrics(),
                 sns: (any SNSDeliveryVerifier)?, allowDevInbound: Bool, mediaLinks: (any MediaLinkSigner)? = nil, media: (any ObjectStore)? = nil,
-                bulk: BulkDependencies? = nil, deadLetters: (any DeadLetterSource)? = nil) {
+                bulk: BulkDependencies? = nil, deadLetters: (any DeadLetterSource)? = nil, ai: AIDependencies = AIDependencies()) {
         self.init(deps: deps, settings: settings, authenticator: .tokens(verifier), metrics: metrics, sns: sns, allowDevInbound: allowDevInbound,
-                  mediaLinks: mediaLinks, media: media, bulk: bulk, deadLetters: deadLetters)
+                  mediaLinks: mediaLinks, media: media, bulk: bulk, deadLetters: deadLetters, ai: ai)
     }
 
     public init(deps: CoreDependencies, settings: RuntimeSettings, authenticator: Authenticator, metrics: Metrics = Metrics(),
                 sns: (any SNSDeliveryVerifier)?, allowDevInbound: Bool, mediaLinks: (any MediaLinkSigner)? = nil, media: (any ObjectStore)? = nil,
-                bulk: BulkDependencies? = nil, deadLetters: (any DeadLetterSource)? = nil) {
+                bulk: BulkDependencies? = nil, deadLetters: (any DeadLetterSource)? = nil, ai: AIDependencies = AIDependencies()) {
+        self.ai = ai
         self.media = media
         self.bulk = bulk
         self.deadLetters = deadLetters
@@ -58,6 +61,7 @@ public actor RuntimeSettings {
     private var reading = false
 
     static let autoAcknowledgeKey = "autoAcknowledge"
+    static let aiAutomationKey = "aiAutomation"
 
     public init(_ settings: CoreSettings, store: (any SettingsStore)? = nil, refresh: Duration = .seconds(5)) {
         current = settings
@@ -71,6 +75,7 @@ public actor RuntimeSettings {
                 // One read at a time; callers meanwhile get the settings as they were. A failed read keeps them too.
                 reading = true
                 if let stored = try? await store.setting(Self.autoAcknowledgeKey), let on = Bool(stored) { current.autoAcknowledge = on }
+                if let stored = try? await store.setting(Self.aiAutomationKey), let on = Bool(stored) { current.aiAutomation = on }
                 readAt = ContinuousClock.now
                 reading = false
             }
@@ -81,6 +86,13 @@ public actor RuntimeSettings {
     public func setAutoAcknowledge(_ on: Bool, by user: String, at: Date) async throws {
         try await store?.setSetting(Self.autoAcknowledgeKey, String(on), by: user, at: at)
         current.autoAcknowledge = on
+        readAt = ContinuousClock.now
+    }
+
+    /// AI suggestions for inbound messages (Req 15.1, 15.4): every process sharing the store follows.
+    public func setAIAutomation(_ on: Bool, by user: String, at: Date) async throws {
+        try await store?.setSetting(Self.aiAutomationKey, String(on), by: user, at: at)
+        current.aiAutomation = on
         readAt = ContinuousClock.now
     }
 }

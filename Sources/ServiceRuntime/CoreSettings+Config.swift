@@ -12,7 +12,8 @@ extension CoreSettings {
                      reportsPrefix: reports,
                      bulk: BulkSettings(chunkSize: Messaging.bulkChunkSize, confirmationThreshold: Messaging.bulkConfirmationThreshold,
                                         workers: Messaging.bulkWorkerConcurrency, whatsAppTierLimit: Messaging.whatsAppTierLimit,
-                                        tierAlertPercent: Messaging.whatsAppTierAlertPercent))
+                                        tierAlertPercent: Messaging.whatsAppTierAlertPercent),
+                     ai: AISettings(passages: Messaging.aiPassages, recentMessages: Messaging.aiRecentMessages))
     }
 }
 

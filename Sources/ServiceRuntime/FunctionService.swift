@@ -49,9 +49,22 @@ public enum FunctionService {
         let deadLetters: (any DeadLetterSource)? = inboundDLQ == nil && bulkDLQ == nil ? nil
             : SQSDeadLetters(sqs: sqs, inboundQueueURL: inboundDLQ, bulkQueueURL: bulkDLQ)
         let settingsStore: (any SettingsStore)? = config.table(.systemConfig).map { DynamoDBSettingsStore(client: dynamodb, table: $0) }
+        // AI suggestions: each piece only where the handler declares what it needs (the review routes the
+        // table, ai-query-kb the knowledge base, ai-generate-response the agent, the inbound path the function).
+        let knowledgeBase = config.value(.other(kind: "knowledgeBase", name: "wecare", attribute: nil))
+        let agent = config.value(.other(kind: "agent", name: "wecare", attribute: nil))
+        let ai = AIDependencies(
+            store: config.table(.aiInteractions).map { DynamoDBAIInteractionStore(client: dynamodb, table: $0) },
+            provider: knowledgeBase == nil && agent == nil ? nil
+                : BedrockSuggestionProvider(client: aws, knowledgeBaseID: knowledgeBase, agentID: agent,
+                                            agentAliasID: config.value(.other(kind: "agent", name: "wecare", attribute: "alias")),
+                                            foundationModel: config.value(.other(kind: "agent", name: "wecare", attribute: "model")),
+                                            passages: settings.ai.passages),
+            queue: config.functionName(.aiQueryKb).map { LambdaSuggestionQueue(client: aws, functionName: $0) },
+            handoff: config.functionName(.aiGenerateResponse).map { LambdaRetrievalHandoff(client: aws, functionName: $0) })
         return ServiceContext(deps: deps, settings: RuntimeSettings(settings, store: settingsStore), authenticator: .authorizerClaims,
                               sns: nil, allowDevInbound: false, mediaLinks: config.bucket(.media).map { _ in S3MediaLinks(s3: s3) },
-                              media: config.keyPrefix(.mediaOutgoing).map { _ in S3ObjectStore(s3: s3) }, bulk: bulk, deadLetters: deadLetters)
+                              media: config.keyPrefix(.mediaOutgoing).map { _ in S3ObjectStore(s3: s3) }, bulk: bulk, deadLetters: deadLetters, ai: ai)
     }
 }
 

@@ -35,7 +35,9 @@ public struct LambdaFunction: Sendable {
             var notStored: [String] = []
             for record in records {
                 do {
-                    _ = try await InboundProcessor(context.deps, settings: settings).process(record.message, eventID: record.messageId)
+                    let outcome = try await InboundProcessor(context.deps, settings: settings).process(record.message, eventID: record.messageId)
+                    // Stored first; then ai-query-kb is invoked asynchronously, and a failure to invoke it is kept in the DLQ.
+                    await AISuggestionService.request(for: outcome.questions, context.deps, settings: settings, queue: context.ai.queue)
                 } catch .invalid {
                     // Kept in the DLQ table by the core: the invocation succeeds, so SNS does not deliver it again.
                 } catch {
@@ -75,10 +77,45 @@ public struct LambdaFunction: Sendable {
             context.deps.events.record(.info, "bulk_reconciled", ["requeuedJobs": String(requeued), "settledRecipients": String(settled.settled),
                                                                  "pendingAgain": String(settled.requeued), "interrupted": String(settled.failedUnknown)])
             return Data("{}".utf8)
+        case .aiQueryKnowledgeBase:
+            // Invoked asynchronously with `{"messageId": …}`: retrieval, then the passages handed to ai-generate-response.
+            // A failure is kept in the DLQ table (replay asks again) and the invocation succeeds, so Lambda does not retry it.
+            let messageId = try Self.messageId(invocation.event, function)
+            let settings = await context.settings.value
+            let service = AISuggestionService(context.deps, settings: settings, ai: context.ai)
+            do throws(CoreError) {
+                let retrieval = try await service.retrieve(messageId: messageId)
+                guard let next = context.ai.handoff else { throw CoreError.internal("\(function.rawValue) was not given ai-generate-response") }
+                do { try await next.hand(retrieval) } catch { throw CoreError.internal("invoking ai-generate-response failed: \(error)") }
+            } catch {
+                await AISuggestionService.deadLetter(messageId, reason: error.message, context.deps, settings: settings)
+            }
+            return Data("{}".utf8)
+        case .aiGenerateResponse:
+            let retrieval: AISuggestionService.Retrieval
+            do { retrieval = try JSONDecoder().decode(AISuggestionService.Retrieval.self, from: invocation.event) } catch {
+                throw WrongEvent(description: "\(function.rawValue) takes what ai-query-kb retrieved: \(error)")
+            }
+            let settings = await context.settings.value
+            do throws(CoreError) {
+                let interaction = try await AISuggestionService(context.deps, settings: settings, ai: context.ai).complete(retrieval)
+                return Data("{\"interactionId\":\(jsonQuote(interaction.id))}".utf8)
+            } catch {
+                await AISuggestionService.deadLetter(retrieval.messageId, reason: error.message, context.deps, settings: settings)
+                return Data("{}".utf8)
+            }
         case .authMiddleware, .contactsCreate, .contactsRead, .contactsUpdate, .contactsDelete, .contactsSearch,
              .outboundWhatsapp, .outboundSms, .outboundEmail, .bulkCreate, .bulkControl, .dlqReplay:
             guard case .http(let request) = event, let api else { throw WrongEvent(description: "\(function.rawValue) takes API Gateway HTTP events") }
             return try await api.handle(request, requestId: invocation.requestId)
         }
+    }
+
+    /// The message id of an AI function's direct invocation.
+    static func messageId(_ event: Data, _ function: FunctionName) throws -> String {
+        guard let object = try? JSONSerialization.jsonObject(with: event) as? [String: Any], let id = object["messageId"] as? String else {
+            throw WrongEvent(description: "\(function.rawValue) takes {\"messageId\": …}")
+        }
+        return id
     }
 }

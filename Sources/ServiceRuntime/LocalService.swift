@@ -8,17 +8,30 @@ import WecareConfig
 /// The embedded default (`serve` with no ENVIRONMENT): the `local` environment of the specs on SQLite
 /// under the data folder, DRY_RUN, development tokens, reports in a local folder.
 public enum LocalService {
-    public static func make(dataDir: String, log: JSONLineLog) async throws -> ServiceContext {
+    /// - Parameters:
+    ///   - knowledgeFolder: the markdown the local suggestion provider ranks (the specs' `ai.knowledgeFolder`).
+    ///   - provider, gateway: replace the local provider and channel gateway (tests count their calls).
+    public static func make(dataDir: String, log: JSONLineLog, knowledgeFolder: String = Messaging.aiKnowledgeFolder,
+                            provider: (any SuggestionProvider)? = nil, gateway: (any ChannelGateway)? = nil) async throws -> ServiceContext {
         let config = Environments.local
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
         let store = try SQLiteStore(path: (dataDir as NSString).appendingPathComponent("wecare.sqlite"))
         let settings = CoreSettings.from(environment: config.name.rawValue, sendMode: .dryRun, bucket: config.bucket,
                                          incoming: config.prefixes.mediaIncoming, outgoing: config.prefixes.mediaOutgoing, reports: config.prefixes.reports)
         // One limiter for the whole process: every worker and request shares the providers' limits.
-        let deps = CoreDependencies(store: store, gateway: LocalChannelGateway(), clock: SystemClock(), ids: UUIDSource(), events: log,
+        let deps = CoreDependencies(store: store, gateway: gateway ?? LocalChannelGateway(), clock: SystemClock(), ids: UUIDSource(), events: log,
                                     limiter: SlidingWindowLimiter(.configured))
         let objects = DirectoryObjectStore(root: URL(fileURLWithPath: dataDir).appendingPathComponent("objects"))
-        return ServiceContext(deps: deps, settings: RuntimeSettings(settings, store: store), verifier: await TokenVerifier.local(secret: try LocalSigningKey.load(dataDir: dataDir)),
-                              sns: nil, allowDevInbound: true, media: objects, bulk: BulkDependencies(store: store, queue: store, objects: objects))
+        let runtimeSettings = RuntimeSettings(settings, store: store)
+        // AI suggestions: BM25 over the knowledge folder, worked by a task of this process (never on the inbound path).
+        let suggestions = InProcessSuggestionQueue()
+        let ai = AIDependencies(store: store, provider: try provider ?? LocalSuggestionProvider(documents: KnowledgeFolder.documents(at: knowledgeFolder),
+                                                                                                 passages: settings.ai.passages),
+                                queue: suggestions)
+        await suggestions.start { id in
+            await AISuggestionService(deps, settings: await runtimeSettings.value, ai: ai).suggestOrDeadLetter(messageId: id)
+        }
+        return ServiceContext(deps: deps, settings: runtimeSettings, verifier: await TokenVerifier.local(secret: try LocalSigningKey.load(dataDir: dataDir)),
+                              sns: nil, allowDevInbound: true, media: objects, bulk: BulkDependencies(store: store, queue: store, objects: objects), ai: ai)
     }
 }

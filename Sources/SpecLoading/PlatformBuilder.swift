@@ -48,6 +48,9 @@ struct PlatformBuilder {
             case "bulk":
                 guard claimSingleton(s.name, s.key) else { continue }
                 platform.bulk = readBulk(s.value, owner: s.key.location, sink: sink)
+            case "ai":
+                guard claimSingleton(s.name, s.key) else { continue }
+                platform.ai = readAI(s.value, owner: s.key.location, sink: sink)
             case "observability": readObservability(s.value, owner: s.key.location)
             case "scanners": platform.scannerWaivers += readScanners(s.value, owner: s.key.location, sink: sink)
             case "api":

@@ -19,6 +19,8 @@ public enum SpecLoader {
         var environmentNodes: [(file: String, key: ScalarNode, value: SyntaxNode)] = []
 
         for file in files.sorted(by: { $0.path < $1.path }) {
+            // Markdown files are the knowledge folder's documents, listed in the model, never parsed.
+            guard !file.path.hasSuffix(".md") else { continue }
             guard let root = parseYAML(file, into: sink) else { continue }
             let isEnvironment = file.path.hasPrefix("environments/")
             let allowed = isEnvironment ? SpecSchema.keys(.environmentFile) : specSections
@@ -32,7 +34,10 @@ public enum SpecLoader {
         var builder = PlatformBuilder(sink: sink)
         builder.read(sections: sections)
         for (file, key, value) in environmentNodes { builder.readEnvironment(value, file: file, key: key) }
-        let platform = builder.finish()
+        var platform = builder.finish()
+        if let prefix = platform.ai?.folderPrefix {
+            platform.ai?.knowledgeFiles = files.map(\.path).filter { $0.hasPrefix(prefix) && $0.hasSuffix(".md") }.sorted()
+        }
         return LoadResult(platform: platform, diagnostics: sink.diagnostics, files: files)
     }
 }

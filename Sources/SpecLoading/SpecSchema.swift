@@ -36,7 +36,7 @@ public enum SpecSchema {
         case platform, storage, bucket, prefix, existing, observability, logGroup, alarm, api, waiver
         case environment, naming, deploy, adopt, substitute
         case functionDefaults, function, trigger, setting
-        case handler, whatsapp, phoneNumber, waba, channels, sms, email, bulk
+        case handler, whatsapp, phoneNumber, waba, channels, sms, email, bulk, ai
         case queue, deadLetter, iam, scope, condition, conditionOperator
         case table, ttl, key, topic, subscription
         case scanners, scannerWaiver
@@ -61,7 +61,7 @@ public enum SpecSchema {
         .specFile: [k("platform", .node(.platform)), k("tables", .named(.node(.table))), k("queues", .named(.node(.queue))),
                     k("topics", .named(.node(.topic))), k("functionDefaults", .node(.functionDefaults)), k("functions", .named(.node(.function))),
                     k("handlers", .named(.node(.handler))), k("storage", .node(.storage)), k("iam", .node(.iam)), k("roles", .named(.anything)),
-                    k("existing", .node(.existing)), k("whatsapp", .node(.whatsapp)), k("channels", .node(.channels)), k("bulk", .node(.bulk)),
+                    k("existing", .node(.existing)), k("whatsapp", .node(.whatsapp)), k("channels", .node(.channels)), k("bulk", .node(.bulk)), k("ai", .node(.ai)),
                     k("observability", .node(.observability)), k("api", .node(.api)), k("scanners", .node(.scanners))],
         .environmentFile: [k("environment", .node(.environment), required: true)],
         .platform: [k("name", .string, required: true), k("account", .string, required: true), k("region", .string, required: true)],
@@ -101,6 +101,7 @@ public enum SpecSchema {
         .sms: [k("pool", .string, required: true), k("ratePerSecond", .integer, required: true), k("maxLength", .integer)],
         .email: [k("sender", .string, required: true), k("ratePerSecond", .integer, required: true)],
         .bulk: [k("chunkSize", .integer, required: true), k("workerConcurrency", .integer, required: true), k("confirmationThreshold", .integer, required: true)],
+        .ai: [k("knowledgeFolder", .string, required: true), k("passages", .integer, required: true), k("recentMessages", .integer, required: true)],
         .queue: [k("name", .string, required: true), k("fifo", .boolean), k("visibilityTimeout", .duration, required: true), k("retention", .duration, required: true),
                  k("deadLetter", .node(.deadLetter)), waivers, purpose],
         .deadLetter: [k("queue", .string, required: true), k("maxReceiveCount", .integer, required: true)],

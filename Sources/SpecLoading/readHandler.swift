@@ -16,7 +16,8 @@ func readHandler(_ key: ScalarNode, _ node: SyntaxNode, sink: DiagnosticSink) ->
     }
     let referable = ResourceKind.allCases.filter { $0 != .alarm && $0 != .certificate && $0 != .role }
     let needs = (r.sequence("needs") ?? []).compactMap {
-        readReference($0, kinds: referable, subject: "a need of \(subject)", sink: sink)
+        // An attribute other than the default one (an agent's alias) is a need of its own.
+        readReference($0, kinds: referable, subject: "a need of \(subject)", allowAttribute: true, sink: sink)
     }
     guard let serves else { return nil }
     return Handler(id: Located(key.text, at: key.location), description: r.string("description", required: false)?.value ?? "",

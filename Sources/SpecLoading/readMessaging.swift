@@ -45,6 +45,14 @@ func readChannels(_ node: SyntaxNode, owner: SourceLocation, sink: DiagnosticSin
     return Channels(smsPool: pool, smsRatePerSecond: smsRate, smsMaxLength: maxLength, emailSender: sender, emailRatePerSecond: emailRate, location: owner)
 }
 
+func readAI(_ node: SyntaxNode, owner: SourceLocation, sink: DiagnosticSink) -> AISuggestions? {
+    guard let r = MappingReader.expect(node, allowed: SpecSchema.keys(.ai), subject: "ai", owner: owner, sink: sink),
+          let folder = r.string("knowledgeFolder", example: "knowledge"),
+          let passages = r.int("passages", example: "3"),
+          let recent = r.int("recentMessages", example: "6") else { return nil }
+    return AISuggestions(knowledgeFolder: folder, passages: passages, recentMessages: recent, location: owner)
+}
+
 func readBulk(_ node: SyntaxNode, owner: SourceLocation, sink: DiagnosticSink) -> Bulk? {
     guard let r = MappingReader.expect(node, allowed: SpecSchema.keys(.bulk), subject: "bulk", owner: owner, sink: sink),
           let chunk = r.int("chunkSize", example: "100"),

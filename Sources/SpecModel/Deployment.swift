@@ -188,7 +188,9 @@ public struct Deployment: Sendable {
         case .knowledgeBase:
             return existing(.knowledgeBase, name)?["id"].map { ["arn:aws:bedrock:\(region):\(account):knowledge-base/\($0.value)"] } ?? []
         case .agent:
-            return existing(.agent, name)?["id"].map { ["arn:aws:bedrock:\(region):\(account):agent-alias/\($0.value)/*"] } ?? []
+            // InvokeAgent is authorized on the alias it calls: the declared one, or every alias when none is.
+            guard let agent = existing(.agent, name), let id = agent["id"]?.value else { return [] }
+            return ["arn:aws:bedrock:\(region):\(account):agent-alias/\(id)/\(agent["alias"]?.value ?? "*")"]
         case .topic:
             if let t = topic(name) { return [topicARN(t)] }
             return existing(.topic, name)?["arn"].map { [$0.value] } ?? []

@@ -33,7 +33,7 @@ public struct ExistingResource: Sendable {
         .smsPool: (["id"], ["name", "purpose"]),
         .emailSender: (["address"], ["name", "purpose"]),
         .knowledgeBase: (["id"], ["name", "model", "purpose"]),
-        .agent: (["id"], ["name", "model", "purpose"]),
+        .agent: (["id"], ["name", "model", "alias", "purpose"]),
         .certificate: (["id", "domain"], ["purpose"]),
         .secret: (["store", "name"], ["purpose"]),
     ]

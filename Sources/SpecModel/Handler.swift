@@ -41,7 +41,7 @@ extension Function {
     public func variable(binding need: Reference) -> Variable? {
         environment.first { v in
             guard case .reference(let r) = v.value else { return false }
-            return r.id == need.id && r.attribute == nil
+            return r.id == need.id && r.attribute?.value == need.attribute?.value
         }
     }
 }

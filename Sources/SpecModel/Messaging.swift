@@ -77,6 +77,33 @@ public struct Channels: Sendable {
     }
 }
 
+/// AI reply suggestions (Requirement 15): where the embedded default's knowledge lives and how much
+/// of it, and of the conversation, a question is given.
+public struct AISuggestions: Sendable {
+    /// A folder of markdown files, relative to the project root (the folder holding `specs/`).
+    public var knowledgeFolder: Located<String>
+    /// The markdown files found under it, relative to the project root; filled by the loader from the files it was given.
+    public var knowledgeFiles: [String]
+    public var passages: Located<Int>
+    public var recentMessages: Located<Int>
+    public var location: SourceLocation
+
+    public init(knowledgeFolder: Located<String>, knowledgeFiles: [String] = [], passages: Located<Int>, recentMessages: Located<Int>, location: SourceLocation) {
+        self.knowledgeFolder = knowledgeFolder
+        self.knowledgeFiles = knowledgeFiles
+        self.passages = passages
+        self.recentMessages = recentMessages
+        self.location = location
+    }
+
+    /// The folder as a path prefix: no leading `./`, one trailing `/`.
+    public var folderPrefix: String {
+        var f = knowledgeFolder.value
+        while f.hasPrefix("./") { f.removeFirst(2) }
+        return f.hasSuffix("/") ? f : f + "/"
+    }
+}
+
 /// Bulk sending settings (Requirements 8 and 13).
 public struct Bulk: Sendable {
     public var chunkSize: Located<Int>

@@ -15,6 +15,7 @@ public struct Platform: Sendable {
     public var whatsapp: WhatsApp?
     public var channels: Channels?
     public var bulk: Bulk?
+    public var ai: AISuggestions?
     public var logGroups: [LogGroup]
     public var alarms: [Alarm]
     /// Template scanner findings waived with a reason (`scanners:`).

@@ -36,6 +36,8 @@ public enum RuleID {
     public static let memoryRange = "lambda.memory-range"
     public static let requiredVariable = "lambda.required-variable"
     public static let handlerNeeds = "lambda.handler-needs"
+    public static let aiKnowledgeFolder = "ai.knowledge-folder"
+    public static let aiLimits = "ai.limits"
     public static let handlerUnknown = "lambda.handler-unknown"
     // SQS
     public static let dlqRetention = "sqs.dlq-retention"

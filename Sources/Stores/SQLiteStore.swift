@@ -99,6 +99,14 @@ public final class SQLiteStore: MessagingStore, Sendable {
                 CREATE TABLE parked_reaction (whatsappMessageId TEXT PRIMARY KEY, emoji TEXT, reactedAt DOUBLE NOT NULL, expiresAt INTEGER NOT NULL);
                 """)
         }
+        // AI suggestions (Req 15): the interaction as JSON, with the columns it is filtered and paged by.
+        m.registerMigration("v6-ai") { db in
+            try db.execute(sql: """
+                CREATE TABLE ai_interaction (id TEXT PRIMARY KEY, messageId TEXT NOT NULL, contactId TEXT NOT NULL, status TEXT NOT NULL,
+                    createdAt DOUBLE NOT NULL, body TEXT NOT NULL);
+                CREATE INDEX ai_interaction_created ON ai_interaction(createdAt);
+                """)
+        }
         return m
     }
 

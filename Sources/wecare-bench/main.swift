@@ -191,12 +191,16 @@ if arguments.first == "limiter-worker", arguments.count == 8, let endpoint = URL
     try await limiterWorker(endpoint: endpoint, table: arguments[2], limit: limit, seconds: seconds, workers: workers, start: start, output: arguments[7])
     exit(0)
 }
+if arguments.first == "retrieval" {
+    try await retrievalBench(rounds: arguments.count > 1 ? Int(arguments[1]) ?? 10 : 10)
+    exit(0)
+}
 if arguments.first == "ingest" {
     try await ingest(events: arguments.count > 1 ? Int(arguments[1]) ?? 20_000 : 20_000, concurrency: arguments.count > 2 ? Int(arguments[2]) ?? 8 : 8)
     exit(0)
 }
 guard arguments.first == "rate" else {
-    FileHandle.standardError.write(Data("usage: wecare-bench rate [seconds=20] [workers=\(Messaging.bulkWorkerConcurrency)] | ingest [events=20000] [concurrency=8] | limiter ENDPOINT [seconds=20] [limit=50] [processes=5] [workers=4]\n".utf8))
+    FileHandle.standardError.write(Data("usage: wecare-bench rate [seconds=20] [workers=\(Messaging.bulkWorkerConcurrency)] | ingest [events=20000] [concurrency=8] | limiter ENDPOINT [seconds=20] [limit=50] [processes=5] [workers=4] | retrieval [rounds=10]\n".utf8))
     exit(2)
 }
 let seconds = arguments.count > 1 ? Int(arguments[1]) ?? 20 : 20

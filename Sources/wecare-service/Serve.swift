@@ -18,6 +18,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on.") var port = 8080
     @Option(help: "Where the SQLite database and the local signing key live (created on first start).") var dataDir = ".wecare"
     @Option(help: "DEBUG logs every request; INFO, WARN or ERROR log less.") var logLevel = "INFO"
+    @Option(help: "The markdown the local AI suggestions are ranked from (the specs' ai.knowledgeFolder, relative to the project root).")
+    var knowledgeFolder = Messaging.aiKnowledgeFolder
 
     func run() async throws {
         #if canImport(Glibc)
@@ -31,7 +33,7 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("serve runs the embedded default (local); ENVIRONMENT=\(name) runs as Lambda functions (`wecare-service lambda`)")
         }
         let log = JSONLineLog(level: logLevel)
-        let context = try await LocalService.make(dataDir: dataDir, log: log)
+        let context = try await LocalService.make(dataDir: dataDir, log: log, knowledgeFolder: knowledgeFolder)
         let app = Application(router: Routes.router(context), server: HTTPServerSettings.http1(),
                               configuration: .init(address: .hostname(host, port: port)))
         let bulk = context.bulk!

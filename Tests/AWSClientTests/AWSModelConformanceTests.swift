@@ -98,6 +98,13 @@ final class AWSModelConformanceTests: XCTestCase {
         Sample(service: .iam, operation: "AttachRolePolicy") {
             try await IAMClient(client: $0).attachRolePolicy(roleName: "r", policyARN: "arn:aws:iam::809904170947:policy/p")
         },
+        // Bedrock Agent Runtime (REST-JSON, signed for `bedrock`)
+        Sample(service: .bedrockAgentRuntime, operation: "Retrieve") {
+            _ = try await BedrockAgentRuntimeClient(client: $0).retrieve(knowledgeBaseID: "FZBPKGTOYE", text: "q", numberOfResults: 3)
+        },
+        Sample(service: .bedrockAgentRuntime, operation: "InvokeAgent") {
+            _ = try await BedrockAgentRuntimeClient(client: $0).invokeAgent(agentID: "HQNT0JXN8G", agentAliasID: "TSTALIASID", sessionID: "s-1", inputText: "q")
+        },
         // Lambda (REST-JSON, the payload is the body)
         Sample(service: .lambda, operation: "Invoke") {
             _ = try await LambdaClient(client: $0).invoke(functionName: "f", payload: json, invocationType: .event, qualifier: "live")
@@ -168,7 +175,7 @@ final class AWSModelConformanceTests: XCTestCase {
     static let modelNames: [String: String] = [
         "CloudFormation": "cloudformation", "CloudWatch Logs": "logs", "DynamoDB": "dynamodb", "IAM": "iam", "Lambda": "lambda", "S3": "s3",
         "SESv2": "sesv2", "Pinpoint SMS Voice V2": "pinpoint-sms-voice-v2", "SNS": "sns", "SQS": "sqs", "SSO": "sso", "SSO OIDC": "sso-oidc",
-        "STS": "sts", "SocialMessaging": "socialmessaging",
+        "STS": "sts", "SocialMessaging": "socialmessaging", "Bedrock Agent Runtime": "bedrock-agent-runtime",
     ]
 
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -23,6 +23,7 @@ final class EndpointOverrideTests: XCTestCase {
             (.cloudWatchLogs, "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS"), (.iam, "AWS_ENDPOINT_URL_IAM"),
             (.sesV2, "AWS_ENDPOINT_URL_SESV2"), (.socialMessaging, "AWS_ENDPOINT_URL_SOCIALMESSAGING"),
             (.smsVoiceV2, "AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2"), (.lambda, "AWS_ENDPOINT_URL_LAMBDA"),
+            (.bedrockAgentRuntime, "AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME"),
         ]
         for (service, variable) in variables {
             XCTAssertEqual(service.endpointVariable, variable, service.name)

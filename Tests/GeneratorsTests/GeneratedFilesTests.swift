@@ -40,7 +40,7 @@ final class GeneratedFilesTests: XCTestCase {
         let types = resources.values.map { $0["Type"] as! String }
         XCTAssertEqual(types.filter { $0 == "AWS::DynamoDB::Table" }.count, 11)
         XCTAssertEqual(types.filter { $0 == "AWS::SQS::Queue" }.count, 4)
-        XCTAssertEqual(types.filter { $0 == "AWS::Lambda::Function" }.count, 15)
+        XCTAssertEqual(types.filter { $0 == "AWS::Lambda::Function" }.count, 17, "every function of the specs, the two AI functions included")
         // The scheduled reconcile: an EventBridge rule targeting the function, and the permission it invokes with.
         let rule = resources["FunctionBulkReconcileSchedule"]?["Properties"] as? [String: Any]
         XCTAssertEqual(rule?["ScheduleExpression"] as? String, "rate(1 minute)")

@@ -37,7 +37,7 @@ final class RuntimeSettingsTests: XCTestCase {
         let settings = RuntimeSettings(base, store: store, refresh: .seconds(3600))
         for _ in 0..<100 { _ = await settings.value }
         let reads = await store.reads
-        XCTAssertEqual(reads, 1, "the inbound path reads the settings per event; the store once per interval")
+        XCTAssertEqual(reads, 2, "the inbound path reads the settings per event; the store once per interval for each run-time setting (autoAcknowledge, aiAutomation)")
     }
 }
 

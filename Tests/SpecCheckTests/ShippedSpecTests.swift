@@ -14,14 +14,15 @@ final class ShippedSpecTests: XCTestCase {
     func testShippedSpecsModelTheSeeds() throws {
         let platform = try XCTUnwrap(try check(try shippedSpecs()).platform)
         XCTAssertEqual(platform.tables.count, 11)
-        XCTAssertEqual(platform.functions.count, 15)
-        XCTAssertEqual(platform.handlers.count, 15)
+        XCTAssertEqual(platform.functions.count, 17)
+        XCTAssertEqual(platform.handlers.count, 17)
         XCTAssertEqual(platform.queues.count, 4)
         XCTAssertEqual(platform.prefixes.count, 3)
         XCTAssertEqual(platform.alarms.count, 5)
         XCTAssertEqual(platform.buckets.map(\.name.value), ["stream.wecare.digital"])
         XCTAssertTrue(platform.functions.allSatisfy { $0.runtime.value == "provided.al2023" })
-        XCTAssertEqual(Set(platform.functions.map(\.handler.value)).count, 15, "one runtime handler per function")
+        XCTAssertEqual(Set(platform.functions.map(\.handler.value)).count, 17, "one runtime handler per function")
+        XCTAssertEqual(platform.ai?.knowledgeFiles.count, 6, "the knowledge folder's markdown, listed by the loader")
     }
 
     func testBranchesResolveAsRequirement10Says() throws {

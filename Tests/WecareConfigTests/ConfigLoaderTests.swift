@@ -59,7 +59,7 @@ final class ConfigLoaderTests: XCTestCase {
     }
 
     func testFunctionNamesAndHandlers() {
-        XCTAssertEqual(FunctionName.allCases.count, 15)
+        XCTAssertEqual(FunctionName.allCases.count, 17)
         XCTAssertEqual(FunctionName.inboundWhatsappHandler.handler, .inboundWhatsapp)
         XCTAssertEqual(HandlerName.inboundWhatsapp.serves, .topic)
         XCTAssertTrue(HandlerName.inboundWhatsapp.needs.contains(.table(.dlqMessages)))

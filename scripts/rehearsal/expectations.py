@@ -56,6 +56,14 @@ ROUTES = {
     "PUT /api/bulk/jobs/{jobId}": RouteExpectation("Operator", 200, path={"jobId": "{fresh_queued_job}"}, body={"action": "cancel"}),
     "DELETE /api/bulk/jobs/{jobId}": RouteExpectation("Operator", 204, path={"jobId": "{fresh_pending_job}"}),
     "GET /api/bulk/jobs/{jobId}/report": RouteExpectation("Operator", 200, path={"jobId": "{queued_job}"}),
+    # AI suggestions (Req 15): each allowed approval or rejection takes a pending suggestion of its own, made
+    # by the AI flow (scenarios.ai_suggestion); an approval sends through the pipeline (DRY_RUN: dry_run).
+    "GET /api/ai/interactions": RouteExpectation("Viewer", 200, query="status=pending&limit=20"),
+    "GET /api/ai/interactions/{id}": RouteExpectation("Viewer", 200, path={"id": "{ai_interaction}"}),
+    "POST /api/ai/interactions/{id}/approve": RouteExpectation("Operator", 200, path={"id": "{fresh_ai_interaction}"}, body={}, sends="whatsapp"),
+    "POST /api/ai/interactions/{id}/reject": RouteExpectation("Operator", 200, path={"id": "{fresh_ai_interaction}"}),
+    "POST /api/ai/interactions/{id}/feedback": RouteExpectation("Operator", 200, path={"id": "{ai_interaction}"},
+                                                                 body={"rating": 4, "comment": "rehearsal"}),
     "GET /api/dlq": RouteExpectation("Operator", 200),
     "POST /api/dlq/replay": RouteExpectation("Operator", 200, body={"limit": 10}),
 }
@@ -78,9 +86,12 @@ BULK_POLL_SECONDS = 90
 # The provider operation that carries one sent message, per channel; `None`: counted in moto's SES.
 PROVIDER_OPERATION = {"whatsapp": "SendWhatsAppMessage", "sms": "SendTextMessage", "email": None}
 
-# Functions with no trigger of their own (invoked by another function): they must initialise.
-INIT_ONLY = {"ai-query-kb": "invoked by inbound-whatsapp-handler only",
-             "ai-generate-response": "invoked by inbound-whatsapp-handler only"}
+# Functions with no trigger of their own that no step reaches: they must initialise. (The AI functions
+# are invoked by others; the rehearsal delivers those invocations, scenarios.deliver_invocations.)
+INIT_ONLY = {}
+
+# The question the AI flow is asked, from the recipient (whose 24-hour window is open), with AI automation on.
+AI_QUESTION = "How long can you reply to me on WhatsApp after my last message?"
 
 # The Lambda permission each kind of trigger needs on the function.
 TRIGGER_PRINCIPALS = {"routes": "apigateway.amazonaws.com", "topics": "sns.amazonaws.com", "schedules": "events.amazonaws.com"}

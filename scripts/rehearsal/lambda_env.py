@@ -42,8 +42,11 @@ def environment(function, *, region, runtime_api, moto_url, provider_url, task_r
         "AWS_ACCESS_KEY_ID": CREDENTIALS["aws_access_key_id"],
         "AWS_SECRET_ACCESS_KEY": CREDENTIALS["aws_secret_access_key"],
         "AWS_SESSION_TOKEN": "testing",
-        # moto for every service; the recording provider for the two moto does not have.
+        # moto for every service; the recording provider for those moto does not have, and for Lambda's
+        # Invoke of one function by another (the rehearsal delivers it to that function's process).
         "AWS_ENDPOINT_URL": moto_url,
         "AWS_ENDPOINT_URL_SOCIALMESSAGING": provider_url,
         "AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2": provider_url,
+        "AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME": provider_url,
+        "AWS_ENDPOINT_URL_LAMBDA": provider_url,
     }

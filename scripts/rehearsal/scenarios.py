@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from . import events
-from .expectations import (BULK_CHANNEL, BULK_CONTENT, BULK_POLL_SECONDS, INBOUND, INIT_ONLY, PROVIDER_OPERATION, ROLES, SCHEDULED,
+from .expectations import (AI_QUESTION, BULK_CHANNEL, BULK_CONTENT, BULK_POLL_SECONDS, INBOUND, INIT_ONLY, PROVIDER_OPERATION, ROLES, SCHEDULED,
                            ROUTES, SENT_STATUS, TRIGGER_PRINCIPALS)
 from .readback import ReadBack, strings
 
@@ -100,7 +100,7 @@ class Rehearsal:
     def run(self):
         self.ses_before = self.ses_sent()   # moto's SES counts for the whole emulator
         self.provider.take()
-        for step in (self.trigger_permissions, self.contacts_with_opt_ins, self.inbound_events, self.route_matrix,
+        for step in (self.trigger_permissions, self.contacts_with_opt_ins, self.inbound_events, self.ai_suggestions, self.route_matrix,
                      self.status_update, self.bulk_job_end_to_end, self.scheduled_functions, self.records_in_aws, self.provider_calls):
             try:
                 step()
@@ -277,6 +277,68 @@ class Rehearsal:
             except StepFailed:
                 pass   # recorded; the next event still goes
 
+    def deliver_invocations(self):
+        """Lambda's asynchronous invocations of one function by another, delivered to that function's process
+        (as Lambda delivers an Event invocation), until none is left; returns how many."""
+        by_physical = {f.physical_name: n for n, f in self.functions.items()}
+        delivered = 0
+        for _ in range(10):
+            pending = self.provider.take_invocations()
+            if not pending:
+                return delivered
+            for name, payload in pending:
+                target = by_physical.get(name.split(":")[-1]) or by_physical.get(name)
+                if target is None:
+                    raise StepFailed(f"an invocation of {name}, which is not a function of this stack")
+                self.invoke(target, payload, f"invoked asynchronously ({', '.join(sorted(payload))})",
+                            lambda i: None if i.outcome == "response" else f"{i.outcome}: {i.body.decode(errors='replace')[:300]}")
+                delivered += 1
+        raise StepFailed("functions kept invoking each other")
+
+    def ai_suggestion(self):
+        """One question through the AI flow: inbound → ai-query-kb (Retrieve) → ai-generate-response (InvokeAgent) →
+        a pending interaction; returns its id."""
+        if self.recipient is None:
+            raise StepFailed("the recipient contact was not created")
+        f = self.inbound.get("function")
+        if f is None:
+            raise StepFailed("no inbound function")
+        message = events.eum(events.inbound_text(self.recipient[1].lstrip("+"), "Rehearsal Recipient", events.wamid(), AI_QUESTION),
+                             region=self.stack.region, account=self.stack.account, phone_number_id=self.var(f, "WHATSAPP_PHONE_NUMBER_ID_1"))
+        self.publish(f, message, "SNS question with AI automation on", INBOUND["text"])
+        if self.deliver_invocations() != 2:
+            raise StepFailed("the question did not go through ai-query-kb and ai-generate-response")
+        answer = self.api("GET /api/ai/interactions", "Operator", query="status=pending&limit=1", expect=200)
+        found = (answer.body or {}).get("interactions") or []
+        if not found:
+            raise StepFailed(f"no pending AI interaction after the question: {answer.text[:300]}")
+        return found[0]["id"]
+
+    def ai_suggestions(self):
+        """AI automation (Req 15): off by default (a question invokes nothing), then on (Admin): a question gets
+        a pending Bedrock suggestion; only the text and the conversation reach Bedrock."""
+        asked = self.provider.take_invocations()
+        self.ledger.check(self.env, "AI automation is off by default: the inbound texts invoked no AI function", not asked,
+                          f"invocations: {[n for n, _ in asked]}")
+        self.api("PUT /api/config", "Admin", body={"aiAutomation": True}, expect=200,
+                 also=lambda a: None if a.body.get("aiAutomation") is True else f"aiAutomation is {a.body.get('aiAutomation')!r}")
+        # Each function keeps the run-time settings it read for 5 s (RuntimeSettings): the inbound handler follows within that.
+        time.sleep(5.5)
+        before = len(self.provider.calls)
+        interaction = self.fixture("ai_interaction", True)
+        item = self.read.item(self.var("ai-generate-response", "AI_INTERACTIONS_TABLE"), interaction)
+        self.ledger.check(self.env, "the suggestion is in AIInteractions, pending, from Bedrock", item is not None
+                          and "pending" in strings(item) and "bedrock" in "".join(strings(item)), f"item: {str(item)[:300]}")
+        calls = self.provider.calls[before:]
+        bedrock = [c for c in calls if c.signing_service == "bedrock"]
+        ops = sorted(c.operation for c in bedrock)
+        self.ledger.check(self.env, "Bedrock was asked once: Retrieve, then InvokeAgent (signed for bedrock)",
+                          ops == ["InvokeAgent", "Retrieve"] and all(c.status == 200 for c in bedrock), f"calls: {[(c.operation, c.status) for c in calls]}")
+        sent = json.dumps([c.request for c in bedrock])
+        leaked = [s for s in (self.recipient[1], self.recipient[1].lstrip("+"), self.recipient[0]) if s in sent]
+        self.ledger.check(self.env, "no phone number or contact id reached Bedrock", AI_QUESTION in sent and not leaked,
+                          f"leaked {leaked}" if leaked else "the question itself was not sent")
+
     def route_matrix(self):
         """Every route of the stack, once per role."""
         missing = sorted(set(self.routes) - set(ROUTES))
@@ -312,7 +374,8 @@ class Rehearsal:
             return
         if expected.sends:
             self.sends[expected.sends] += 1
-            self.messages.append(answer.body["id"])
+            # An approved AI suggestion answers with the interaction; the message it sent is sentMessageId.
+            self.messages.append(answer.body.get("sentMessageId") or answer.body["id"])
             if expected.sends == "whatsapp" and self.first_whatsapp is None:
                 self.first_whatsapp = (answer.body["id"], answer.body.get("providerMessageId"))
         AFTER.get(key, lambda *_: None)(self, answer, path, body)
@@ -519,6 +582,8 @@ FIXTURES = {
     "queued_job": lambda s: s.create_job(ROUTES["POST /api/bulk/jobs"].body | {"contactIds": [s.fixture("recipient", True)]}, 201),
     "fresh_queued_job": lambda s: s.create_job(ROUTES["POST /api/bulk/jobs"].body | {"contactIds": [s.fixture("recipient", True)]}, 201),
     "fresh_pending_job": lambda s: s.create_job(s.pending_job_body(), 202),
+    "ai_interaction": lambda s: s.ai_suggestion(),
+    "fresh_ai_interaction": lambda s: s.ai_suggestion(),
 }
 
 

@@ -194,6 +194,12 @@ public enum SwiftConfigGenerator {
             out += "    public static let bulkWorkerConcurrency = \(b.workerConcurrency.value)\n"
             out += "    public static let bulkConfirmationThreshold = \(b.confirmationThreshold.value)\n"
         }
+        if let ai = p.ai {
+            out += "    /// AI suggestions (Req 15): the embedded default's knowledge folder, relative to the project root, and the size of a question.\n"
+            out += "    public static let aiKnowledgeFolder = \(lit(ai.folderPrefix))\n"
+            out += "    public static let aiPassages = \(ai.passages.value)\n"
+            out += "    public static let aiRecentMessages = \(ai.recentMessages.value)\n"
+        }
         return out + "}\n"
     }
 

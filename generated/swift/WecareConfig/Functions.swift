@@ -10,6 +10,8 @@ public enum HandlerName: String, CaseIterable, Sendable {
     case contactsDelete = "contacts.delete"
     case contactsSearch = "contacts.search"
     case inboundWhatsapp = "inbound.whatsapp"
+    case aiQueryKnowledgeBase = "ai.queryKnowledgeBase"
+    case aiGenerateResponse = "ai.generateResponse"
     case outboundWhatsapp = "outbound.whatsapp"
     case outboundSms = "outbound.sms"
     case outboundEmail = "outbound.email"
@@ -29,6 +31,8 @@ public enum HandlerName: String, CaseIterable, Sendable {
         case .contactsDelete: .routes
         case .contactsSearch: .routes
         case .inboundWhatsapp: .topic
+        case .aiQueryKnowledgeBase: .invoke
+        case .aiGenerateResponse: .invoke
         case .outboundWhatsapp: .routes
         case .outboundSms: .routes
         case .outboundEmail: .routes
@@ -49,15 +53,17 @@ public enum HandlerName: String, CaseIterable, Sendable {
         case .contactsUpdate: [.table(.contacts), .table(.auditLogs)]
         case .contactsDelete: [.table(.contacts), .table(.auditLogs)]
         case .contactsSearch: [.table(.contacts)]
-        case .inboundWhatsapp: [.table(.contacts), .table(.messages), .table(.mediaFiles), .table(.systemConfig), .table(.dlqMessages), .bucket(.media), .prefix(.mediaIncoming)]
-        case .outboundWhatsapp: [.table(.contacts), .table(.messages), .table(.rateLimitTrackers), .table(.auditLogs), .bucket(.media), .prefix(.mediaOutgoing)]
+        case .inboundWhatsapp: [.table(.contacts), .table(.messages), .table(.mediaFiles), .table(.systemConfig), .table(.dlqMessages), .bucket(.media), .prefix(.mediaIncoming), .function(.aiQueryKb)]
+        case .aiQueryKnowledgeBase: [.table(.messages), .table(.dlqMessages), .other(kind: "knowledgeBase", name: "wecare", attribute: nil), .function(.aiGenerateResponse)]
+        case .aiGenerateResponse: [.table(.aiInteractions), .table(.dlqMessages), .other(kind: "agent", name: "wecare", attribute: nil), .other(kind: "agent", name: "wecare", attribute: "alias"), .other(kind: "agent", name: "wecare", attribute: "model")]
+        case .outboundWhatsapp: [.table(.contacts), .table(.messages), .table(.aiInteractions), .table(.rateLimitTrackers), .table(.auditLogs), .bucket(.media), .prefix(.mediaOutgoing)]
         case .outboundSms: [.table(.contacts), .table(.messages), .table(.rateLimitTrackers), .table(.auditLogs)]
         case .outboundEmail: [.table(.contacts), .table(.messages), .table(.rateLimitTrackers), .table(.auditLogs)]
         case .bulkCreate: [.table(.bulkJobs), .table(.bulkRecipients), .table(.contacts), .table(.messages), .table(.auditLogs), .queue(.bulkQueue)]
         case .bulkWorker: [.table(.bulkJobs), .table(.bulkRecipients), .table(.contacts), .table(.messages), .table(.rateLimitTrackers), .bucket(.media), .prefix(.reports), .prefix(.mediaOutgoing)]
         case .bulkReconcile: [.table(.bulkJobs), .table(.bulkRecipients), .table(.messages), .table(.dlqMessages), .queue(.bulkQueue), .bucket(.media), .prefix(.reports)]
         case .bulkControl: [.table(.bulkJobs), .table(.bulkRecipients), .table(.auditLogs), .queue(.bulkQueue), .bucket(.media), .prefix(.reports)]
-        case .dlqReplay: [.table(.dlqMessages), .table(.contacts), .table(.messages), .table(.mediaFiles), .table(.auditLogs), .bucket(.media), .prefix(.mediaIncoming), .queue(.inboundDlq), .queue(.bulkDlq), .queue(.bulkQueue)]
+        case .dlqReplay: [.table(.dlqMessages), .table(.contacts), .table(.messages), .table(.mediaFiles), .table(.auditLogs), .bucket(.media), .prefix(.mediaIncoming), .queue(.inboundDlq), .queue(.bulkDlq), .queue(.bulkQueue), .function(.aiQueryKb)]
         }
     }
 }
@@ -207,6 +213,8 @@ public enum FunctionName: String, CaseIterable, Sendable {
     case bulkReconcile = "bulk-reconcile"
     case bulkJobControl = "bulk-job-control"
     case dlqReplay = "dlq-replay"
+    case aiQueryKb = "ai-query-kb"
+    case aiGenerateResponse = "ai-generate-response"
 
     /// The handler the function runs (its `_HANDLER` on Lambda).
     public var handler: HandlerName {
@@ -226,6 +234,8 @@ public enum FunctionName: String, CaseIterable, Sendable {
         case .bulkReconcile: .bulkReconcile
         case .bulkJobControl: .bulkControl
         case .dlqReplay: .dlqReplay
+        case .aiQueryKb: .aiQueryKnowledgeBase
+        case .aiGenerateResponse: .aiGenerateResponse
         }
     }
 
@@ -238,7 +248,7 @@ public enum FunctionName: String, CaseIterable, Sendable {
         case .contactsDelete: .routes(["DELETE /api/contacts/{id}"])
         case .contactsSearch: .routes(["GET /api/contacts"])
         case .inboundWhatsappHandler: .topic(.other(kind: "topic", name: "whatsapp-events", attribute: nil))
-        case .outboundWhatsapp: .routes(["POST /api/messages/whatsapp", "POST /api/media"])
+        case .outboundWhatsapp: .routes(["POST /api/messages/whatsapp", "POST /api/media", "GET /api/ai/interactions", "GET /api/ai/interactions/{id}", "POST /api/ai/interactions/{id}/approve", "POST /api/ai/interactions/{id}/reject", "POST /api/ai/interactions/{id}/feedback"])
         case .outboundSms: .routes(["POST /api/messages/sms"])
         case .outboundEmail: .routes(["POST /api/messages/email"])
         case .bulkJobCreate: .routes(["POST /api/bulk/jobs", "POST /api/bulk/jobs/{jobId}/confirm"])
@@ -246,6 +256,8 @@ public enum FunctionName: String, CaseIterable, Sendable {
         case .bulkReconcile: .schedule("rate(1 minute)")
         case .bulkJobControl: .routes(["GET /api/bulk/jobs/{jobId}", "PUT /api/bulk/jobs/{jobId}", "DELETE /api/bulk/jobs/{jobId}", "GET /api/bulk/jobs/{jobId}/report"])
         case .dlqReplay: .routes(["GET /api/dlq", "POST /api/dlq/replay"])
+        case .aiQueryKb: .invokedBy([.inboundWhatsappHandler, .dlqReplay])
+        case .aiGenerateResponse: .invokedBy([.aiQueryKb])
         }
     }
 
@@ -258,15 +270,17 @@ public enum FunctionName: String, CaseIterable, Sendable {
         case .contactsUpdate: ["AUDIT_TABLE": .resource(.table(.auditLogs)), "COGNITO_USER_POOL_ID": .resource(.other(kind: "userPool", name: "wecare", attribute: nil)), "CONTACTS_TABLE": .resource(.table(.contacts)), "ENVIRONMENT": .setting("environment"), "LOG_LEVEL": .setting("logLevel"), "SEND_MODE": .setting("sendMode")]
         case .contactsDelete: ["AUDIT_TABLE": .resource(.table(.auditLogs)), "COGNITO_USER_POOL_ID": .resource(.other(kind: "userPool", name: "wecare", attribute: nil)), "CONTACTS_TABLE": .resource(.table(.contacts)), "ENVIRONMENT": .setting("environment"), "LOG_LEVEL": .setting("logLevel"), "SEND_MODE": .setting("sendMode")]
         case .contactsSearch: ["COGNITO_USER_POOL_ID": .resource(.other(kind: "userPool", name: "wecare", attribute: nil)), "CONTACTS_TABLE": .resource(.table(.contacts)), "ENVIRONMENT": .setting("environment"), "LOG_LEVEL": .setting("logLevel"), "SEND_MODE": .setting("sendMode")]
-        case .inboundWhatsappHandler: ["COGNITO_USER_POOL_ID": .resource(.other(kind: "userPool", name: "wecare", attribute: nil)), "CONTACTS_TABLE": .resource(.table(.contacts)), "DLQ_MESSAGES_TABLE": .resource(.table(.dlqMessages)), "ENVIRONMENT": .setting("environment"), "INBOUND_DLQ_URL": .resource(.queue(.inboundDlq)), "LOG_LEVEL": .setting("logLevel"), "MEDIA_BUCKET": .resource(.bucket(.media)), "MEDIA_FILES_TABLE": .resource(.table(.mediaFiles)), "MEDIA_INBOUND_PREFIX": .resource(.prefix(.mediaIncoming)), "MESSAGES_TABLE": .resource(.table(.messages)), "META_API_VERSION": .setting("metaApiVersion"), "SEND_MODE": .setting("sendMode"), "SYSTEM_CONFIG_TABLE": .resource(.table(.systemConfig)), "WHATSAPP_EVENTS_TOPIC_ARN": .resource(.other(kind: "topic", name: "whatsapp-events", attribute: nil)), "WHATSAPP_PHONE_NUMBER_ID_1": .resource(.other(kind: "phoneNumber", name: "wecare-digital", attribute: nil)), "WHATSAPP_PHONE_NUMBER_ID_2": .resource(.other(kind: "phoneNumber", name: "manish-agarwal", attribute: nil))]
-        case .outboundWhatsapp: ["AUDIT_TABLE": .resource(.table(.auditLogs)), "COGNITO_USER_POOL_ID": .resource(.other(kind: "userPool", name: "wecare", attribute: nil)), "CONTACTS_TABLE": .resource(.table(.contacts)), "ENVIRONMENT": .setting("environment"), "LOG_LEVEL": .setting("logLevel"), "MEDIA_BUCKET": .resource(.bucket(.media)), "MEDIA_OUTBOUND_PREFIX": .resource(.prefix(.mediaOutgoing)), "MESSAGES_TABLE": .resource(.table(.messages)), "META_API_VERSION": .setting("metaApiVersion"), "OUTBOUND_DLQ_URL": .resource(.queue(.outboundDlq)), "RATE_LIMIT_TABLE": .resource(.table(.rateLimitTrackers)), "SEND_MODE": .setting("sendMode"), "WHATSAPP_PHONE_NUMBER_ID_1": .resource(.other(kind: "phoneNumber", name: "wecare-digital", attribute: nil)), "WHATSAPP_PHONE_NUMBER_ID_2": .resource(.other(kind: "phoneNumber", name: "manish-agarwal", attribute: nil))]
+        case .inboundWhatsappHandler: ["AI_QUERY_FUNCTION": .resource(.function(.aiQueryKb)), "COGNITO_USER_POOL_ID": .resource(.other(kind: "userPool", name: "wecare", attribute: nil)), "CONTACTS_TABLE": .resource(.table(.contacts)), "DLQ_MESSAGES_TABLE": .resource(.table(.dlqMessages)), "ENVIRONMENT": .setting("environment"), "INBOUND_DLQ_URL": .resource(.queue(.inboundDlq)), "LOG_LEVEL": .setting("logLevel"), "MEDIA_BUCKET": .resource(.bucket(.media)), "MEDIA_FILES_TABLE": .resource(.table(.mediaFiles)), "MEDIA_INBOUND_PREFIX": .resource(.prefix(.mediaIncoming)), "MESSAGES_TABLE": .resource(.table(.messages)), "META_API_VERSION": .setting("metaApiVersion"), "SEND_MODE": .setting("sendMode"), "SYSTEM_CONFIG_TABLE": .resource(.table(.systemConfig)), "WHATSAPP_EVENTS_TOPIC_ARN": .resource(.other(kind: "topic", name: "whatsapp-events", attribute: nil)), "WHATSAPP_PHONE_NUMBER_ID_1": .resource(.other(kind: "phoneNumber", name: "wecare-digital", attribute: nil)), "WHATSAPP_PHONE_NUMBER_ID_2": .resource(.other(kind: "phoneNumber", name: "manish-agarwal", attribute: nil))]
+        case .outboundWhatsapp: ["AI_INTERACTIONS_TABLE": .resource(.table(.aiInteractions)), "AUDIT_TABLE": .resource(.table(.auditLogs)), "COGNITO_USER_POOL_ID": .resource(.other(kind: "userPool", name: "wecare", attribute: nil)), "CONTACTS_TABLE": .resource(.table(.contacts)), "ENVIRONMENT": .setting("environment"), "LOG_LEVEL": .setting("logLevel"), "MEDIA_BUCKET": .resource(.bucket(.media)), "MEDIA_OUTBOUND_PREFIX": .resource(.prefix(.mediaOutgoing)), "MESSAGES_TABLE": .resource(.table(.messages)), "META_API_VERSION": .setting("metaApiVersion"), "OUTBOUND_DLQ_URL": .resource(.queue(.outboundDlq)), "RATE_LIMIT_TABLE": .resource(.table(.rateLimitTrackers)), "SEND_MODE": .setting("sendMode"), "WHATSAPP_PHONE_NUMBER_ID_1": .resource(.other(kind: "phoneNumber", name: "wecare-digital", attribute: nil)), "WHATSAPP_PHONE_NUMBER_ID_2": .resource(.other(kind: "phoneNumber", name: "manish-agarwal", attribute: nil))]
         case .outboundSms: ["AUDIT_TABLE": .resource(.table(.auditLogs)), "COGNITO_USER_POOL_ID": .resource(.other(kind: "userPool", name: "wecare", attribute: nil)), "CONTACTS_TABLE": .resource(.table(.contacts)), "ENVIRONMENT": .setting("environment"), "LOG_LEVEL": .setting("logLevel"), "MESSAGES_TABLE": .resource(.table(.messages)), "OUTBOUND_DLQ_URL": .resource(.queue(.outboundDlq)), "RATE_LIMIT_TABLE": .resource(.table(.rateLimitTrackers)), "SEND_MODE": .setting("sendMode"), "SMS_POOL_ID": .resource(.other(kind: "smsPool", name: "wecare", attribute: nil))]
         case .outboundEmail: ["AUDIT_TABLE": .resource(.table(.auditLogs)), "COGNITO_USER_POOL_ID": .resource(.other(kind: "userPool", name: "wecare", attribute: nil)), "CONTACTS_TABLE": .resource(.table(.contacts)), "ENVIRONMENT": .setting("environment"), "LOG_LEVEL": .setting("logLevel"), "MESSAGES_TABLE": .resource(.table(.messages)), "OUTBOUND_DLQ_URL": .resource(.queue(.outboundDlq)), "RATE_LIMIT_TABLE": .resource(.table(.rateLimitTrackers)), "SEND_MODE": .setting("sendMode"), "SES_SENDER_EMAIL": .resource(.other(kind: "emailSender", name: "wecare", attribute: "address")), "SES_SENDER_NAME": .resource(.other(kind: "emailSender", name: "wecare", attribute: "name"))]
         case .bulkJobCreate: ["AUDIT_TABLE": .resource(.table(.auditLogs)), "BULK_CHUNK_SIZE": .setting("chunkSize"), "BULK_CONFIRMATION_THRESHOLD": .setting("confirmationThreshold"), "BULK_JOBS_TABLE": .resource(.table(.bulkJobs)), "BULK_QUEUE_URL": .resource(.queue(.bulkQueue)), "BULK_RECIPIENTS_TABLE": .resource(.table(.bulkRecipients)), "COGNITO_USER_POOL_ID": .resource(.other(kind: "userPool", name: "wecare", attribute: nil)), "CONTACTS_TABLE": .resource(.table(.contacts)), "ENVIRONMENT": .setting("environment"), "LOG_LEVEL": .setting("logLevel"), "MESSAGES_TABLE": .resource(.table(.messages)), "RATE_LIMIT_TABLE": .resource(.table(.rateLimitTrackers)), "SEND_MODE": .setting("sendMode"), "WHATSAPP_TIER_LIMIT": .setting("tierLimit")]
         case .bulkWorker: ["BULK_DLQ_URL": .resource(.queue(.bulkDlq)), "BULK_JOBS_TABLE": .resource(.table(.bulkJobs)), "BULK_RECIPIENTS_TABLE": .resource(.table(.bulkRecipients)), "COGNITO_USER_POOL_ID": .resource(.other(kind: "userPool", name: "wecare", attribute: nil)), "CONTACTS_TABLE": .resource(.table(.contacts)), "ENVIRONMENT": .setting("environment"), "LOG_LEVEL": .setting("logLevel"), "MEDIA_OUTBOUND_PREFIX": .resource(.prefix(.mediaOutgoing)), "MESSAGES_TABLE": .resource(.table(.messages)), "META_API_VERSION": .setting("metaApiVersion"), "RATE_LIMIT_TABLE": .resource(.table(.rateLimitTrackers)), "REPORT_BUCKET": .resource(.bucket(.media)), "REPORT_PREFIX": .resource(.prefix(.reports)), "SEND_MODE": .setting("sendMode"), "SES_SENDER_EMAIL": .resource(.other(kind: "emailSender", name: "wecare", attribute: "address")), "SMS_POOL_ID": .resource(.other(kind: "smsPool", name: "wecare", attribute: nil)), "WHATSAPP_PHONE_NUMBER_ID_1": .resource(.other(kind: "phoneNumber", name: "wecare-digital", attribute: nil)), "WHATSAPP_PHONE_NUMBER_ID_2": .resource(.other(kind: "phoneNumber", name: "manish-agarwal", attribute: nil))]
         case .bulkReconcile: ["BULK_JOBS_TABLE": .resource(.table(.bulkJobs)), "BULK_QUEUE_URL": .resource(.queue(.bulkQueue)), "BULK_RECIPIENTS_TABLE": .resource(.table(.bulkRecipients)), "COGNITO_USER_POOL_ID": .resource(.other(kind: "userPool", name: "wecare", attribute: nil)), "DLQ_MESSAGES_TABLE": .resource(.table(.dlqMessages)), "ENVIRONMENT": .setting("environment"), "LOG_LEVEL": .setting("logLevel"), "MESSAGES_TABLE": .resource(.table(.messages)), "REPORT_BUCKET": .resource(.bucket(.media)), "REPORT_PREFIX": .resource(.prefix(.reports)), "SEND_MODE": .setting("sendMode")]
         case .bulkJobControl: ["AUDIT_TABLE": .resource(.table(.auditLogs)), "BULK_JOBS_TABLE": .resource(.table(.bulkJobs)), "BULK_QUEUE_URL": .resource(.queue(.bulkQueue)), "BULK_RECIPIENTS_TABLE": .resource(.table(.bulkRecipients)), "COGNITO_USER_POOL_ID": .resource(.other(kind: "userPool", name: "wecare", attribute: nil)), "ENVIRONMENT": .setting("environment"), "LOG_LEVEL": .setting("logLevel"), "REPORT_BUCKET": .resource(.bucket(.media)), "REPORT_PREFIX": .resource(.prefix(.reports)), "SEND_MODE": .setting("sendMode")]
-        case .dlqReplay: ["AUDIT_TABLE": .resource(.table(.auditLogs)), "BULK_DLQ_URL": .resource(.queue(.bulkDlq)), "BULK_QUEUE_URL": .resource(.queue(.bulkQueue)), "COGNITO_USER_POOL_ID": .resource(.other(kind: "userPool", name: "wecare", attribute: nil)), "CONTACTS_TABLE": .resource(.table(.contacts)), "DLQ_MESSAGES_TABLE": .resource(.table(.dlqMessages)), "ENVIRONMENT": .setting("environment"), "INBOUND_DLQ_URL": .resource(.queue(.inboundDlq)), "LOG_LEVEL": .setting("logLevel"), "MEDIA_BUCKET": .resource(.bucket(.media)), "MEDIA_FILES_TABLE": .resource(.table(.mediaFiles)), "MEDIA_INBOUND_PREFIX": .resource(.prefix(.mediaIncoming)), "MESSAGES_TABLE": .resource(.table(.messages)), "OUTBOUND_DLQ_URL": .resource(.queue(.outboundDlq)), "OUTBOUND_EMAIL_FUNCTION": .resource(.function(.outboundEmail)), "OUTBOUND_SMS_FUNCTION": .resource(.function(.outboundSms)), "OUTBOUND_WHATSAPP_FUNCTION": .resource(.function(.outboundWhatsapp)), "SEND_MODE": .setting("sendMode")]
+        case .dlqReplay: ["AI_QUERY_FUNCTION": .resource(.function(.aiQueryKb)), "AUDIT_TABLE": .resource(.table(.auditLogs)), "BULK_DLQ_URL": .resource(.queue(.bulkDlq)), "BULK_QUEUE_URL": .resource(.queue(.bulkQueue)), "COGNITO_USER_POOL_ID": .resource(.other(kind: "userPool", name: "wecare", attribute: nil)), "CONTACTS_TABLE": .resource(.table(.contacts)), "DLQ_MESSAGES_TABLE": .resource(.table(.dlqMessages)), "ENVIRONMENT": .setting("environment"), "INBOUND_DLQ_URL": .resource(.queue(.inboundDlq)), "LOG_LEVEL": .setting("logLevel"), "MEDIA_BUCKET": .resource(.bucket(.media)), "MEDIA_FILES_TABLE": .resource(.table(.mediaFiles)), "MEDIA_INBOUND_PREFIX": .resource(.prefix(.mediaIncoming)), "MESSAGES_TABLE": .resource(.table(.messages)), "OUTBOUND_DLQ_URL": .resource(.queue(.outboundDlq)), "OUTBOUND_EMAIL_FUNCTION": .resource(.function(.outboundEmail)), "OUTBOUND_SMS_FUNCTION": .resource(.function(.outboundSms)), "OUTBOUND_WHATSAPP_FUNCTION": .resource(.function(.outboundWhatsapp)), "SEND_MODE": .setting("sendMode")]
+        case .aiQueryKb: ["AI_RESPONSE_FUNCTION": .resource(.function(.aiGenerateResponse)), "BEDROCK_KB_ID": .resource(.other(kind: "knowledgeBase", name: "wecare", attribute: nil)), "COGNITO_USER_POOL_ID": .resource(.other(kind: "userPool", name: "wecare", attribute: nil)), "DLQ_MESSAGES_TABLE": .resource(.table(.dlqMessages)), "ENVIRONMENT": .setting("environment"), "LOG_LEVEL": .setting("logLevel"), "MESSAGES_TABLE": .resource(.table(.messages)), "SEND_MODE": .setting("sendMode")]
+        case .aiGenerateResponse: ["AI_INTERACTIONS_TABLE": .resource(.table(.aiInteractions)), "BEDROCK_AGENT_ALIAS_ID": .resource(.other(kind: "agent", name: "wecare", attribute: "alias")), "BEDROCK_AGENT_ID": .resource(.other(kind: "agent", name: "wecare", attribute: nil)), "BEDROCK_FOUNDATION_MODEL": .resource(.other(kind: "agent", name: "wecare", attribute: "model")), "COGNITO_USER_POOL_ID": .resource(.other(kind: "userPool", name: "wecare", attribute: nil)), "DLQ_MESSAGES_TABLE": .resource(.table(.dlqMessages)), "ENVIRONMENT": .setting("environment"), "LOG_LEVEL": .setting("logLevel"), "SEND_MODE": .setting("sendMode")]
         }
     }
 

@@ -20,4 +20,8 @@ public enum Messaging {
     public static let bulkChunkSize = 100
     public static let bulkWorkerConcurrency = 5
     public static let bulkConfirmationThreshold = 20
+    /// AI suggestions (Req 15): the embedded default's knowledge folder, relative to the project root, and the size of a question.
+    public static let aiKnowledgeFolder = "knowledge/"
+    public static let aiPassages = 3
+    public static let aiRecentMessages = 6
 }

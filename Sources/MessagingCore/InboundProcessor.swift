@@ -161,6 +161,8 @@ public struct InboundProcessor: Sendable {
             return
         }
         outcome.stored.append(m.whatsappId)
+        // For live views (the web UI's event stream in `serve`); DEBUG, so production logs stay as they were.
+        deps.events.record(.debug, "inbound_stored", ["contactId": record.contactId, "messageId": message.id])
         try await acknowledge(m, phoneNumberId: m.phoneNumberId)
     }
 

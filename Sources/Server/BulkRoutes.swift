@@ -17,6 +17,17 @@ enum BulkRoutes {
                 return (JSONBody.response(view.needsConfirmation ? .accepted : .created, view), view.job.id)
             }
         }
+        router.get("/api/bulk/jobs") { req, _ in
+            try await Routes.guarded(s, req, .readBulk, "bulk-job") { _ in
+                let limit = try Routes.integer(req, "limit", 1...200) ?? 50
+                var cursor: BulkJobCursor?
+                if let raw = req.uri.queryParameters["cursor"] {
+                    guard let c = BulkJobCursor(String(raw)) else { throw CoreError.invalid("'cursor' must be the previous page's `next`") }
+                    cursor = c
+                }
+                return (JSONBody.response(.ok, try await service(s).list(after: cursor, limit: limit)), nil)
+            }
+        }
         router.post("/api/bulk/jobs/:id/confirm") { req, ctx in
             try await Routes.guarded(s, req, .sendBulk, "bulk-job") { _ in
                 let id = try ctx.parameters.require("id")

@@ -34,6 +34,8 @@ public enum Routes {
                   [201, 400, 404, 409, 422, 502, 503], body: MediaUploadBody.self),
             Route("POST", "/api/bulk/jobs", .sendBulk, "Create a bulk job; more recipients than the threshold wait for a confirmation",
                   [201, 202, 400, 409, 422], body: CreateBulkJobBody.self, headers: [.string("Idempotency-Key", "the same caller and key get the same job")]),
+            Route("GET", "/api/bulk/jobs", .readBulk, "Bulk jobs with their progress, newest first", [200, 400],
+                  query: [.string("cursor", "where the previous page ended: its `next`"), .integer("limit", 1...200, "at most this many (default 50)")]),
             Route("POST", "/api/bulk/jobs/{id}/confirm", .sendBulk, "Confirm a pending bulk job: its chunks are queued", [200, 404, 409], path: job),
             Route("GET", "/api/bulk/jobs/{id}", .readBulk, "A bulk job with its progress", [200, 404], path: job),
             Route("PUT", "/api/bulk/jobs/{id}", .sendBulk, "Pause, resume or cancel a bulk job", [200, 400, 404, 409], path: job, body: BulkControlBody.self),
@@ -43,6 +45,9 @@ public enum Routes {
             Route("GET", "/api/dlq", .readDLQ, "Dead-letter entries", [200]),
             Route("POST", "/api/dlq/replay", .replayDLQ, "Replay up to 100 dead-letter entries", [200, 400], body: DLQReplayBody.self),
             Route("GET", "/api/audit", .readAudit, "The audit log", [200, 400], query: [.integer("limit", 1...1000, "at most this many (default 100)")]),
+            Route("GET", "/api/ui/config", nil, "What the web UI starts from: its links, how to sign in, live events or polling", [200]),
+            Route("GET", "/api/events", .readMessages, "Server-sent events: inbound messages, statuses and bulk progress as they happen (serve only)",
+                  [200, 503], produces: "text/event-stream"),
             Route("GET", "/api/config", .readConfig, "The running configuration", [200]),
             Route("PUT", "/api/config", .writeConfig, "Change run-time settings", [200, 400], body: ConfigUpdateBody.self),
         ]
@@ -186,6 +191,7 @@ public enum Routes {
 
         MediaRoutes.add(to: router, s)
         BulkRoutes.add(to: router, s)
+        UIRoutes.add(to: router, s)
 
         router.post("/webhooks/sns") { req, _ in
             await SNSWebhook.handle(req, s)

@@ -49,9 +49,14 @@ public enum FunctionService {
         let deadLetters: (any DeadLetterSource)? = inboundDLQ == nil && bulkDLQ == nil ? nil
             : SQSDeadLetters(sqs: sqs, inboundQueueURL: inboundDLQ, bulkQueueURL: bulkDLQ)
         let settingsStore: (any SettingsStore)? = config.table(.systemConfig).map { DynamoDBSettingsStore(client: dynamodb, table: $0) }
-        return ServiceContext(deps: deps, settings: RuntimeSettings(settings, store: settingsStore), authenticator: .authorizerClaims,
-                              sns: nil, allowDevInbound: false, mediaLinks: config.bucket(.media).map { _ in S3MediaLinks(s3: s3) },
-                              media: config.keyPrefix(.mediaOutgoing).map { _ in S3ObjectStore(s3: s3) }, bulk: bulk, deadLetters: deadLetters)
+        var context = ServiceContext(deps: deps, settings: RuntimeSettings(settings, store: settingsStore), authenticator: .authorizerClaims,
+                                     sns: nil, allowDevInbound: false, mediaLinks: config.bucket(.media).map { _ in S3MediaLinks(s3: s3) },
+                                     media: config.keyPrefix(.mediaOutgoing).map { _ in S3ObjectStore(s3: s3) }, bulk: bulk, deadLetters: deadLetters)
+        // The web UI signs in through Cognito's hosted UI. The app client id is a template parameter
+        // (UserPoolClientId) that no function is given yet, so the page says sign-in is not configured.
+        let ui = Environments.webUI(runtime.environment)
+        context.ui = WebUISettings(links: ui.links, signIn: .cognito(domain: ui.signInDomain, region: ui.region, userPoolId: ui.userPoolId, clientId: nil))
+        return context
     }
 }
 

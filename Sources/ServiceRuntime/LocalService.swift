@@ -15,10 +15,17 @@ public enum LocalService {
         let settings = CoreSettings.from(environment: config.name.rawValue, sendMode: .dryRun, bucket: config.bucket,
                                          incoming: config.prefixes.mediaIncoming, outgoing: config.prefixes.mediaOutgoing, reports: config.prefixes.reports)
         // One limiter for the whole process: every worker and request shares the providers' limits.
-        let deps = CoreDependencies(store: store, gateway: LocalChannelGateway(), clock: SystemClock(), ids: UUIDSource(), events: log,
+        // The core's events go to the log and to the web UI's open event streams.
+        let live = LiveEvents(forwardingTo: log)
+        let deps = CoreDependencies(store: store, gateway: LocalChannelGateway(), clock: SystemClock(), ids: UUIDSource(), events: live,
                                     limiter: SlidingWindowLimiter(.configured))
         let objects = DirectoryObjectStore(root: URL(fileURLWithPath: dataDir).appendingPathComponent("objects"))
-        return ServiceContext(deps: deps, settings: RuntimeSettings(settings, store: store), verifier: await TokenVerifier.local(secret: try LocalSigningKey.load(dataDir: dataDir)),
-                              sns: nil, allowDevInbound: true, media: objects, bulk: BulkDependencies(store: store, queue: store, objects: objects))
+        let secret = try LocalSigningKey.load(dataDir: dataDir)
+        var context = ServiceContext(deps: deps, settings: RuntimeSettings(settings, store: store), verifier: await TokenVerifier.local(secret: secret),
+                                     sns: nil, allowDevInbound: true, media: objects, bulk: BulkDependencies(store: store, queue: store, objects: objects))
+        context.ui = WebUISettings(links: Environments.webUI(.local).links, signIn: .development)
+        context.live = live
+        context.devTokenSecret = secret
+        return context
     }
 }

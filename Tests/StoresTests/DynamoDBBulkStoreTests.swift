@@ -97,6 +97,11 @@ final class DynamoDBBulkStoreTests: XCTestCase, StoreFixtures {
         try await BulkLeaseContract(store: s).check()
     }
 
+    func testJobsAreListedNewestFirstAndPaged() async throws {
+        let (s, _) = try await stores()
+        try await BulkListContract(store: s).check()
+    }
+
     func testATransitionHoldsOnlyFromTheStatusTheJobWasReadIn() async throws {
         let (s, _) = try await stores()
         try await s.insertJob(job("j2", total: 1, template: false), contactIds: ["c0"])

@@ -137,6 +137,10 @@ final class SQLiteStoreTests: XCTestCase, StoreFixtures {
         try await BulkLeaseContract(store: try store()).check()
     }
 
+    func testJobsAreListedNewestFirstAndPaged() async throws {
+        try await BulkListContract(store: try store()).check()
+    }
+
     func testDataSurvivesReopening() async throws {
         do {
             let s = try store()

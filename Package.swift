@@ -98,7 +98,8 @@ let package = Package(
         // Benchmarks that need the core in-process (LIVE against a recording provider): `scripts/bench-rate`.
         .executableTarget(name: "wecare-bench", dependencies: ["AWSClient", "MessagingCore", "Stores", "WecareConfig"]),
         // The web UI in headless Chromium (Debian's chromium and chromium-driver, installed by scripts/test) against a `serve` on loopback.
-        .testTarget(name: "WebUITests", dependencies: ["TestSupport"]),
+        // chromedriver writes `Content-Length:252` without a space, which FoundationNetworking refuses: WebDriver goes through AsyncHTTPClient.
+        .testTarget(name: "WebUITests", dependencies: ["TestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "MessagingCore", "Stores", .product(name: "HummingbirdTesting", package: "hummingbird"),
                                                          .product(name: "JWTKit", package: "jwt-kit")]),
         // The typed config `wecare build` generates. Only the runtime side depends on it, never the CLI.

@@ -12,10 +12,10 @@ final class UIRoutesTests: XCTestCase {
     let harness = ServerHarness()
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    func web(_ name: String) throws -> Data { try Data(contentsOf: Self.root.appendingPathComponent("web/\(name)")) }
+    static func web(_ name: String) throws -> Data { try Data(contentsOf: Self.root.appendingPathComponent("web/\(name)")) }
 
     /// gunzip through the system's gzip: the test does not trust the code it checks.
-    func gunzip(_ data: Data) throws -> Data {
+    static func gunzip(_ data: Data) throws -> Data {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("ui-\(UUID().uuidString).gz")
         try data.write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
@@ -47,7 +47,7 @@ final class UIRoutesTests: XCTestCase {
     }
 
     func testThePageIsGzippedWithAnETagAndRevalidates() async throws {
-        let index = try web("index.html")
+        let index = try Self.web("index.html")
         try await harness.app().test(.router) { client in
             let etag = try await client.execute(uri: "/", method: .get, headers: [.acceptEncoding: "br, gzip;q=0.8"]) { r in
                 XCTAssertEqual(r.status, .ok)
@@ -55,7 +55,7 @@ final class UIRoutesTests: XCTestCase {
                 XCTAssertEqual(r.headers[.contentType], "text/html; charset=utf-8")
                 XCTAssertEqual(r.headers[.vary], "Accept-Encoding")
                 XCTAssertTrue(r.headers[.init("Content-Security-Policy")!]?.contains("script-src 'self'") ?? false)
-                XCTAssertEqual(try self.gunzip(Data(buffer: r.body)), index)
+                XCTAssertEqual(try Self.gunzip(Data(buffer: r.body)), index)
                 return try XCTUnwrap(r.headers[.eTag])
             }
             XCTAssertTrue(etag.hasSuffix("-gz\""), etag)
@@ -81,7 +81,7 @@ final class UIRoutesTests: XCTestCase {
     }
 
     func testDeepLinksGetThePageAndEverythingElseStaysJSON() async throws {
-        let index = try web("index.html")
+        let index = try Self.web("index.html")
         try await harness.app().test(.router) { client in
             for path in ["/dm", "/dm/c1/whatsapp", "/contacts", "/bulk/job-1", "/agent", "/admin", "/signin", "/callback", "/pay", "/invoice"] {
                 try await client.execute(uri: path, method: .get) { r in
@@ -92,7 +92,7 @@ final class UIRoutesTests: XCTestCase {
             try await client.execute(uri: "/assets/app.js", method: .get) { r in
                 XCTAssertEqual(r.status, .ok)
                 XCTAssertEqual(r.headers[.contentType], "text/javascript; charset=utf-8")
-                XCTAssertEqual(Data(buffer: r.body), try self.web("app.js"))
+                XCTAssertEqual(Data(buffer: r.body), try Self.web("app.js"))
             }
             try await client.execute(uri: "/assets/pages/dm.js", method: .get) { r in XCTAssertEqual(r.status, .ok) }
             for path in ["/assets/missing.js", "/assets/index.html", "/api/nothing", "/nothing", "/dmx", "/api/dm"] {
@@ -119,6 +119,7 @@ final class UIRoutesTests: XCTestCase {
         XCTAssertTrue(UIRoutes.contentSecurityPolicy(ui).contains("connect-src 'self' https://sso.example.com"))
         ui.signIn = .development
         XCTAssertTrue(UIRoutes.contentSecurityPolicy(ui).contains("connect-src 'self';"))
+        let harness = self.harness
         try await harness.app().test(.router) { client in
             try await client.execute(uri: "/api/ui/config", method: .get) { r in
                 XCTAssertEqual(r.status, .ok)
@@ -127,7 +128,7 @@ final class UIRoutesTests: XCTestCase {
                 XCTAssertTrue(body.contains(#""live":"poll""#), body)
                 XCTAssertTrue(body.contains(#""mode":"development""#), body)
             }
-            let viewer = try await self.harness.token(["Viewer"])
+            let viewer = try await harness.token(["Viewer"])
             try await client.execute(uri: "/api/events", method: .get, headers: [.authorization: "Bearer \(viewer)"]) { r in
                 XCTAssertEqual(r.status, .serviceUnavailable, "no event stream where the front door cannot stream")
             }
@@ -167,6 +168,7 @@ final class UIRoutesTests: XCTestCase {
     }
 
     func testBulkJobsArePagedNewestFirst() async throws {
+        let harness = self.harness
         let op = try await harness.token(["Operator"])
         let auth: HTTPFields = [.authorization: "Bearer \(op)"]
         for i in 0..<3 {
@@ -199,7 +201,7 @@ final class UIRoutesTests: XCTestCase {
             XCTAssertEqual(Set(first + second), Set(created))
             XCTAssertEqual(first + second, created.sorted(by: >), "newest first: same time, then id")
             try await client.execute(uri: "/api/bulk/jobs?cursor=yesterday", method: .get, headers: auth) { XCTAssertEqual($0.status, .badRequest) }
-            let viewer = try await self.harness.token(["Viewer"])
+            let viewer = try await harness.token(["Viewer"])
             try await client.execute(uri: "/api/bulk/jobs", method: .get, headers: [.authorization: "Bearer \(viewer)"]) {
                 XCTAssertEqual($0.status, .forbidden, "bulk jobs are read by Operators (readBulk)")
             }

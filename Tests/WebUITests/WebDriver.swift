@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -70,17 +71,18 @@ final class WebDriver: @unchecked Sendable {
     /// One WebDriver command; returns its `value`.
     @discardableResult
     func call(_ method: String, _ path: String, _ body: [String: Any]? = nil) async throws -> Any? {
-        var request = URLRequest(url: base.appendingPathComponent(path), timeoutInterval: 60)
-        request.httpMethod = method
+        var request = HTTPClientRequest(url: base.absoluteString + path)
+        request.method = .init(rawValue: method)
         if let body {
-            request.httpBody = try JSONSerialization.data(withJSONObject: body)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.body = .bytes(try JSONSerialization.data(withJSONObject: body))
+            request.headers.add(name: "Content-Type", value: "application/json")
         }
-        let (data, response) = try await URLSession.shared.data(for: request)
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        let data = Data(try await response.body.collect(upTo: 50 << 20).readableBytesView)
         let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
         let value = (object as? [String: Any])?["value"]
-        if let status = (response as? HTTPURLResponse)?.statusCode, status >= 400 {
-            throw Failure(description: "WebDriver \(method) \(path): \(status) \(String(decoding: data.prefix(600), as: UTF8.self))")
+        if response.status.code >= 400 {
+            throw Failure(description: "WebDriver \(method) \(path): \(response.status.code) \(String(decoding: data.prefix(600), as: UTF8.self))")
         }
         return value is NSNull ? nil : value
     }

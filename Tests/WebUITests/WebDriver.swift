@@ -73,6 +73,8 @@ final class WebDriver: @unchecked Sendable {
     func call(_ method: String, _ path: String, _ body: [String: Any]? = nil) async throws -> Any? {
         var request = HTTPClientRequest(url: base.absoluteString + path)
         request.method = .init(rawValue: method)
+        // chromedriver's `Content-Length:252` (no space) is not read as a length: closing the connection ends the body.
+        request.headers.add(name: "Connection", value: "close")
         if let body {
             request.body = .bytes(try JSONSerialization.data(withJSONObject: body))
             request.headers.add(name: "Content-Type", value: "application/json")

@@ -95,6 +95,7 @@ public struct StatusUpdater: Sendable {
             updated.whatsappMessageId = message.whatsappMessageId ?? whatsappId
             let allowed = Set(MessageStatus.allCases.filter { $0.rank <= updated.status.rank })
             if try await deps.store.updateMessage(updated, ifStatusIn: allowed) {
+                deps.events.record(.debug, "status_applied", ["contactId": updated.contactId, "messageId": updated.id, "status": updated.status.rawValue])
                 if learnsId, let w = updated.whatsappMessageId {
                     if let s = try await deps.store.parkedStatus(whatsappId: w) {
                         try await update(updated, to: s.status, error: s.error, whatsappId: w)

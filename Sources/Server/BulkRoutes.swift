@@ -19,6 +19,17 @@ enum BulkRoutes {
                                                     idempotencyKey: key)
                 return (JSONBody.response(view.needsConfirmation ? .accepted : .created, view), view.job.id)
             },
+            Route("GET", "/api/bulk/jobs", .readBulk, "Bulk jobs with their progress, newest first", [200, 400],
+                  query: [.string("cursor", "where the previous page ended: its `next`"), .integer("limit", 1...200, "at most this many (default 50)")],
+                  response: BulkService.JobPage.self, resource: "bulk-job") { s, req, _, _ in
+                let limit = try Routes.integer(req, "limit", 1...200) ?? 50
+                var cursor: BulkJobCursor?
+                if let raw = req.uri.queryParameters["cursor"] {
+                    guard let c = BulkJobCursor(String(raw)) else { throw CoreError.invalid("'cursor' must be the previous page's `next`") }
+                    cursor = c
+                }
+                return (JSONBody.response(.ok, try await service(s).list(after: cursor, limit: limit)), nil)
+            },
             Route("POST", "/api/bulk/jobs/{id}/confirm", .sendBulk, "Confirm a pending bulk job: its chunks are queued", [200, 404, 409], path: job,
                   response: BulkService.JobView.self, resource: "bulk-job") { s, _, p, _ in
                 let id = try p.require("id")

@@ -128,7 +128,7 @@ public enum Routes {
                 let changed = [b.autoAcknowledge.map { _ in "autoAcknowledge" }, b.aiAutomation.map { _ in "aiAutomation" }].compactMap { $0 }
                 return (JSONBody.response(.ok, ConfigView(await s.settings.value)), changed.isEmpty ? nil : changed.joined(separator: ","))
             },
-        ] + AIRoutes.table
+        ] + AIRoutes.table + UIRoutes.table
     }
 
     /// The documented routes: the table without the development ones.
@@ -186,6 +186,7 @@ public enum Routes {
                 }
             }
         }
+        UIRoutes.addPages(to: router, s)
         return router
     }
 

@@ -25,6 +25,12 @@ public struct ServiceContext: Sendable {
     public var unauthenticatedAudit = AuditBudget()
     /// How long a request body may take to arrive (`JSONBody.bodyDeadline`); a media upload gets ten times it.
     public var bodyDeadline: Duration = .seconds(30)
+    /// The web UI's links and sign-in (`/api/ui/config`).
+    public var ui = WebUISettings()
+    /// The open event streams of `GET /api/events`; nil where the front door cannot stream (Lambda): the UI polls.
+    public var live: LiveEvents?
+    /// In `local` only: the development tokens' key, for the UI's role picker (`POST /dev/token`).
+    public var devTokenSecret: Data?
 
     public init(deps: CoreDependencies, settings: RuntimeSettings, verifier: TokenVerifier, metrics: Metrics = Metrics(),
                 sns: (any SNSDeliveryVerifier)?, allowDevInbound: Bool, mediaLinks: (any MediaLinkSigner)? = nil, media: (any ObjectStore)? = nil,

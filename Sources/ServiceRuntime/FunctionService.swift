@@ -62,9 +62,14 @@ public enum FunctionService {
                                             passages: settings.ai.passages),
             queue: config.functionName(.aiQueryKb).map { LambdaSuggestionQueue(client: aws, functionName: $0) },
             handoff: config.functionName(.aiGenerateResponse).map { LambdaRetrievalHandoff(client: aws, functionName: $0) })
-        return ServiceContext(deps: deps, settings: RuntimeSettings(settings, store: settingsStore), authenticator: .authorizerClaims,
-                              sns: nil, allowDevInbound: false, mediaLinks: config.bucket(.media).map { _ in S3MediaLinks(s3: s3) },
-                              media: config.keyPrefix(.mediaOutgoing).map { _ in S3ObjectStore(s3: s3) }, bulk: bulk, deadLetters: deadLetters, ai: ai)
+        var context = ServiceContext(deps: deps, settings: RuntimeSettings(settings, store: settingsStore), authenticator: .authorizerClaims,
+                                     sns: nil, allowDevInbound: false, mediaLinks: config.bucket(.media).map { _ in S3MediaLinks(s3: s3) },
+                                     media: config.keyPrefix(.mediaOutgoing).map { _ in S3ObjectStore(s3: s3) }, bulk: bulk, deadLetters: deadLetters, ai: ai)
+        // The web UI signs in through Cognito's hosted UI. The app client id is a template parameter
+        // (UserPoolClientId) that no function is given yet, so the page says sign-in is not configured.
+        let ui = Environments.webUI(runtime.environment)
+        context.ui = WebUISettings(links: ui.links, signIn: .cognito(domain: ui.signInDomain, region: ui.region, userPoolId: ui.userPoolId, clientId: nil))
+        return context
     }
 }
 

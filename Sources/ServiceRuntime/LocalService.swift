@@ -19,7 +19,9 @@ public enum LocalService {
         let settings = CoreSettings.from(environment: config.name.rawValue, sendMode: .dryRun, bucket: config.bucket,
                                          incoming: config.prefixes.mediaIncoming, outgoing: config.prefixes.mediaOutgoing, reports: config.prefixes.reports)
         // One limiter for the whole process: every worker and request shares the providers' limits.
-        let deps = CoreDependencies(store: store, gateway: gateway ?? LocalChannelGateway(), clock: SystemClock(), ids: UUIDSource(), events: log,
+        // The core's events go to the log and to the web UI's open event streams.
+        let live = LiveEvents(forwardingTo: log)
+        let deps = CoreDependencies(store: store, gateway: gateway ?? LocalChannelGateway(), clock: SystemClock(), ids: UUIDSource(), events: live,
                                     limiter: SlidingWindowLimiter(.configured))
         let objects = DirectoryObjectStore(root: URL(fileURLWithPath: dataDir).appendingPathComponent("objects"))
         let runtimeSettings = RuntimeSettings(settings, store: store)
@@ -31,7 +33,12 @@ public enum LocalService {
         await suggestions.start { id in
             await AISuggestionService(deps, settings: await runtimeSettings.value, ai: ai).suggestOrDeadLetter(messageId: id)
         }
-        return ServiceContext(deps: deps, settings: runtimeSettings, verifier: await TokenVerifier.local(secret: try LocalSigningKey.load(dataDir: dataDir)),
-                              sns: nil, allowDevInbound: true, media: objects, bulk: BulkDependencies(store: store, queue: store, objects: objects), ai: ai)
+        let secret = try LocalSigningKey.load(dataDir: dataDir)
+        var context = ServiceContext(deps: deps, settings: runtimeSettings, verifier: await TokenVerifier.local(secret: secret),
+                                     sns: nil, allowDevInbound: true, media: objects, bulk: BulkDependencies(store: store, queue: store, objects: objects), ai: ai)
+        context.ui = WebUISettings(links: Environments.webUI(.local).links, signIn: .development)
+        context.live = live
+        context.devTokenSecret = secret
+        return context
     }
 }

@@ -2,7 +2,7 @@
 public enum RuleCatalogue {
     public static let all: [Rule] = StructureRules.all + SendModeRules.all + S3Rules.all + IAMRules.all + SecretRules.all
         + LambdaRules.all + SQSRules.all + DynamoDBRules.all + MessagingRules.all + LogRules.all + NamingRules.all + AdoptionRules.all + AlarmRules.all
-        + IsolationRules.all + WaiverRules.all + AIRules.all
+        + IsolationRules.all + UIRules.all + WaiverRules.all + AIRules.all
 
     public static func rule(_ id: String) -> Rule? { all.first { $0.id == id } }
 }

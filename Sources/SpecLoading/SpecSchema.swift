@@ -34,7 +34,7 @@ public enum SpecSchema {
     public enum Node: String, Sendable, CaseIterable {
         case specFile, environmentFile
         case platform, storage, bucket, prefix, existing, observability, logGroup, alarm, api, waiver
-        case environment, naming, deploy, adopt, substitute
+        case environment, naming, deploy, adopt, substitute, ui, uiLinks
         case functionDefaults, function, trigger, setting
         case handler, whatsapp, phoneNumber, waba, channels, sms, email, bulk, ai
         case queue, deadLetter, iam, scope, condition, conditionOperator
@@ -78,7 +78,10 @@ public enum SpecSchema {
         .waiver: [k("rule", .string, required: true), k("reason", .string, required: true), k("expires", .string, required: true)],
         .environment: [k("name", .string, required: true), k("sendMode", .word(SendMode.allCases.map(\.rawValue)), required: true),
                        k("logLevel", .word(logLevels), required: true), k("naming", .node(.naming), required: true),
-                       k("deploy", .node(.deploy)), k("adopt", .node(.adopt)), k("alertEmail", .string), k("substitutes", .list(.node(.substitute)))],
+                       k("deploy", .node(.deploy)), k("adopt", .node(.adopt)), k("alertEmail", .string), k("substitutes", .list(.node(.substitute))),
+                       k("ui", .node(.ui))],
+        .ui: [k("links", .node(.uiLinks))],
+        .uiLinks: UILink.modules.map { k($0, .string) },
         .naming: [k("prefix", .string, required: true), k("objectPrefix", .string)],
         .deploy: [k("branches", .list(.string), required: true), k("stack", .string), k("perBranch", .boolean)],
         .adopt: [k("tables", .list(.string)), k("queues", .list(.string)), k("logGroups", .list(.string))],
@@ -88,7 +91,8 @@ public enum SpecSchema {
         .function: [k("name", .string), k("handler", .string, required: true), k("description", .string), k("runtime", .string), k("architecture", .string),
                     k("memory", .integer), k("timeout", .integer), k("reservedConcurrency", .integer), k("role", .reference), k("trigger", .node(.trigger)),
                     k("deadLetterQueue", .reference), k("logGroup", .reference), k("environment", .named(.value)), k("access", .list(.access)), waivers],
-        .trigger: [k("topic", .string), k("queue", .string), k("batchSize", .integer), k("routes", .list(.string)), k("invokedBy", .list(.string)),
+        .trigger: [k("topic", .string), k("queue", .string), k("batchSize", .integer), k("routes", .list(.string)), k("unauthenticated", .list(.string)),
+                   k("invokedBy", .list(.string)),
                    k("schedule", .string)],
         .setting: [k("setting", .string, required: true)],
         .handler: [k("description", .string), k("serves", .string, required: true), k("needs", .list(.reference))],

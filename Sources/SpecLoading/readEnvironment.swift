@@ -50,9 +50,17 @@ func readEnvironment(_ node: SyntaxNode, file: String, owner: SourceLocation, si
                    hint: "write the address of the person the alarms notify: `alertEmail: ops@example.com`")
     }
     let substitutes = (r.sequence("substitutes") ?? []).compactMap { readSubstitute($0, sink: sink) }
+    var uiLinks: [UILink] = []
+    if let u = r.node["ui"], let ur = MappingReader.expect(u, allowed: SpecSchema.keys(.ui), subject: "the web UI of environment", owner: r.keyLocation("ui"), sink: sink),
+       let l = ur.node["links"], let lr = MappingReader.expect(l, allowed: SpecSchema.keys(.uiLinks), subject: "the web UI's links", owner: ur.keyLocation("links"), sink: sink) {
+        for module in UILink.modules where lr.has(module) {
+            if let url = lr.string(module, required: false) { uiLinks.append(UILink(module: Located(module, at: lr.keyLocation(module) ?? lr.owner), url: url)) }
+        }
+    }
     guard let name, let sendMode, let logLevel, let prefix, let objectPrefix else { return nil }
     return Environment(name: name, sendMode: sendMode, logLevel: logLevel, prefix: prefix, objectPrefix: objectPrefix,
-                       branches: branches, stackName: stack, perBranch: perBranch, adopt: adopt, alertEmail: alertEmail, substitutes: substitutes, file: file, location: owner)
+                       branches: branches, stackName: stack, perBranch: perBranch, adopt: adopt, alertEmail: alertEmail, substitutes: substitutes,
+                       uiLinks: uiLinks, file: file, location: owner)
 }
 
 /// `- { topic: whatsapp-events, by: whatsapp-test-events }` or `- { bucket: media, by: media-preview }`.

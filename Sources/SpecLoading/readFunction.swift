@@ -85,7 +85,19 @@ private func readTrigger(_ node: SyntaxNode, subject: String, owner: SourceLocat
             }
             return Located(Function.Route(method: String(parts[0]), path: String(parts[1])), at: text.location)
         }
-        return .routes(routes)
+        // Routes answered without the JWT authorizer: each must be one of the function's routes.
+        var open = Set<String>()
+        for text in r.stringList("unauthenticated") {
+            if routes.contains(where: { $0.value.description == text.value }) { open.insert(text.value) } else {
+                sink.error(RuleID.schemaType, at: text.location, "unauthenticated route '\(text.value)' is not one of the function's routes",
+                           hint: "list it under routes too, or remove it: only the web UI's page and files are answered without a token")
+            }
+        }
+        return .routes(routes.map { route in
+            var r = route.value
+            r.unauthenticated = open.contains(r.description)
+            return Located(r, at: route.location)
+        })
     case "schedule":
         guard let expression = r.string("schedule", example: "rate(1 minute)") else { return nil }
         guard isScheduleExpression(expression.value) else {

@@ -25,12 +25,15 @@ public struct Environment: Sendable {
     public var alertEmail: Located<String>?
     /// Resources this environment uses in place of others (its own topic instead of production's).
     public var substitutes: [Substitute]
+    /// Where the web UI's Pay, Link, Forms, Docs and Invoice modules live in this environment (`ui.links`):
+    /// the source documents name these modules and specify nothing of them, so the UI only links out.
+    public var uiLinks: [UILink]
     public var file: String
     public var location: SourceLocation
 
     public init(name: Located<String>, sendMode: Located<SendMode>, logLevel: Located<String>, prefix: Located<String>,
                 objectPrefix: Located<String>, branches: [Located<String>], stackName: Located<String>?, perBranch: Located<Bool>? = nil,
-                adopt: [Reference] = [], alertEmail: Located<String>? = nil, substitutes: [Substitute] = [],
+                adopt: [Reference] = [], alertEmail: Located<String>? = nil, substitutes: [Substitute] = [], uiLinks: [UILink] = [],
                 file: String, location: SourceLocation) {
         self.name = name
         self.sendMode = sendMode
@@ -43,6 +46,7 @@ public struct Environment: Sendable {
         self.adopt = adopt
         self.alertEmail = alertEmail
         self.substitutes = substitutes
+        self.uiLinks = uiLinks
         self.file = file
         self.location = location
     }
@@ -51,4 +55,18 @@ public struct Environment: Sendable {
     public var isDeployable: Bool { !branches.isEmpty }
     public var stack: String { stackName?.value ?? prefix.value }
     public func adopts(_ id: ResourceID) -> Bool { adopt.contains { $0.id == id } }
+}
+
+/// One of the web UI's external modules and the URL it lives at (`ui: { links: { pay: https://… } }`).
+public struct UILink: Sendable {
+    /// The modules of requirement 12 that the UI links out to, in the sidebar's order.
+    public static let modules = ["pay", "link", "forms", "docs", "invoice"]
+
+    public var module: Located<String>
+    public var url: Located<String>
+
+    public init(module: Located<String>, url: Located<String>) {
+        self.module = module
+        self.url = url
+    }
 }

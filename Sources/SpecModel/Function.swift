@@ -16,9 +16,13 @@ public struct Function: Sendable {
     public struct Route: Hashable, Sendable, CustomStringConvertible {
         public var method: String
         public var path: String
-        public init(method: String, path: String) {
+        /// Answered without the JWT authorizer (`trigger.unauthenticated`): the web UI's page and files,
+        /// which a browser fetches before anyone has signed in.
+        public var unauthenticated: Bool
+        public init(method: String, path: String, unauthenticated: Bool = false) {
             self.method = method
             self.path = path
+            self.unauthenticated = unauthenticated
         }
         public var description: String { "\(method) \(path)" }
     }

@@ -11,6 +11,7 @@ public enum RuleID {
     public static let unusedResource = "ref.unused"
     // SEND_MODE and branches
     public static let liveOutsideProduction = "sendmode.live-outside-production"
+    public static let uiLinkURL = "ui.link-url"
     public static let branchOverlap = "branch.overlap"
     public static let branchProduction = "branch.production-only"
     public static let sendingDenied = "sendmode.iam-deny"

@@ -115,6 +115,13 @@ public final class DynamoDBBulkStore: BulkStore, Sendable {
 
     public func jobs(status: BulkJobStatus) async throws -> [BulkJob] { try await jobs(in: [status]) }
 
+    /// One scan of the jobs table, sorted here: fine at this platform's size (as contact search is), and a
+    /// candidate for an index on creation time if it grows.
+    public func listJobs(after cursor: BulkJobCursor?, limit: Int) async throws -> [BulkJob] {
+        let jobs = try await db.scanAll(table: jobsTable).compactMap(JobItem.job).filter { cursor?.precedes($0) ?? true }
+        return Array(jobs.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }.prefix(limit))
+    }
+
     /// Jobs in any of `statuses`, oldest first: one scan of the jobs table.
     private func jobs(in statuses: [BulkJobStatus]) async throws -> [BulkJob] {
         let names = statuses.indices.map { ":s\($0)" }

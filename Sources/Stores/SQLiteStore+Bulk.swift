@@ -62,6 +62,18 @@ extension SQLiteStore: BulkStore {
         try await db.read { try BulkJobRow.fetchAll($0, sql: "SELECT * FROM bulk_job WHERE status = ? ORDER BY createdAt, id", arguments: [status.rawValue]).map(\.job) }
     }
 
+    public func listJobs(after cursor: BulkJobCursor?, limit: Int) async throws -> [BulkJob] {
+        try await db.read { db in
+            guard let cursor else {
+                return try BulkJobRow.fetchAll(db, sql: "SELECT * FROM bulk_job ORDER BY createdAt DESC, id DESC LIMIT ?", arguments: [limit]).map(\.job)
+            }
+            let at = cursor.createdAt.timeIntervalSince1970
+            return try BulkJobRow.fetchAll(db, sql: """
+                SELECT * FROM bulk_job WHERE createdAt < ? OR (createdAt = ? AND id < ?) ORDER BY createdAt DESC, id DESC LIMIT ?
+                """, arguments: [at, at, cursor.id, limit]).map(\.job)
+        }
+    }
+
     public func progress(jobId: String) async throws -> BulkProgress {
         try await db.read { db in
             var counts: [RecipientStatus: Int] = [:]

@@ -338,6 +338,7 @@ struct FailingRecipients: BulkStore {
     }
     func deleteJob(id: String) async throws { try await base.deleteJob(id: id) }
     func jobs(status: BulkJobStatus) async throws -> [BulkJob] { try await base.jobs(status: status) }
+    func listJobs(after cursor: BulkJobCursor?, limit: Int) async throws -> [BulkJob] { try await base.listJobs(after: cursor, limit: limit) }
     func progress(jobId: String) async throws -> BulkProgress { try await base.progress(jobId: jobId) }
     func isSettled(jobId: String) async throws -> Bool { try await base.isSettled(jobId: jobId) }
     func recipients(jobId: String, fromSeq: Int, limit: Int) async throws -> [BulkRecipient] {

@@ -15,6 +15,7 @@ extension BulkStoreContract {
             ("a transition holds only from the status the job was read in", { s, store, _ in try await s.checkTransitions(store) }),
             ("a job is created once per id", { s, store, _ in try await s.checkCreatedOnce(store) }),
             ("leases", { _, store, _ in try await BulkLeaseContract(store: store).check() }),
+            ("jobs listed newest first, paged", { _, store, _ in try await BulkListContract(store: store).check() }),
         ]
     }
 

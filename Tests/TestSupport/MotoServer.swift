@@ -145,7 +145,7 @@ public final class MotoServer: @unchecked Sendable {
     }
 
     /// Asks the kernel for a free port by binding port 0 on the loopback address.
-    private static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         #if os(Linux)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else

@@ -59,16 +59,19 @@ enum HTTPAPIResources {
                 ]),
             ])
             for route in f.routes {
-                resources["Route" + routeID(route.value)] = .object([
-                    "Type": .string("AWS::ApiGatewayV2::Route"),
-                    "Properties": .object([
-                        "ApiId": CFN.ref("HttpApi"),
-                        "RouteKey": .string(route.value.description),
-                        "Target": CFN.join("/", [.string("integrations"), CFN.ref(fn + "Integration")]),
-                        "AuthorizationType": .string("JWT"),
-                        "AuthorizerId": CFN.ref("HttpApiAuthorizer"),
-                    ]),
-                ])
+                var properties: [String: JSONValue] = [
+                    "ApiId": CFN.ref("HttpApi"),
+                    "RouteKey": .string(route.value.description),
+                    "Target": CFN.join("/", [.string("integrations"), CFN.ref(fn + "Integration")]),
+                    "AuthorizationType": .string("JWT"),
+                    "AuthorizerId": CFN.ref("HttpApiAuthorizer"),
+                ]
+                if route.value.unauthenticated {
+                    // The web UI's page and files: a browser fetches them before anyone has signed in.
+                    properties["AuthorizationType"] = .string("NONE")
+                    properties["AuthorizerId"] = nil
+                }
+                resources["Route" + routeID(route.value)] = .object(["Type": .string("AWS::ApiGatewayV2::Route"), "Properties": .object(properties)])
             }
         }
         outputs["HttpApiEndpoint"] = .object(["Value": CFN.sub("https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}"), "Description": .string("Base URL of the HTTP API")])

@@ -297,6 +297,39 @@ public enum SwiftConfigGenerator {
             out += "        functions: \(args("FunctionNames", p.functions.map { ($0.id.value, d.functionName($0)) })))\n"
         }
         out += "}\n"
+        out += webUI(deployments)
+        return out
+    }
+
+    /// The web UI of each environment: where its external modules live (`ui.links`) and the Cognito pool and
+    /// hosted-UI domain it signs in with (the API's user pool, an existing resource).
+    static func webUI(_ deployments: [Deployment]) -> String {
+        var out = """
+
+        /// What the web UI of one environment links to and signs in with.
+        public struct WebUIConfig: Sendable {
+            /// Module (pay, link, forms, docs, invoice) → URL, for the modules this environment configures.
+            public let links: [String: String]
+            /// The Cognito user pool's hosted-UI domain; empty without an API.
+            public let signInDomain: String
+            public let userPoolId: String
+            public let region: String
+        }
+
+        extension Environments {
+            /// The web UI's configuration of an environment.
+            public static func webUI(_ name: EnvironmentName) -> WebUIConfig {
+                switch name {
+
+        """
+        for d in deployments {
+            let e = d.environment
+            let pool = d.platform.api.flatMap { d.platform.existing(.userPool, $0.userPool.name.value) }
+            let links = e.uiLinks.sorted { $0.module.value < $1.module.value }.map { "\(lit($0.module.value)): \(lit($0.url.value))" }
+            out += "        case .\(Naming.camel(e.name.value)): WebUIConfig(links: [\(links.isEmpty ? ":" : links.joined(separator: ", "))], "
+            out += "signInDomain: \(lit(pool?["domain"]?.value ?? "")), userPoolId: \(lit(pool?["id"]?.value ?? "")), region: \(lit(d.region)))\n"
+        }
+        out += "        }\n    }\n}\n"
         return out
     }
 }

@@ -15,6 +15,9 @@ public protocol BulkStore: Sendable {
     /// Deletes the job, its recipients and its queued chunks.
     func deleteJob(id: String) async throws
     func jobs(status: BulkJobStatus) async throws -> [BulkJob]
+    /// Every job, newest first (by `createdAt`, then id), only those after `cursor` in that order when given:
+    /// the pages of `GET /api/bulk/jobs`.
+    func listJobs(after cursor: BulkJobCursor?, limit: Int) async throws -> [BulkJob]
 
     func progress(jobId: String) async throws -> BulkProgress
     /// True when no recipient of the job is pending or sending (cheaper than counting them all).
@@ -80,4 +83,26 @@ public protocol BulkQueue: Sendable {
 /// Where reports go (Req 8.8): S3 in AWS, a directory that mirrors bucket/prefix locally.
 public protocol ObjectStore: Sendable {
     func put(bucket: String, key: String, data: Data, contentType: String) async throws
+}
+
+/// Where a page of jobs ended, newest first: the last job's creation time and id (two jobs may share a time).
+/// Written `<seconds since 1970>_<id>` in the API's `next` and `cursor`.
+public struct BulkJobCursor: Sendable, Equatable, CustomStringConvertible {
+    public var createdAt: Date
+    public var id: String
+
+    public init(createdAt: Date, id: String) {
+        self.createdAt = createdAt
+        self.id = id
+    }
+
+    public init?(_ text: String) {
+        guard let split = text.firstIndex(of: "_"), let seconds = Double(text[..<split]), seconds.isFinite else { return nil }
+        self.init(createdAt: Date(timeIntervalSince1970: seconds), id: String(text[text.index(after: split)...]))
+    }
+
+    public var description: String { "\(createdAt.timeIntervalSince1970)_\(id)" }
+
+    /// Whether `job` comes after this cursor, newest first.
+    public func precedes(_ job: BulkJob) -> Bool { (job.createdAt, job.id) < (createdAt, id) }
 }

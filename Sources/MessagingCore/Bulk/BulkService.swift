@@ -164,6 +164,23 @@ public struct BulkService: Sendable {
         return JobView(job: job, progress: progress, needsConfirmation: job.status == .pending)
     }
 
+    /// A page of jobs, newest first, each with its progress; `next` is the `cursor` of the following page.
+    public struct JobPage: Sendable, Codable {
+        public var jobs: [JobView]
+        public var next: String?
+    }
+
+    public func list(after cursor: BulkJobCursor?, limit: Int) async throws(CoreError) -> JobPage {
+        let jobs = try await call { try await bulk.store.listJobs(after: cursor, limit: limit) }
+        var views: [JobView] = []
+        for job in jobs {
+            let progress = try await call { try await bulk.store.progress(jobId: job.id) }
+            views.append(JobView(job: job, progress: progress, needsConfirmation: job.status == .pending))
+        }
+        let next = jobs.count == limit ? jobs.last.map { BulkJobCursor(createdAt: $0.createdAt, id: $0.id).description } : nil
+        return JobPage(jobs: views, next: next)
+    }
+
     public enum Action: String, Sendable, CaseIterable { case pause, resume, cancel }
 
     /// Pause, resume or cancel; each takes effect before the next recipient of any chunk (Req 8.7).

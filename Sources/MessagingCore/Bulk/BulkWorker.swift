@@ -147,6 +147,7 @@ public struct BulkWorker: Sendable {
                 guard try await claim(r, lease(owner, deadline)) else { continue }
                 try await call { try await bulk.store.finishRecipient(jobId: r.jobId, seq: r.seq, owner: owner, status: .failed, message: nil,
                                                                       error: "\(reason.rawValue): \(text)", at: deps.clock.now()) }
+                deps.events.record(.debug, "bulk_recipient", ["jobId": r.jobId, "seq": String(r.seq), "status": "failed"])
                 continue
             }
             guard try await slot(for: request, deadline: deadline) else {
@@ -219,6 +220,7 @@ public struct BulkWorker: Sendable {
         }
         // A status about this message may have come before it was stored.
         if message.providerMessageId != nil { await StatusUpdater(deps, settings: settings).applyParkedLogging(to: message) }
+        deps.events.record(.debug, "bulk_recipient", ["jobId": r.jobId, "seq": String(r.seq), "status": message.status == .failed ? "failed" : "sent"])
         onMessage(message)
     }
 }

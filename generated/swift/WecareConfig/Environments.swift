@@ -130,3 +130,25 @@ public enum Environments {
         prefixes: PrefixKeys(mediaIncoming: "staging/whatsapp-media/whatsapp-media-incoming/", mediaOutgoing: "staging/whatsapp-media/whatsapp-media-outgoing/", reports: "staging/base-wecare-digital/reports/"),
         functions: FunctionNames(authMiddleware: "base-wecare-digital-staging-auth-middleware", contactsCreate: "base-wecare-digital-staging-contacts-create", contactsRead: "base-wecare-digital-staging-contacts-read", contactsUpdate: "base-wecare-digital-staging-contacts-update", contactsDelete: "base-wecare-digital-staging-contacts-delete", contactsSearch: "base-wecare-digital-staging-contacts-search", inboundWhatsappHandler: "base-wecare-digital-staging-inbound-whatsapp-handler", outboundWhatsapp: "base-wecare-digital-staging-outbound-whatsapp", outboundSms: "base-wecare-digital-staging-outbound-sms", outboundEmail: "base-wecare-digital-staging-outbound-email", bulkJobCreate: "base-wecare-digital-staging-bulk-job-create", bulkWorker: "base-wecare-digital-staging-bulk-worker", bulkReconcile: "base-wecare-digital-staging-bulk-reconcile", bulkJobControl: "base-wecare-digital-staging-bulk-job-control", dlqReplay: "base-wecare-digital-staging-dlq-replay", aiQueryKb: "base-wecare-digital-staging-ai-query-kb", aiGenerateResponse: "base-wecare-digital-staging-ai-generate-response"))
 }
+
+/// What the web UI of one environment links to and signs in with.
+public struct WebUIConfig: Sendable {
+    /// Module (pay, link, forms, docs, invoice) → URL, for the modules this environment configures.
+    public let links: [String: String]
+    /// The Cognito user pool's hosted-UI domain; empty without an API.
+    public let signInDomain: String
+    public let userPoolId: String
+    public let region: String
+}
+
+extension Environments {
+    /// The web UI's configuration of an environment.
+    public static func webUI(_ name: EnvironmentName) -> WebUIConfig {
+        switch name {
+        case .local: WebUIConfig(links: [:], signInDomain: "sso.wecare.digital", userPoolId: "us-east-1_CC9u1fYh6", region: "us-east-1")
+        case .preview: WebUIConfig(links: [:], signInDomain: "sso.wecare.digital", userPoolId: "us-east-1_CC9u1fYh6", region: "us-east-1")
+        case .production: WebUIConfig(links: [:], signInDomain: "sso.wecare.digital", userPoolId: "us-east-1_CC9u1fYh6", region: "us-east-1")
+        case .staging: WebUIConfig(links: [:], signInDomain: "sso.wecare.digital", userPoolId: "us-east-1_CC9u1fYh6", region: "us-east-1")
+        }
+    }
+}

@@ -241,7 +241,7 @@ public enum FunctionName: String, CaseIterable, Sendable {
 
     public var trigger: FunctionTrigger {
         switch self {
-        case .authMiddleware: .routes(["GET /api/me", "GET /api/audit", "GET /api/config", "PUT /api/config"])
+        case .authMiddleware: .routes(["GET /api/me", "GET /api/audit", "GET /api/config", "PUT /api/config", "GET /", "GET /{proxy+}", "GET /api/ui/config", "GET /api/events"])
         case .contactsCreate: .routes(["POST /api/contacts"])
         case .contactsRead: .routes(["GET /api/contacts/{id}", "GET /api/messages"])
         case .contactsUpdate: .routes(["PATCH /api/contacts/{id}"])
@@ -254,7 +254,7 @@ public enum FunctionName: String, CaseIterable, Sendable {
         case .bulkJobCreate: .routes(["POST /api/bulk/jobs", "POST /api/bulk/jobs/{jobId}/confirm"])
         case .bulkWorker: .queue(.bulkQueue)
         case .bulkReconcile: .schedule("rate(1 minute)")
-        case .bulkJobControl: .routes(["GET /api/bulk/jobs/{jobId}", "PUT /api/bulk/jobs/{jobId}", "DELETE /api/bulk/jobs/{jobId}", "GET /api/bulk/jobs/{jobId}/report"])
+        case .bulkJobControl: .routes(["GET /api/bulk/jobs", "GET /api/bulk/jobs/{jobId}", "PUT /api/bulk/jobs/{jobId}", "DELETE /api/bulk/jobs/{jobId}", "GET /api/bulk/jobs/{jobId}/report"])
         case .dlqReplay: .routes(["GET /api/dlq", "POST /api/dlq/replay"])
         case .aiQueryKb: .invokedBy([.inboundWhatsappHandler, .dlqReplay])
         case .aiGenerateResponse: .invokedBy([.aiQueryKb])

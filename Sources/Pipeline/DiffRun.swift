@@ -161,7 +161,18 @@ public struct DiffRun: Sendable {
             let listing = try git(["ls-tree", "-r", "--name-only", "-z", sha, "--", "specs", "environments"], in: root)
             let paths = listing.split(separator: "\0").map(String.init).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
             guard !paths.isEmpty else { throw Failure.unreadable("commit \(sha.prefix(7)) has no specs/ or environments/ files to compare with") }
-            return try paths.sorted().map { path in
+            let specs = try paths.sorted().map { path in
+                SourceFile(path: path, text: try git(["show", "\(sha):./\(path)"], in: root))
+            }
+            return specs + (try knowledge(at: sha, in: root, specs: specs))
+        }
+
+        /// The markdown files of the knowledge folder those specs declare, as that commit has them (as
+        /// `SpecTree` reads them from the working tree): without them the base would fail `ai.knowledge-folder`.
+        static func knowledge(at sha: String, in root: URL, specs: [SourceFile]) throws -> [SourceFile] {
+            guard let prefix = SpecTree.knowledgePrefix(specs) else { return [] }
+            let listing = try git(["ls-tree", "-r", "--name-only", "-z", sha, "--", prefix], in: root)
+            return try listing.split(separator: "\0").map(String.init).filter { $0.hasSuffix(".md") }.sorted().map { path in
                 SourceFile(path: path, text: try git(["show", "\(sha):./\(path)"], in: root))
             }
         }

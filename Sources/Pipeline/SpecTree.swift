@@ -39,9 +39,7 @@ public enum SpecTree {
     /// The markdown files of the knowledge folder the specs declare (`ai.knowledgeFolder`), when it is a
     /// folder inside the project: the loader lists them in the model, the checker refuses a folder without any.
     static func knowledge(root: URL, specs: [SourceFile]) throws -> [SourceFile] {
-        guard let ai = SpecLoader.load(specs).platform?.ai else { return [] }
-        let prefix = ai.folderPrefix
-        guard !prefix.hasPrefix("/"), !prefix.split(separator: "/").contains("..") else { return [] }
+        guard let prefix = knowledgePrefix(specs) else { return [] }
         let fm = FileManager.default
         let dir = root.appendingPathComponent(prefix)
         guard let enumerator = fm.enumerator(atPath: dir.path) else { return [] }
@@ -53,6 +51,14 @@ public enum SpecTree {
             files.append(SourceFile(path: prefix + relative, text: text))
         }
         return files
+    }
+
+    /// The knowledge folder the specs declare, as a path prefix inside the project; nil when there is none
+    /// or it points outside the project.
+    static func knowledgePrefix(_ specs: [SourceFile]) -> String? {
+        guard let prefix = SpecLoader.load(specs).platform?.ai?.folderPrefix,
+              !prefix.hasPrefix("/"), !prefix.split(separator: "/").contains("..") else { return nil }
+        return prefix
     }
 
     /// Line and column (in characters) of the first byte that breaks UTF-8.

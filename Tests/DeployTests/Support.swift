@@ -14,7 +14,7 @@ struct TempProject {
 
     init() throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("wecare-deploy-\(UUID().uuidString)")
-        for folder in ["specs", "environments", "generated"] {
+        for folder in ["specs", "environments", "generated", "knowledge"] {
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
             try FileManager.default.copyItem(at: packageRoot.appendingPathComponent(folder), to: root.appendingPathComponent(folder))
         }

@@ -10,11 +10,11 @@ final class GitBaseTests: XCTestCase {
     override func setUpWithError() throws {
         repo = try temporaryDirectory()
         let fm = FileManager.default
-        for folder in ["specs", "environments"] {
+        for folder in ["specs", "environments", "knowledge"] {
             try fm.copyItem(at: packageRoot.appendingPathComponent(folder), to: repo.appendingPathComponent(folder))
         }
         try git("init", "-q", "-b", "main")
-        try git("add", "specs", "environments")
+        try git("add", "specs", "environments", "knowledge")
         try git("-c", "user.name=test", "-c", "user.email=test@example.com", "commit", "-q", "-m", "shipped specs")
     }
 

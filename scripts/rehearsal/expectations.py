@@ -64,6 +64,13 @@ ROUTES = {
     "POST /api/ai/interactions/{id}/reject": RouteExpectation("Operator", 200, path={"id": "{fresh_ai_interaction}"}),
     "POST /api/ai/interactions/{id}/feedback": RouteExpectation("Operator", 200, path={"id": "{ai_interaction}"},
                                                                  body={"rating": 4, "comment": "rehearsal"}),
+    "GET /api/bulk/jobs": RouteExpectation("Operator", 200, query="limit=20"),
+    # The web UI (docs/ui.md): the page at / and at every page's path, served without the JWT authorizer,
+    # so every role gets it; its settings; the event stream, which API Gateway cannot carry (503: the page polls).
+    "GET /": RouteExpectation("Viewer", 200),
+    "GET /{proxy+}": RouteExpectation("Viewer", 200, path={"proxy+": "contacts"}),
+    "GET /api/ui/config": RouteExpectation("Viewer", 200),
+    "GET /api/events": RouteExpectation("Viewer", 503),
     "GET /api/dlq": RouteExpectation("Operator", 200),
     "POST /api/dlq/replay": RouteExpectation("Operator", 200, body={"limit": 10}),
 }

@@ -96,10 +96,12 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         // Benchmarks that need the core in-process (LIVE against a recording provider): `scripts/bench-rate`.
-        .executableTarget(name: "wecare-bench", dependencies: ["AWSClient", "Channels", "MessagingCore", "Stores", "WecareConfig"]),
+        .executableTarget(name: "wecare-bench", dependencies: ["AWSClient", "Channels", "MessagingCore", "Stores", "WecareConfig", "Server", "ServiceRuntime",
+                                                       "SNSVerification", .product(name: "Hummingbird", package: "hummingbird"),
+                                                       .product(name: "X509", package: "swift-certificates"),
+                                                       .product(name: "_CryptoExtras", package: "swift-crypto")]),
         // The web UI in headless Chromium (Debian's chromium and chromium-driver, installed by scripts/test) against a `serve` on loopback.
-        // chromedriver writes `Content-Length:252` without a space, which FoundationNetworking refuses: WebDriver goes through AsyncHTTPClient.
-        .testTarget(name: "WebUITests", dependencies: ["TestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
+        .testTarget(name: "WebUITests", dependencies: ["TestSupport"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "Channels", "MessagingCore", "Stores", "CoreTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
                                                          .product(name: "JWTKit", package: "jwt-kit")]),
         // The typed config `wecare build` generates. Only the runtime side depends on it, never the CLI.

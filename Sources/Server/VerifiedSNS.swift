@@ -10,7 +10,8 @@ public struct VerifiedSNS: SNSDeliveryVerifier {
         verifier = SNSVerifier(allowedTopicARNs: topicArns, now: now)
     }
 
-    init(verifier: SNSVerifier) { self.verifier = verifier }
+    /// With a verifier of the caller's (the ingestion benchmark's, whose certificate stands in for SNS's).
+    public init(verifier: SNSVerifier) { self.verifier = verifier }
 
     public func verify(body: String) async throws -> SNSDelivery {
         let message = try await verifier.verify(body: Data(body.utf8))

@@ -65,10 +65,11 @@ public enum FunctionService {
         var context = ServiceContext(deps: deps, settings: RuntimeSettings(settings, store: settingsStore), authenticator: .authorizerClaims,
                                      sns: nil, allowDevInbound: false, mediaLinks: config.bucket(.media).map { _ in S3MediaLinks(s3: s3) },
                                      media: config.keyPrefix(.mediaOutgoing).map { _ in S3ObjectStore(s3: s3) }, bulk: bulk, deadLetters: deadLetters, ai: ai)
-        // The web UI signs in through Cognito's hosted UI. The app client id is a template parameter
-        // (UserPoolClientId) that no function is given yet, so the page says sign-in is not configured.
+        // The web UI signs in through Cognito's hosted UI with the app client the template was given
+        // (UserPoolClientId); a function deployed without it says sign-in is not configured.
         let ui = Environments.webUI(runtime.environment)
-        context.ui = WebUISettings(links: ui.links, signIn: .cognito(domain: ui.signInDomain, region: ui.region, userPoolId: ui.userPoolId, clientId: nil))
+        let clientId = config.value(.other(kind: "userPool", name: "wecare", attribute: "clientId")).flatMap { $0.isEmpty ? nil : $0 }
+        context.ui = WebUISettings(links: ui.links, signIn: .cognito(domain: ui.signInDomain, region: ui.region, userPoolId: ui.userPoolId, clientId: clientId))
         return context
     }
 }

@@ -133,11 +133,6 @@ func event(_ i: Int) -> String {
 /// connections go, then paced at 1,000 requests/s.
 func httpIngest(port: UInt16) throws {
     let load = HTTPLoad(port: port, path: "/dev/inbound")
-    func report(_ label: String, _ r: HTTPLoad.Result) {
-        let p = { (q: Double) in r.latencies.isEmpty ? 0 : r.latencies[min(r.latencies.count - 1, Int(q * Double(r.latencies.count)))] * 1000 }
-        print(String(format: "%@ %8.0f events/s  p50 %6.2f ms  p99 %6.2f ms   (%d events%@)", label, Double(r.requests) / r.seconds, p(0.5), p(0.99),
-                     r.requests, r.failures > 0 ? ", \(r.failures) FAILED" : ""))
-    }
     let events = (0..<30_000).map { Array(event($0).utf8) }
     report("max throughput :", try load.run(Array(events[0..<20_000]), connections: 8))
     report("at 1,000 req/s :", try load.run(Array(events[20_000...]), connections: 8, rate: 1000))
@@ -181,6 +176,10 @@ if arguments.first == "http-ingest", arguments.count > 1, let port = UInt16(argu
     try httpIngest(port: port)
     exit(0)
 }
+if arguments.first == "sns-ingest" {
+    try await snsIngest(port: arguments.count > 1 ? Int(arguments[1]) ?? 18182 : 18182)
+    exit(0)
+}
 if arguments.first == "limiter", arguments.count > 1, let endpoint = URL(string: arguments[1]) {
     let number = { (i: Int, fallback: Int) in arguments.count > i ? Int(arguments[i]) ?? fallback : fallback }
     try await limiterBench(endpoint: endpoint, seconds: number(2, 20), limit: number(3, 50), processes: number(4, 5), workers: number(5, 4))
@@ -200,7 +199,7 @@ if arguments.first == "ingest" {
     exit(0)
 }
 guard arguments.first == "rate" else {
-    FileHandle.standardError.write(Data("usage: wecare-bench rate [seconds=20] [workers=\(Messaging.bulkWorkerConcurrency)] | ingest [events=20000] [concurrency=8] | limiter ENDPOINT [seconds=20] [limit=50] [processes=5] [workers=4] | retrieval [rounds=10]\n".utf8))
+    FileHandle.standardError.write(Data("usage: wecare-bench rate [seconds=20] [workers=\(Messaging.bulkWorkerConcurrency)] | ingest [events=20000] [concurrency=8] | http-ingest PORT | sns-ingest [port=18182] | limiter ENDPOINT [seconds=20] [limit=50] [processes=5] [workers=4] | retrieval [rounds=10]\n".utf8))
     exit(2)
 }
 let seconds = arguments.count > 1 ? Int(arguments[1]) ?? 20 : 20

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -16,7 +15,7 @@ final class WebDriver: @unchecked Sendable {
     static let missing = "chromium and chromedriver are needed for the web UI tests: scripts/test installs them (apt-get install chromium chromium-driver)"
 
     private let process: Process
-    private let base: URL
+    private let port: Int
     private var session = ""
     let downloads: URL
 
@@ -34,7 +33,7 @@ final class WebDriver: @unchecked Sendable {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        base = URL(string: "http://127.0.0.1:\(port)")!
+        self.port = port
         self.downloads = downloads
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
@@ -64,27 +63,22 @@ final class WebDriver: @unchecked Sendable {
 
     func quit() async {
         if !session.isEmpty { _ = try? await call("DELETE", "/session/\(session)") }
+        // chromedriver does not always end on SIGTERM once its session is gone: it gets two seconds, then SIGKILL.
         process.terminate()
+        for _ in 0..<20 where process.isRunning { try? await Task.sleep(for: .milliseconds(100)) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 
     /// One WebDriver command; returns its `value`.
     @discardableResult
     func call(_ method: String, _ path: String, _ body: [String: Any]? = nil) async throws -> Any? {
-        var request = HTTPClientRequest(url: base.absoluteString + path)
-        request.method = .init(rawValue: method)
-        // chromedriver's `Content-Length:252` (no space) is not read as a length: closing the connection ends the body.
-        request.headers.add(name: "Connection", value: "close")
-        if let body {
-            request.body = .bytes(try JSONSerialization.data(withJSONObject: body))
-            request.headers.add(name: "Content-Type", value: "application/json")
-        }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
-        let data = Data(try await response.body.collect(upTo: 50 << 20).readableBytesView)
-        let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        let payload = try body.map { try JSONSerialization.data(withJSONObject: $0) }
+        let response = try await LoopbackHTTP.exchange(port: port, method: method, path: path, body: payload)
+        let object = try? JSONSerialization.jsonObject(with: response.body, options: [.fragmentsAllowed])
         let value = (object as? [String: Any])?["value"]
-        if response.status.code >= 400 {
-            throw Failure(description: "WebDriver \(method) \(path): \(response.status.code) \(String(decoding: data.prefix(600), as: UTF8.self))")
+        if response.status >= 400 {
+            throw Failure(description: "WebDriver \(method) \(path): \(response.status) \(String(decoding: response.body.prefix(600), as: UTF8.self))")
         }
         return value is NSNull ? nil : value
     }
@@ -183,6 +177,7 @@ final class ServeProcess: @unchecked Sendable {
         let port = try MotoServer.freePort()
         base = URL(string: "http://127.0.0.1:\(port)")!
         process.executableURL = Self.binary
+        process.currentDirectoryURL = packageRoot  // the knowledge folder the local AI suggestions read
         process.arguments = ["serve", "--host", "127.0.0.1", "--port", String(port), "--data-dir", dataDir.path]
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "ENVIRONMENT")

@@ -14,13 +14,6 @@ final class WebUITests: XCTestCase {
     var artifacts: URL!
 
     override func setUp() async throws {
-        // Not finished: the walk below has not yet run through. Talking to chromedriver hangs before the
-        // browser session opens (chromedriver answers `Content-Length:252`, without a space, which
-        // FoundationNetworking refuses outright and AsyncHTTPClient did not finish reading), so the suite
-        // would hang; it runs only when asked, until that is fixed.
-        guard ProcessInfo.processInfo.environment["WECARE_UI_TESTS"] == "1" else {
-            throw XCTSkip("the browser walk is unfinished (it hangs opening the chromedriver session); WECARE_UI_TESTS=1 runs it")
-        }
         artifacts = packageRoot.appendingPathComponent(".build/ui-artifacts")
         try? FileManager.default.removeItem(at: artifacts)
         try FileManager.default.createDirectory(at: artifacts.appendingPathComponent("downloads"), withIntermediateDirectories: true)
@@ -147,6 +140,22 @@ final class WebUITests: XCTestCase {
         let sendStatus = try await driver.js("return document.getElementById('send-status').textContent") as? String ?? ""
         XCTAssertTrue(sendStatus.contains("DRY_RUN"), sendStatus)
 
+        // The Agent page: with AI suggestions on, a question from Asha waits in the queue; approving it (edited) is a DRY_RUN send.
+        let adminToken = try await service.token("admin")
+        let (configured, _) = try await service.request("PUT", "/api/config", token: adminToken, json: ["aiAutomation": true])
+        XCTAssertEqual(configured, 200)
+        let asked = try await service.request("POST", "/dev/inbound", body: Self.inboundEvent(from: "919330994401", text: "How do I stop receiving messages?", at: now + 1))
+        XCTAssertEqual(asked.0, 200, "\(asked.1 ?? "")")
+        try await driver.click("#sidebar a[href='/agent']")
+        try await driver.wait("the suggestion in the queue", timeout: 30, "document.querySelector('#ai-queue [data-interaction] [data-action=approve]')")
+        equal(try await unlabelled(), [], "agent")
+        try await driver.type("#ai-queue [data-interaction] textarea", "Reply STOP and we stop at once.")
+        try await driver.click("#ai-queue [data-interaction] [data-action=approve]")
+        try await driver.wait("the approval as DRY_RUN", "document.querySelector('#ai-queue [data-interaction] [data-status=dry_run]')")
+        isTrue((try await driver.js("return document.querySelector('#ai-queue [data-interaction]').textContent") as? String ?? "").contains("Reply STOP and we stop at once."))
+        try await driver.clickText("Save feedback", in: "#ai-queue")
+        try await driver.wait("the feedback saved", "document.querySelector('#ai-queue').textContent.includes('Feedback saved.')")
+
         // A bulk job of 25 recipients: confirmation, progress to completed, the report downloaded.
         for n in 1...25 {
             let (status, _) = try await service.request("POST", "/api/contacts", token: operatorToken,
@@ -188,7 +197,7 @@ final class WebUITests: XCTestCase {
         try await driver.click("#sidebar a[href='/pay']")
         try await driver.wait("an unconfigured module", "document.querySelector('main').textContent.includes('Pay is not configured')")
         try await driver.click("#sidebar a[href='/agent']")
-        try await driver.wait("the agent page", "document.querySelector('main').textContent.includes('no AI interactions')")
+        try await driver.wait("the agent page", "document.querySelector('main').textContent.includes('no AI suggestions waiting for review')")
 
         // At 320, 768 and 1280 px: no horizontal scrolling, Helvetica, black 13 px buttons, white background; screenshots.
         try await driver.click("#sidebar a[href='/dm']")

@@ -96,7 +96,7 @@ public enum CloudFormationGenerator {
             "CodeBucket": .object(["Type": .string("String"), "Description": .string("S3 bucket holding the wecare-service Lambda bundle")]),
             "CodeKey": .object(["Type": .string("String"), "Default": .string("wecare-service/bootstrap.zip"),
                                 "Description": .string("S3 key of the bundle; every function runs the same binary and picks its handler by name")]),
-            "UserPoolClientId": .object(["Type": .string("String"), "Description": .string("Cognito app client id the JWT authorizer accepts as audience")]),
+            UserPoolClient.parameter: .object(["Type": .string("String"), "Description": .string("Cognito app client id the JWT authorizer accepts as audience")]),
         ]
         var body: [String: JSONValue] = ["Resources": .object(resources), "Outputs": .object(outputs)]
         if d.prefix.contains(BranchSlug.placeholder) {
@@ -236,6 +236,7 @@ public enum CloudFormationGenerator {
                     return r.attribute?.value == "name" ? CFN.getAtt(LogicalID.topic(t), "TopicName") : CFN.ref(LogicalID.topic(t))
                 }
             case .logGroup: if let g = d.platform.logGroups.first(where: { $0.id.value == name }) { return CFN.ref(LogicalID.logGroup(g)) }
+            case .userPool where UserPoolClient.isClientId(r): return CFN.ref(UserPoolClient.parameter)
             default: break
             }
         }

@@ -29,7 +29,7 @@ enum HTTPAPIResources {
                 "AuthorizerType": .string("JWT"),
                 "IdentitySource": .array([.string("$request.header.Authorization")]),
                 "JwtConfiguration": .object([
-                    "Audience": .array([CFN.ref("UserPoolClientId")]),
+                    "Audience": .array([CFN.ref(UserPoolClient.parameter)]),
                     "Issuer": .string("https://cognito-idp.\(d.region).amazonaws.com/\(poolID)"),
                 ]),
             ]),

@@ -368,6 +368,10 @@ class Rehearsal:
             checks.append(lambda a: None if a.body.get("status") == status else f"status {a.body.get('status')!r}, expected {status!r}")
         if allowed and key == "GET /api/dlq" and "malformed" in self.inbound:
             checks.append(lambda a: None if self.inbound["malformed"] in a.text else "the dead-lettered SNS event is not listed")
+        if allowed and key == "GET /api/ui/config":
+            # The hosted sign-in's app client: the template's UserPoolClientId, the authorizer's audience.
+            checks.append(lambda a: None if ((a.body or {}).get("signIn") or {}).get("clientId") == self.client_id
+                          else f"signIn is {(a.body or {}).get('signIn')!r}, expected the app client {self.client_id!r}")
         also = lambda a: next(filter(None, (c(a) for c in checks)), None)
         answer = self.api(key, role, path=path, query=query, body=body, expect=expected.status if allowed else 403, also=also)
         if not allowed:

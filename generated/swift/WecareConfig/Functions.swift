@@ -47,7 +47,7 @@ public enum HandlerName: String, CaseIterable, Sendable {
     /// What the handler's code reads. `FunctionConfig` hands it these and nothing else.
     public var needs: [SpecResource] {
         switch self {
-        case .authMiddleware: [.table(.auditLogs), .table(.systemConfig)]
+        case .authMiddleware: [.table(.auditLogs), .table(.systemConfig), .other(kind: "userPool", name: "wecare", attribute: "clientId")]
         case .contactsCreate: [.table(.contacts), .table(.auditLogs)]
         case .contactsRead: [.table(.contacts), .table(.messages), .bucket(.media)]
         case .contactsUpdate: [.table(.contacts), .table(.auditLogs)]

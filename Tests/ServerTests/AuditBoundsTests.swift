@@ -63,6 +63,12 @@ final class AuditBoundsTests: XCTestCase {
     func testTheCleaner() {
         XCTAssertEqual(AuditText.clean("a contact with phone +919330994400 already exists"), "a contact with phone +…00 already exists")
         XCTAssertEqual(AuditText.clean("DELETE /api/contacts/c1 → 204"), "DELETE /api/contacts/c1 → 204")
+        // Identifiers keep their digits: random ids are not phone numbers (a UUID once lost its first
+        // segment this way, so an audit row no longer named its resource).
+        XCTAssertEqual(AuditText.clean("POST /api/ai/interactions/12345678-7741-4cae-a74e-46c1c89fe91d/approve"),
+                       "POST /api/ai/interactions/12345678-7741-4cae-a74e-46c1c89fe91d/approve")
+        XCTAssertEqual(AuditText.clean("b1671019-7741-4cae"), "b1671019-7741-4cae")
+        XCTAssertEqual(AuditText.clean("to=+919330994400,"), "to=+…00,")
         XCTAssertEqual(AuditText.clean("Bearer eyJhbGciOiJIUzI1NiJ9.e30.sig"), "Bearer [token]")
         XCTAssertEqual(AuditText.clean(String(repeating: "z", count: 400)).count, AuditText.maxDetails)
     }

@@ -60,7 +60,7 @@ let package = Package(
                                                            .product(name: "HTTPTypes", package: "swift-http-types")]),
         // SNS HTTP delivery signatures (v1 SHA1withRSA, v2 SHA256withRSA), certificate URL policy and cache.
         .target(name: "SNSVerification", dependencies: [
-            "AWSClient",
+            "AWSClient", "MessagingCore",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "X509", package: "swift-certificates"),

@@ -88,7 +88,7 @@ public struct EUMEvent: Sendable {
         var awsIds: [String: String] = [:]
         for n in object["context"]?["MetaPhoneNumberIds"]?.array ?? [] {
             guard let meta = n["metaPhoneNumberId"]?.string, let arn = n["arn"]?.string, let last = arn.split(separator: ":").last else { continue }
-            awsIds[meta] = last.replacingOccurrences(of: "/", with: "-")
+            awsIds[meta] = String(last.map { $0 == "/" ? "-" : $0 })  // Foundation's replacingOccurrences cost 3 % of an event
         }
         var event = EUMEvent(messageId: object["messageId"]?.string, messageTimestamp: object["message_timestamp"]?.string.flatMap(parseRFC3339), parts: [])
         for (c, change) in (entry["changes"]?.array ?? []).enumerated() {

@@ -1,4 +1,5 @@
 import Foundation
+import MessagingCore
 
 /// One SNS HTTP(S) delivery body, decoded field by field.
 ///
@@ -12,18 +13,13 @@ public struct SNSMessage: Sendable, Equatable {
     }
 
     /// A `MessageAttributes` entry (`{"Type": "String", "Value": "…"}`). Not covered by the signature.
-    public struct Attribute: Sendable, Equatable, Decodable {
+    public struct Attribute: Sendable, Equatable {
         public var type: String
         public var value: String
 
         public init(type: String, value: String) {
             self.type = type
             self.value = value
-        }
-
-        private enum CodingKeys: String, CodingKey {
-            case type = "Type"
-            case value = "Value"
         }
     }
 
@@ -79,65 +75,66 @@ public struct SNSMessage: Sendable, Equatable {
     ///
     /// Throws `.malformed` for anything that is not an SNS envelope and `.unsigned` when the
     /// signature fields are missing, so an unsigned body never reaches the verifier's later steps.
+    /// Read with the core's own JSON reader: Foundation's decoder took half of a verification, most
+    /// of it unescaping the event that `Message` carries as a string.
     public static func decode(_ body: Data) throws(SNSVerificationError) -> SNSMessage {
+        let root: JSONNode
         do {
-            return try JSONDecoder().decode(SNSMessage.self, from: body)
-        } catch let error as SNSVerificationError {
-            throw error
-        } catch let DecodingError.typeMismatch(_, context) where !context.codingPath.isEmpty {
-            throw .malformed(reason: "\(context.codingPath.map(\.stringValue).joined(separator: ".")) has the wrong JSON type")
+            root = try JSONReader.parse(String(decoding: body, as: UTF8.self))
         } catch {
-            throw .malformed(reason: "the body is not a JSON object (\(error.localizedDescription))")
+            throw .malformed(reason: "the body is not a JSON object (\(error))")
         }
+        guard case .object(let members) = root else {
+            throw .malformed(reason: "the body is not a JSON object (it is another JSON value)")
+        }
+        return try SNSMessage(members: members)
     }
 }
 
-extension SNSMessage: Decodable {
-    /// Both spellings SNS uses: HTTP deliveries say `…URL`, Lambda records say `…Url`.
-    private struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(_ name: String) { stringValue = name }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: Key.self)
-
-        func optional(_ names: String...) throws -> String? {
+extension SNSMessage {
+    /// Reads the envelope's members. Both spellings SNS uses are accepted: HTTP deliveries say `…URL`,
+    /// Lambda records say `…Url`. A key given twice is refused: which of the two was signed is unclear.
+    init(members: [(key: String, value: JSONNode)]) throws(SNSVerificationError) {
+        var seen = Set<String>()
+        for member in members where !seen.insert(member.key).inserted {
+            throw .malformed(reason: "\(member.key) is given twice")
+        }
+        func string(_ name: String) throws(SNSVerificationError) -> String? {
+            switch members.first(where: { $0.key == name })?.value {
+            case nil, .null?: return nil
+            case .string(let value)?: return value
+            default: throw .malformed(reason: "\(name) has the wrong JSON type")
+            }
+        }
+        func optional(_ names: String...) throws(SNSVerificationError) -> String? {
             try first(of: names)
         }
-        func first(of names: [String]) throws -> String? {
+        func first(of names: [String]) throws(SNSVerificationError) -> String? {
             var found: String?
             for name in names {
-                guard let value = try c.decodeIfPresent(String.self, forKey: Key(name)) else { continue }
+                guard let value = try string(name) else { continue }
                 if let earlier = found, earlier != value {
-                    // Two spellings with different values: which one was signed is ambiguous.
-                    throw SNSVerificationError.malformed(reason: "\(names.joined(separator: " and ")) are both present and differ")
+                    throw .malformed(reason: "\(names.joined(separator: " and ")) are both present and differ")
                 }
                 found = value
             }
             return found
         }
-        func required(_ names: String...) throws -> String {
-            guard let value = try first(of: names) else {
-                throw SNSVerificationError.malformed(reason: "the required field \(names[0]) is missing")
-            }
+        func required(_ names: String...) throws(SNSVerificationError) -> String {
+            guard let value = try first(of: names) else { throw .malformed(reason: "the required field \(names[0]) is missing") }
             return value
         }
 
         let typeName = try required("Type")
         guard let type = MessageType(rawValue: typeName) else {
-            throw SNSVerificationError.malformed(
-                reason: "Type is \"\(typeName)\"; expected Notification, SubscriptionConfirmation or UnsubscribeConfirmation")
+            throw .malformed(reason: "Type is \"\(typeName)\"; expected Notification, SubscriptionConfirmation or UnsubscribeConfirmation")
         }
         let signatureVersion = try optional("SignatureVersion")
         let signature = try optional("Signature")
         let signingCertURL = try optional("SigningCertURL", "SigningCertUrl")
         guard let signatureVersion, let signature, let signingCertURL,
               !signatureVersion.isEmpty, !signature.isEmpty, !signingCertURL.isEmpty
-        else { throw SNSVerificationError.unsigned }
+        else { throw .unsigned }
 
         self.init(
             type: type,
@@ -152,7 +149,28 @@ extension SNSMessage: Decodable {
             subscribeURL: try optional("SubscribeURL", "SubscribeUrl"),
             token: try optional("Token"),
             unsubscribeURL: try optional("UnsubscribeURL", "UnsubscribeUrl"),
-            messageAttributes: try c.decodeIfPresent([String: Attribute].self, forKey: Key("MessageAttributes"))
+            messageAttributes: try Self.attributes(members.first { $0.key == "MessageAttributes" }?.value)
         )
+    }
+
+    /// `MessageAttributes`: an object of `{"Type": …, "Value": …}` objects, both strings.
+    private static func attributes(_ node: JSONNode?) throws(SNSVerificationError) -> [String: Attribute]? {
+        switch node {
+        case nil, .null?: return nil
+        case .object(let entries)?:
+            var attributes: [String: Attribute] = [:]
+            for (name, entry) in entries {
+                guard entry.isObject else { throw .malformed(reason: "MessageAttributes.\(name) has the wrong JSON type") }
+                var fields: [String] = []
+                for field in ["Type", "Value"] {
+                    guard let value = entry[field] else { throw .malformed(reason: "MessageAttributes.\(name).\(field) is missing") }
+                    guard let text = value.string else { throw .malformed(reason: "MessageAttributes.\(name).\(field) has the wrong JSON type") }
+                    fields.append(text)
+                }
+                attributes[name] = Attribute(type: fields[0], value: fields[1])
+            }
+            return attributes
+        default: throw .malformed(reason: "MessageAttributes has the wrong JSON type")
+        }
     }
 }

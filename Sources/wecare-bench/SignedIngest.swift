@@ -36,6 +36,14 @@ func snsIngest(port: Int) async throws {
     let clock = ContinuousClock.now
     let envelopes = try signer.envelopes(count: count, topic: topic)
     print(String(format: "signed %d SNS envelopes in %.1f s (SHA256withRSA, 2048-bit key)", count, (ContinuousClock.now - clock).seconds))
+    // What verification alone costs, one delivery at a time (decoding, URL policy, topic, certificate, RSA).
+    let verifier = SNSVerifier(allowedTopicARNs: [topic], fetcher: signer)
+    let sample = envelopes.prefix(5_000).map { Data($0) }
+    _ = try await verifier.verify(body: sample[0])
+    let verifyStart = ContinuousClock.now
+    for body in sample { _ = try await verifier.verify(body: body) }
+    print(String(format: "verifier alone             : %8.1f µs per delivery   (%d deliveries, one at a time)",
+                 (ContinuousClock.now - verifyStart).seconds * 1e6 / Double(sample.count), sample.count))
     let load = HTTPLoad(port: UInt16(port), path: "/webhooks/sns")
     report("signed SNS, max throughput :", try load.run(Array(envelopes[0..<20_000]), connections: 8))
     report("signed SNS, at 1,000 req/s :", try load.run(Array(envelopes[20_000...]), connections: 8, rate: 1000))

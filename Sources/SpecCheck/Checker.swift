@@ -115,10 +115,11 @@ public enum Checker {
     private static func applyWaivers(_ diagnostics: [Diagnostic], platform: Platform, today: String, rules: [Rule]) -> CheckReport {
         var kept: [Diagnostic] = []
         var waived: [(Diagnostic, Waiver)] = []
+        let index = platform.waiverIndex
         for d in diagnostics {
             let rule = rules.first { $0.id == d.rule }
             // A finding is waived by a waiver on its resource, or on the role policy scope it is about.
-            let candidates = (d.resource.map { platform.waivers(for: $0) } ?? [])
+            let candidates = (d.resource.map { index[$0] ?? [] } ?? [])
                 + (d.scope.flatMap { sid in platform.rolePolicy?.scopes.first { $0.sid.value == sid }?.waivers } ?? [])
             if rule?.waivable ?? false, let waiver = candidates.first(where: { $0.rule.value == d.rule && $0.expires.value >= today }) {
                 waived.append((d, waiver))

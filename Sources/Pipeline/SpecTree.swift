@@ -56,7 +56,10 @@ public enum SpecTree {
     /// The knowledge folder the specs declare, as a path prefix inside the project; nil when there is none
     /// or it points outside the project.
     static func knowledgePrefix(_ specs: [SourceFile]) -> String? {
-        guard let prefix = SpecLoader.load(specs).platform?.ai?.folderPrefix,
+        // Only the files that can hold the platform and its `ai` section are loaded: loading every spec
+        // here, and again with the knowledge files, parsed each spec twice per check.
+        let relevant = specs.filter { $0.text.contains("knowledgeFolder") || $0.text.contains("platform:") }
+        guard let prefix = SpecLoader.load(relevant).platform?.ai?.folderPrefix,
               !prefix.hasPrefix("/"), !prefix.split(separator: "/").contains("..") else { return nil }
         return prefix
     }

@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
@@ -73,7 +74,8 @@ let package = Package(
         ], resources: [.copy("Fixtures")]),
         // The HTTP front door: routes, auth (Cognito JWKS, local dev tokens), SNS webhook, metrics, OpenAPI.
         .target(name: "Server", dependencies: ["MessagingCore", "SNSVerification", .product(name: "Hummingbird", package: "hummingbird"),
-                                               .product(name: "JWTKit", package: "jwt-kit")]),
+                                               .product(name: "JWTKit", package: "jwt-kit"), .product(name: "NIOPosix", package: "swift-nio"),
+                                               .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
         // The Lambda Runtime API loop and event decoding (SNS, SQS batches, API Gateway v2, direct invokes).
         .target(name: "LambdaRuntime", dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", .product(name: "Hummingbird", package: "hummingbird"),
@@ -103,7 +105,8 @@ let package = Package(
         // The web UI in headless Chromium (Debian's chromium and chromium-driver, installed by scripts/test) against a `serve` on loopback.
         .testTarget(name: "WebUITests", dependencies: ["TestSupport"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "Channels", "MessagingCore", "Stores", "CoreTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
-                                                         .product(name: "JWTKit", package: "jwt-kit")]),
+                                                         .product(name: "JWTKit", package: "jwt-kit"), .product(name: "NIOPosix", package: "swift-nio"),
+                                               .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
         // The typed config `wecare build` generates. Only the runtime side depends on it, never the CLI.
         .target(name: "WecareConfig", path: "generated/swift/WecareConfig"),
         .testTarget(name: "WecareConfigTests", dependencies: ["WecareConfig"]),

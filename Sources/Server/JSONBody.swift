@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import NIOConcurrencyHelpers
+import NIOPosix
 import MessagingCore
 
 /// JSON responses with sorted keys and ISO 8601 dates, and the one error shape: `{"error": {"code", "message"}}`.
@@ -55,25 +57,27 @@ enum JSONBody {
     }
 
     /// The whole body, or 408 when it has not arrived within `deadline` (its reading is cancelled).
+    /// The body is read in one task and the deadline is a timer on an event loop, not a second task:
+    /// a task group of a reader and a sleeper cost about a tenth of an ingested event's time.
     static func collect(_ request: Request, upTo limit: Int, within deadline: Duration) async throws(CoreError) -> ByteBuffer {
-        let body: ByteBuffer?
+        let reader = Task {
+            var request = request
+            return try await request.collectBody(upTo: limit)
+        }
+        let expired = NIOLockedValueBox(false)
+        let (seconds, attoseconds) = deadline.components
+        let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)) {
+            expired.withLockedValue { $0 = true }
+            reader.cancel()
+        }
+        defer { timer.cancel() }
+        let body: ByteBuffer
         do {
-            body = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
-                group.addTask {
-                    var request = request
-                    return try await request.collectBody(upTo: limit)
-                }
-                group.addTask {
-                    try await Task.sleep(for: deadline)
-                    return nil
-                }
-                defer { group.cancelAll() }
-                return try await group.next() ?? nil
-            }
+            body = try await withTaskCancellationHandler { try await reader.value } onCancel: { reader.cancel() }
         } catch {
+            if expired.withLockedValue({ $0 }) { throw .timeout("the request body did not arrive within \(seconds) s") }
             throw .invalid("the body is too large or unreadable")
         }
-        guard let body else { throw .timeout("the request body did not arrive within \(deadline.components.seconds) s") }
         return body
     }
 }

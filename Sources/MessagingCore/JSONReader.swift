@@ -156,8 +156,16 @@ public struct JSONReader {
             guard c >= 0x20 else { throw error("control character in a string") }
             at += 1
         }
-        var scalars = Array(bytes[start..<at])
+        // Escapes: the unescaped runs between them are copied whole (an SNS envelope's Message is an
+        // event escaped once or twice, a backslash every few bytes).
+        var scalars: [UInt8] = []
+        scalars.reserveCapacity(at - start + 64)
+        scalars.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<at]))
         while at < bytes.count {
+            let run = at
+            while at < bytes.count, bytes[at] != UInt8(ascii: "\\"), bytes[at] != UInt8(ascii: "\""), bytes[at] >= 0x20 { at += 1 }
+            if at > run { scalars.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<at])) }
+            guard at < bytes.count else { break }
             let c = bytes[at]
             switch c {
             case UInt8(ascii: "\""):
@@ -187,7 +195,7 @@ public struct JSONReader {
                     } else if (0xDC00...0xDFFF).contains(code) {
                         throw error("unpaired surrogate")
                     }
-                    scalars.append(contentsOf: String(Character(Unicode.Scalar(code)!)).utf8)
+                    UTF8.encode(Unicode.Scalar(code)!) { scalars.append($0) }
                 default: throw error("invalid escape")
                 }
             default:

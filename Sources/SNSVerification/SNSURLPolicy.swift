@@ -43,7 +43,21 @@ enum SNSURLPolicy {
         return false
     }
 
+    /// A certificate URL that passed, by its exact text. SNS signs with a handful of certificates, so
+    /// nearly every delivery names one already checked; URLComponents' parse (with IDNA) took a fifth
+    /// of a delivery's verification. Only passes are kept, and at most `acceptedCapacity` of them.
+    private static let accepted = AcceptedURLs()
+    static let acceptedCapacity = 64
+    static var acceptedCount: Int { accepted.count }
+
     static func signingCertificateURL(_ text: String) throws(SNSVerificationError) -> URL {
+        if let url = accepted[text] { return url }
+        let url = try checkedSigningCertificateURL(text)
+        accepted[text] = url
+        return url
+    }
+
+    private static func checkedSigningCertificateURL(_ text: String) throws(SNSVerificationError) -> URL {
         let url: URL
         switch snsURL(text) {
         case .success(let u): url = u
@@ -71,6 +85,24 @@ enum SNSURLPolicy {
             throw .badSubscribeURL(reason: "\"\(text)\" is not a single Action=ConfirmSubscription request")
         }
         return url
+    }
+
+    /// Text to URL, under a lock; emptied when full, so a flood of distinct URLs cannot grow it.
+    final class AcceptedURLs: @unchecked Sendable {
+        private let lock = NSLock()
+        private var urls: [String: URL] = [:]
+
+        var count: Int { lock.withLock { urls.count } }
+
+        subscript(text: String) -> URL? {
+            get { lock.withLock { urls[text] } }
+            set {
+                lock.withLock {
+                    if urls.count >= SNSURLPolicy.acceptedCapacity { urls.removeAll(keepingCapacity: true) }
+                    urls[text] = newValue
+                }
+            }
+        }
     }
 
     struct Refusal: Error {

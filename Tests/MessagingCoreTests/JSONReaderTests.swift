@@ -26,6 +26,21 @@ final class JSONReaderTests: XCTestCase {
         }
     }
 
+    func testLongStringsWithManyEscapesAgreeWithFoundation() throws {
+        // An SNS envelope's Message is an event escaped once or twice: long strings, an escape every few bytes.
+        var rng = SplitMix(seed: 7)
+        let alphabet = Array("abc \"\\/\n\t\u{1}é€👍{}:,")
+        for length in [0, 1, 15, 16, 17, 63, 64, 65, 200, 4_000] {
+            for _ in 0..<20 {
+                let text = String((0..<length).map { _ in alphabet[below(&rng, alphabet.count)] })
+                let document = String(decoding: try JSONSerialization.data(withJSONObject: [text, [text]], options: []), as: UTF8.self)
+                XCTAssertEqual(try JSONReader.parse(document), .array([.string(text), .array([.string(text)])]), document)
+                let twice = String(decoding: try JSONSerialization.data(withJSONObject: [document], options: []), as: UTF8.self)
+                XCTAssertEqual(try JSONReader.parse(twice), .array([.string(document)]))
+            }
+        }
+    }
+
     func testRefusesWhatTheGrammarRefuses() {
         let bad = ["", "{", "[1,]", "{\"a\":1,}", "01", "1.", ".5", "+1", "-", "1e", "\"abc", "\"\u{01}\"", #""\x""#, #""\u12""#,
                    #""\ud83d""#, #""\udc4d""#, "tru", "nul", "{\"a\" 1}", "{1:2}", "[1 2]", "{} x", "'a'", "NaN"]

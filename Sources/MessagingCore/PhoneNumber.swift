@@ -5,6 +5,9 @@ public enum PhoneNumber {
     }
 
     public static func normalize(_ raw: String) throws(Problem) -> String {
+        // Meta's `wa_id` (digits only) and numbers already in E.164 need no rewriting: checked on the
+        // bytes, they skip the Character-by-Character path below, which every inbound message took.
+        if let e164 = alreadyNormal(raw) { return e164 }
         var text = raw.trimmingWhitespace()
         let separators: Set<Character> = [" ", "-", ".", "(", ")", "\u{00A0}"]
         text.removeAll { separators.contains($0) }
@@ -15,6 +18,17 @@ public enum PhoneNumber {
             throw .invalid("'\(raw)' is not a phone number in international form; write it with its country code, e.g. +91 93309 94400")
         }
         return text
+    }
+
+    /// `raw` in E.164 when it is 8 to 15 ASCII digits not starting with 0, with or without a leading
+    /// `+`; nil for anything else (the general path decides those).
+    static func alreadyNormal(_ raw: String) -> String? {
+        let bytes = raw.utf8
+        let plus = bytes.first == UInt8(ascii: "+")
+        let digits = plus ? bytes.dropFirst() : bytes[...]
+        guard (8...15).contains(digits.count), digits.first != UInt8(ascii: "0"),
+              digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return nil }
+        return plus ? raw : "+" + raw
     }
 }
 

@@ -56,6 +56,14 @@ final class ContactTests: XCTestCase {
         XCTAssertEqual(try PhoneNumber.normalize("+1 (425) 555-0150"), "+14255550150")
         XCTAssertThrowsError(try PhoneNumber.normalize("call me"))
         XCTAssertThrowsError(try PhoneNumber.normalize("+0123456789"))
+        // The byte-level shortcut answers exactly as the general path for every form it takes or passes on.
+        for raw in ["919330994400", "+919330994400", "12345678", "123456789012345", "1234567", "1234567890123456", "0919330994400",
+                    "00919330994400", "+0919330994400", "++919330994400", "+", "", "९१९३३०९९४४००", "91933099440a", " 919330994400",
+                    "9193309 94400", "+91-93309-94400"] {
+            let general = try? PhoneNumber.normalize(" " + raw)  // a leading space always takes the general path
+            XCTAssertEqual(try? PhoneNumber.normalize(raw), general, raw)
+            if let shortcut = PhoneNumber.alreadyNormal(raw) { XCTAssertEqual(shortcut, general, raw) }
+        }
     }
 }
 

@@ -2,7 +2,7 @@ import SpecModel
 
 /// Rules about the shape of the specs: most are reported while loading the YAML.
 enum StructureRules {
-    static let all: [Rule] = [syntax, duplicateKey, unknownKey, missingField, type, duplicateName, unresolved, unused]
+    static let all: [Rule] = [syntax, duplicateKey, unknownKey, missingField, type, duplicateName, unresolved, attribute, unused]
 
     static let syntax = Rule(
         id: RuleID.yamlSyntax, family: "Structure", summary: "The file is valid YAML",
@@ -144,6 +144,15 @@ enum StructureRules {
         """)],
         check: .platform(References.unresolved))
 
+    static let attribute = Rule(
+        id: RuleID.referenceAttribute, family: "Structure", summary: "A reference's attribute is one its resource has",
+        documentation: "`{ queue: work, attribute: arn }` names what a variable or need gets of the resource: a queue's `url` (the default), `arn` or `name`; a created topic's `arn` or `name`; an existing resource's fields as declared (a user pool also has `clientId`, given at deploy). Other kinds take no attribute. Where a substitute stands for the resource in an environment, the substitute must have the attribute too. A misspelt attribute would otherwise give the default value, or nothing, without a word.",
+        failing: [ExampleBase.edited("specs/functions.yaml", "    trigger: { queue: work }\n",
+                                     "    trigger: { queue: work }\n    environment:\n      WORK_QUEUE_ARN: { queue: work, attribute: ↓amr }\n")],
+        passing: [ExampleBase.edited("specs/functions.yaml", "    trigger: { queue: work }\n",
+                                     "    trigger: { queue: work }\n    environment:\n      WORK_QUEUE_ARN: { queue: work, attribute: arn }\n")],
+        check: .platform(References.attributes))
+
     static let unused = Rule(
         id: RuleID.unusedResource, family: "Structure", severity: .warning, summary: "Declared resources are used",
         documentation: "A table, queue, prefix or existing resource that nothing references is dead weight, or a sign that a reference names the wrong thing. Certificates are exempt: they are recorded for the inventory.",
@@ -213,6 +222,32 @@ enum References {
             if let guess = Spelling.closest(to: ref.name.value, in: candidates) { hint = "did you mean '\(guess)'? " + hint }
             return Diagnostic(RuleID.unresolvedReference, ref.name.location, "\(ref.id) is not declared", hint: hint)
         }
+    }
+
+    /// Attributes the referenced resource lacks, and, per environment, those its substitute lacks.
+    static func attributes(_ p: Platform) -> [Diagnostic] {
+        let declared = Set(p.declarations.map(\.id))
+        var seen = Set<String>()
+        var out: [Diagnostic] = []
+        func report(_ ref: Reference, _ attribute: Located<String>, on id: ResourceID, _ context: String) {
+            let allowed = p.referenceAttributes(id)
+            guard declared.contains(id), !allowed.contains(attribute.value) else { return }
+            var hint = allowed.isEmpty ? "a \(id.kind.key) reference takes no attribute: remove `attribute:`" : "the attributes of \(id): \(allowed.joined(separator: ", "))"
+            if let guess = Spelling.closest(to: attribute.value, in: allowed) { hint = "did you mean '\(guess)'? " + hint }
+            let message = "\(id)\(context) has no attribute '\(attribute.value)'"
+            guard seen.insert("\(attribute.location) \(message)").inserted else { return }
+            out.append(Diagnostic(RuleID.referenceAttribute, attribute.location, message, hint: hint))
+        }
+        for ref in all(p) {
+            guard let attribute = ref.attribute else { continue }
+            report(ref, attribute, on: ref.id, "")
+            for e in p.environments {
+                for s in e.substitutes where s.original.id == ref.id {
+                    report(ref, attribute, on: s.replacement.id, " (which stands for \(ref.id) in \(e.name.value))")
+                }
+            }
+        }
+        return out
     }
 
     static func unused(_ p: Platform) -> [Diagnostic] {

@@ -9,6 +9,7 @@ public enum RuleID {
     public static let duplicateName = "schema.duplicate-name"
     public static let unresolvedReference = "ref.unresolved"
     public static let unusedResource = "ref.unused"
+    public static let referenceAttribute = "ref.attribute"
     // SEND_MODE and branches
     public static let liveOutsideProduction = "sendmode.live-outside-production"
     public static let uiLinkURL = "ui.link-url"

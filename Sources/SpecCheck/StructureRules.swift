@@ -229,7 +229,7 @@ enum References {
         let declared = Set(p.declarations.map(\.id))
         var seen = Set<String>()
         var out: [Diagnostic] = []
-        func report(_ ref: Reference, _ attribute: Located<String>, on id: ResourceID, _ context: String) {
+        func report(_ attribute: Located<String>, on id: ResourceID, _ context: String) {
             let allowed = p.referenceAttributes(id)
             guard declared.contains(id), !allowed.contains(attribute.value) else { return }
             var hint = allowed.isEmpty ? "a \(id.kind.key) reference takes no attribute: remove `attribute:`" : "the attributes of \(id): \(allowed.joined(separator: ", "))"
@@ -240,10 +240,10 @@ enum References {
         }
         for ref in all(p) {
             guard let attribute = ref.attribute else { continue }
-            report(ref, attribute, on: ref.id, "")
+            report(attribute, on: ref.id, "")
             for e in p.environments {
                 for s in e.substitutes where s.original.id == ref.id {
-                    report(ref, attribute, on: s.replacement.id, " (which stands for \(ref.id) in \(e.name.value))")
+                    report(attribute, on: s.replacement.id, " (which stands for \(ref.id) in \(e.name.value))")
                 }
             }
         }

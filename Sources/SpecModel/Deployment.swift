@@ -266,3 +266,21 @@ public struct Deployment: Sendable {
         }
     }
 }
+
+extension Platform {
+    /// The attributes a reference to `id` may name (`{ queue: work, attribute: arn }`): what
+    /// `Deployment.resolve` above gives, kept beside it so that the two change together (`ref.attribute`
+    /// refuses any other): a queue's `url` (its default), `arn` and `name`; a created
+    /// topic's `arn` and `name`; an existing resource's fields as declared, and a user pool's app client
+    /// id (`UserPoolClient`). Empty for kinds whose references take no attribute.
+    public func referenceAttributes(_ id: ResourceID) -> [String] {
+        switch id.kind {
+        case .queue: return ["arn", "name", "url"]
+        case .topic where topic(id.name) != nil: return ["arn", "name"]
+        case .role, .topic, .userPool, .smsPool, .emailSender, .knowledgeBase, .agent, .certificate:
+            let fields = existing(id.kind, id.name)?.fields.map(\.key) ?? []
+            return id.kind == .userPool ? fields + [UserPoolClient.attribute] : fields
+        default: return []
+        }
+    }
+}

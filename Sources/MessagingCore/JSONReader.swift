@@ -156,59 +156,67 @@ public struct JSONReader {
             guard c >= 0x20 else { throw error("control character in a string") }
             at += 1
         }
-        // Escapes: the unescaped runs between them are copied whole (an SNS envelope's Message is an
-        // event escaped once or twice, a backslash every few bytes).
-        var scalars: [UInt8] = []
-        scalars.reserveCapacity(at - start + 64)
-        scalars.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<at]))
-        while at < bytes.count {
-            let run = at
-            while at < bytes.count, bytes[at] != UInt8(ascii: "\\"), bytes[at] != UInt8(ascii: "\""), bytes[at] >= 0x20 { at += 1 }
-            if at > run { scalars.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<at])) }
-            guard at < bytes.count else { break }
-            let c = bytes[at]
-            switch c {
-            case UInt8(ascii: "\""):
+        // Escapes: the string ends at the first quote not escaped, and unescaping never lengthens it, so
+        // it is decoded into a buffer of the escaped text's length, the unescaped runs between escapes
+        // copied whole (an SNS envelope's Message is an event escaped once or twice, a backslash every
+        // few bytes).
+        var end = at
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\"") { end += bytes[end] == UInt8(ascii: "\\") ? 2 : 1 }
+        guard end < bytes.count else {
+            at = bytes.count
+            throw error("unterminated string")
+        }
+        return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: end - start) { (out) throws(SyntaxError) -> String in
+            var count = at - start
+            _ = out.initialize(fromContentsOf: UnsafeBufferPointer(rebasing: bytes[start..<at]))
+            func put(_ byte: UInt8) {
+                out[count] = byte
+                count += 1
+            }
+            while at < end {
+                let run = at
+                while at < end, bytes[at] != UInt8(ascii: "\\"), bytes[at] >= 0x20 { at += 1 }
+                if at > run {
+                    (out.baseAddress! + count).initialize(from: bytes.baseAddress! + run, count: at - run)
+                    count += at - run
+                }
+                guard at < end else { break }
+                guard bytes[at] == UInt8(ascii: "\\") else { throw error("control character in a string") }
                 at += 1
-                guard let s = String(validating: scalars, as: UTF8.self) else { throw error("invalid UTF-8") }
-                return s
-            case UInt8(ascii: "\\"):
-                at += 1
-                guard at < bytes.count else { break }
                 let e = bytes[at]
                 at += 1
                 switch e {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): scalars.append(e)
-                case UInt8(ascii: "b"): scalars.append(0x08)
-                case UInt8(ascii: "f"): scalars.append(0x0C)
-                case UInt8(ascii: "n"): scalars.append(0x0A)
-                case UInt8(ascii: "r"): scalars.append(0x0D)
-                case UInt8(ascii: "t"): scalars.append(0x09)
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): put(e)
+                case UInt8(ascii: "b"): put(0x08)
+                case UInt8(ascii: "f"): put(0x0C)
+                case UInt8(ascii: "n"): put(0x0A)
+                case UInt8(ascii: "r"): put(0x0D)
+                case UInt8(ascii: "t"): put(0x09)
                 case UInt8(ascii: "u"):
-                    var code = try hex4()
+                    var code = try hex4(before: end)
                     if (0xD800...0xDBFF).contains(code) {
-                        guard at + 1 < bytes.count, bytes[at] == UInt8(ascii: "\\"), bytes[at + 1] == UInt8(ascii: "u") else { throw error("unpaired surrogate") }
+                        guard at + 1 < end, bytes[at] == UInt8(ascii: "\\"), bytes[at + 1] == UInt8(ascii: "u") else { throw error("unpaired surrogate") }
                         at += 2
-                        let low = try hex4()
+                        let low = try hex4(before: end)
                         guard (0xDC00...0xDFFF).contains(low) else { throw error("unpaired surrogate") }
                         code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                     } else if (0xDC00...0xDFFF).contains(code) {
                         throw error("unpaired surrogate")
                     }
-                    UTF8.encode(Unicode.Scalar(code)!) { scalars.append($0) }
-                default: throw error("invalid escape")
+                    UTF8.encode(Unicode.Scalar(code)!) { put($0) }
+                default:
+                    at -= 2
+                    throw error("invalid escape")
                 }
-            default:
-                guard c >= 0x20 else { throw error("control character in a string") }
-                scalars.append(c)
-                at += 1
             }
+            at = end + 1
+            guard let s = String(validating: UnsafeBufferPointer(rebasing: out[..<count]), as: UTF8.self) else { throw error("invalid UTF-8") }
+            return s
         }
-        throw error("unterminated string")
     }
 
-    private mutating func hex4() throws(SyntaxError) -> UInt32 {
-        guard at + 4 <= bytes.count else { throw error("short \\u escape") }
+    private mutating func hex4(before end: Int) throws(SyntaxError) -> UInt32 {
+        guard at + 4 <= end else { throw error("short \\u escape") }
         var code: UInt32 = 0
         for _ in 0..<4 {
             let c = bytes[at]

@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
-import NIOConcurrencyHelpers
-import NIOPosix
+import NIOCore
 import MessagingCore
 
 /// JSON responses with sorted keys and ISO 8601 dates, and the one error shape: `{"error": {"code", "message"}}`.
@@ -57,27 +56,23 @@ enum JSONBody {
     }
 
     /// The whole body, or 408 when it has not arrived within `deadline` (its reading is cancelled).
-    /// The body is read in one task and the deadline is a timer on an event loop, not a second task:
-    /// a task group of a reader and a sleeper cost about a tenth of an ingested event's time.
+    /// The body is read in a task of its own, so that the deadline cancels the read and not the
+    /// request; the deadline is watched by `BodyDeadlines`, one timer for all requests.
     static func collect(_ request: Request, upTo limit: Int, within deadline: Duration) async throws(CoreError) -> ByteBuffer {
         let reader = Task {
             var request = request
             return try await request.collectBody(upTo: limit)
         }
-        let expired = NIOLockedValueBox(false)
         let (seconds, attoseconds) = deadline.components
-        let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)) {
-            expired.withLockedValue { $0 = true }
-            reader.cancel()
-        }
-        defer { timer.cancel() }
+        let ticket = BodyDeadlines.shared.watch(until: .now() + .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)) { reader.cancel() }
         let body: ByteBuffer
         do {
             body = try await withTaskCancellationHandler { try await reader.value } onCancel: { reader.cancel() }
         } catch {
-            if expired.withLockedValue({ $0 }) { throw .timeout("the request body did not arrive within \(seconds) s") }
+            if !BodyDeadlines.shared.release(ticket) { throw .timeout("the request body did not arrive within \(seconds) s") }
             throw .invalid("the body is too large or unreadable")
         }
+        _ = BodyDeadlines.shared.release(ticket)
         return body
     }
 }

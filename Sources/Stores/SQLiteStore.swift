@@ -107,6 +107,17 @@ public final class SQLiteStore: MessagingStore, Sendable {
                 CREATE INDEX ai_interaction_created ON ai_interaction(createdAt);
                 """)
         }
+        // The provider-id and channel-time indexes serve outbound lookups only (`message(providerId:)`,
+        // `businessConversations`), so inbound rows stay out of them: an ingested message is written into
+        // four B-trees instead of six.
+        m.registerMigration("v7-outbound-indexes") { db in
+            try db.execute(sql: """
+                DROP INDEX message_provider_id;
+                CREATE INDEX message_provider_id ON message(providerMessageId) WHERE direction = 'outbound';
+                DROP INDEX message_channel_time;
+                CREATE INDEX message_channel_time ON message(channel, timestamp) WHERE direction = 'outbound';
+                """)
+        }
         return m
     }
 
@@ -213,17 +224,20 @@ public final class SQLiteStore: MessagingStore, Sendable {
 
     public func businessConversations(since: Date) async throws -> Int {
         try await db.read { db in
-            try Int.fetchOne(db, sql: """
-                SELECT COUNT(DISTINCT contactId) FROM message
-                WHERE channel = 'whatsapp' AND timestamp > ? AND direction = 'outbound' AND kind = 'template' AND status != 'failed'
-                """, arguments: [since.timeIntervalSince1970]) ?? 0
+            try Int.fetchOne(db, sql: Self.businessConversationsSQL, arguments: [since.timeIntervalSince1970]) ?? 0
         }
     }
 
+    /// Both outbound lookups name `direction = 'outbound'`, which lets them use the partial indexes of
+    /// migration v7 (`SQLiteQueryPlanTests` holds them to it).
+    static let businessConversationsSQL = """
+        SELECT COUNT(DISTINCT contactId) FROM message
+        WHERE channel = 'whatsapp' AND timestamp > ? AND direction = 'outbound' AND kind = 'template' AND status != 'failed'
+        """
+    static let outboundByProviderIdSQL = "SELECT * FROM message WHERE providerMessageId = ? AND direction = 'outbound' LIMIT 1"
+
     public func message(providerId: String) async throws -> Message? {
-        try await db.read { db in
-            try MessageRow.fetchOne(db, sql: "SELECT * FROM message WHERE providerMessageId = ? AND direction = 'outbound' LIMIT 1", arguments: [providerId])?.message
-        }
+        try await db.read { db in try MessageRow.fetchOne(db, sql: Self.outboundByProviderIdSQL, arguments: [providerId])?.message }
     }
 
     public func setReaction(messageId: String, emoji: String?) async throws {

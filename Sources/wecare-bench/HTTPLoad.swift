@@ -3,9 +3,10 @@ import Foundation
 import Glibc
 #endif
 
-/// A small HTTP/1.1 load generator for loopback benchmarks: blocking sockets, one keep-alive connection
-/// per thread, one request in flight per connection, request bytes built before the clock starts, so
-/// the client costs little of the machine it shares with the service.
+/// A small HTTP/1.1 load generator for loopback benchmarks: keep-alive connections with one request in
+/// flight each, all driven by one thread waiting in poll(2), request bytes built before the clock starts,
+/// so the client costs little of the machine it shares with the service. (A thread per connection,
+/// blocking on its socket, cost a thread switch per request on top.)
 struct HTTPLoad {
     let port: UInt16
     let path: String
@@ -15,6 +16,24 @@ struct HTTPLoad {
         var seconds: Double
         var latencies: [Double]
         var failures: Int
+        /// CPU time (user and system) of this whole process over the run.
+        var processCPU: Double
+    }
+
+    /// CPU time (user and system) of this process so far, in seconds.
+    static func processCPU() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let seconds = { (t: timeval) in Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
+    /// One connection: when its request went, and the response so far.
+    private struct Connection {
+        var fd: Int32
+        var sentAt: UInt64 = 0
+        var received = 0
+        var buffer = [UInt8](repeating: 0, count: 65_536)
     }
 
     /// Sends `bodies` with `connections` connections; when `rate` is set, request i goes at start + i / rate.
@@ -22,46 +41,50 @@ struct HTTPLoad {
         let requests = bodies.map { body -> [UInt8] in
             Array("POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n".utf8) + body
         }
-        /// What the threads share, under one lock.
-        final class Tally: @unchecked Sendable {
-            let lock = NSLock()
-            var next = 0, latencies: [Double] = [], failures = 0
+        var open: [Connection] = []
+        defer { for c in open { close(c.fd) } }
+        for _ in 0..<connections { open.append(Connection(fd: try Self.connect(port: port))) }
+        var watched = open.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
+        var idle = Array(open.indices), inFlight = 0, next = 0, failures = 0, latencies: [Double] = []
+        latencies.reserveCapacity(requests.count)
+        // A connection that fails is dropped: it leaves `idle` and poll's set for good.
+        func drop(_ index: Int) {
+            failures += 1
+            watched[index].fd = -1
         }
-        let tally = Tally()
-        tally.latencies.reserveCapacity(bodies.count)
-        let start = DispatchTime.now().uptimeNanoseconds
-        let group = DispatchGroup()
-        for _ in 0..<connections {
-            group.enter()
-            Thread.detachNewThread {
-                defer { group.leave() }
-                guard let socket = try? Self.connect(port: port) else {
-                    tally.lock.withLock { tally.failures += 1 }
-                    return
+        let start = DispatchTime.now().uptimeNanoseconds, cpuAtStart = Self.processCPU()
+        let due = { (i: Int) -> UInt64 in rate.map { start + UInt64(Double(i) / $0 * 1e9) } ?? 0 }
+        while inFlight > 0 || (next < requests.count && !idle.isEmpty) {
+            // Every idle connection takes the next request that is due.
+            while let index = idle.last, next < requests.count, due(next) <= DispatchTime.now().uptimeNanoseconds {
+                idle.removeLast()
+                open[index].received = 0
+                open[index].sentAt = DispatchTime.now().uptimeNanoseconds
+                if Self.send(open[index].fd, requests[next]) { inFlight += 1 } else { drop(index) }
+                next += 1
+            }
+            var timeout: Int32 = -1
+            if inFlight == 0 || (!idle.isEmpty && next < requests.count) {
+                let now = DispatchTime.now().uptimeNanoseconds, at = due(min(next, requests.count - 1))
+                timeout = at > now ? Int32((at - now + 999_999) / 1_000_000) : 0
+            }
+            let ready = Glibc.poll(&watched, nfds_t(watched.count), timeout)
+            guard ready >= 0 || errno == EINTR else { throw POSIXError(.EIO) }
+            for index in watched.indices where watched[index].fd >= 0 && watched[index].revents != 0 {
+                watched[index].revents = 0
+                switch Self.receive(&open[index]) {
+                case nil: continue
+                case true?:
+                    latencies.append(Double(DispatchTime.now().uptimeNanoseconds - open[index].sentAt) / 1e9)
+                    idle.append(index)
+                case false?: drop(index)
                 }
-                defer { close(socket) }
-                var buffer = [UInt8](repeating: 0, count: 65_536)
-                while true {
-                    let i: Int = tally.lock.withLock { defer { tally.next += 1 }; return tally.next }
-                    guard i < requests.count else { return }
-                    if let rate {
-                        let due = start + UInt64(Double(i) / rate * 1e9)
-                        let now = DispatchTime.now().uptimeNanoseconds
-                        if due > now { usleep(UInt32((due - now) / 1000)) }
-                    }
-                    let t0 = DispatchTime.now().uptimeNanoseconds
-                    let ok = Self.exchange(socket, requests[i], &buffer)
-                    let t1 = DispatchTime.now().uptimeNanoseconds
-                    tally.lock.withLock {
-                        if ok { tally.latencies.append(Double(t1 - t0) / 1e9) } else { tally.failures += 1 }
-                    }
-                    if !ok { return }
-                }
+                inFlight -= 1
             }
         }
-        group.wait()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return tally.lock.withLock { Result(requests: tally.latencies.count, seconds: seconds, latencies: tally.latencies.sorted(), failures: tally.failures) }
+        return Result(requests: latencies.count, seconds: seconds, latencies: latencies.sorted(), failures: failures,
+                      processCPU: Self.processCPU() - cpuAtStart)
     }
 
     static func connect(port: UInt16) throws -> Int32 {
@@ -83,31 +106,43 @@ struct HTTPLoad {
         return fd
     }
 
-    /// Writes one request and reads its whole response; true for a 2xx.
-    static func exchange(_ fd: Int32, _ request: [UInt8], _ buffer: inout [UInt8]) -> Bool {
+    /// Writes a whole request.
+    static func send(_ fd: Int32, _ request: [UInt8]) -> Bool {
         var sent = 0
         while sent < request.count {
-            let n = request.withUnsafeBytes { send(fd, $0.baseAddress! + sent, request.count - sent, Int32(MSG_NOSIGNAL)) }
+            let n = request.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + sent, request.count - sent, Int32(MSG_NOSIGNAL)) }
             guard n > 0 else { return false }
             sent += n
         }
-        var received = 0, headerEnd = -1, contentLength = 0
-        while true {
-            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress! + received, $0.count - received, 0) }
-            guard n > 0 else { return false }
-            received += n
-            if headerEnd < 0, let end = find(buffer, received) {
-                headerEnd = end
-                let head = String(decoding: buffer[0..<end], as: UTF8.self).lowercased()
-                if let range = head.range(of: "content-length:") {
-                    contentLength = Int(head[range.upperBound...].prefix { $0 != "\r" }.trimmingCharacters(in: .whitespaces)) ?? 0
+        return true
+    }
+
+    /// Reads what has arrived: nil while the response is incomplete, then true for a 2xx.
+    private static func receive(_ c: inout Connection) -> Bool? {
+        let n = c.buffer.withUnsafeMutableBytes { [received = c.received] in recv(c.fd, $0.baseAddress! + received, $0.count - received, 0) }
+        guard n > 0 else { return false }
+        c.received += n
+        guard let end = find(c.buffer, c.received) else { return c.received < c.buffer.count ? nil : false }
+        guard c.received >= end + 4 + contentLength(c.buffer[0..<end]) else { return c.received < c.buffer.count ? nil : false }
+        return c.buffer[9] == UInt8(ascii: "2")
+    }
+
+    /// The Content-Length of a response head, 0 without one.
+    static func contentLength(_ head: ArraySlice<UInt8>) -> Int {
+        let name = Array("\r\ncontent-length:".utf8)
+        var i = head.startIndex
+        while i + name.count <= head.endIndex {
+            if zip(head[i..<i + name.count], name).allSatisfy({ ($0 | 0x20) == ($1 | 0x20) }) {
+                var value = 0
+                for byte in head[(i + name.count)...] where byte != UInt8(ascii: " ") {
+                    guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { break }
+                    value = value * 10 + Int(byte - UInt8(ascii: "0"))
                 }
+                return value
             }
-            if headerEnd >= 0, received >= headerEnd + 4 + contentLength {
-                return buffer[9] == UInt8(ascii: "2")
-            }
-            guard received < buffer.count else { return false }
+            i += 1
         }
+        return 0
     }
 
     static func find(_ b: [UInt8], _ count: Int) -> Int? {

@@ -45,18 +45,22 @@ func snsIngest(port: Int) async throws {
     print(String(format: "verifier alone             : %8.1f µs per delivery   (%d deliveries, one at a time)",
                  (ContinuousClock.now - verifyStart).seconds * 1e6 / Double(sample.count), sample.count))
     let load = HTTPLoad(port: UInt16(port), path: "/webhooks/sns")
-    report("signed SNS, max throughput :", try load.run(Array(envelopes[0..<20_000]), connections: 8))
+    report("signed SNS, max throughput :", try load.run(Array(envelopes[0..<20_000]), connections: 8), cpu: "service and load generator")
     report("signed SNS, at 1,000 req/s :", try load.run(Array(envelopes[20_000...]), connections: 8, rate: 1000))
     var stored = 0
     for i in 0..<count where try await context.deps.store.message(whatsappId: "wamid.BENCH\(i)") != nil { stored += 1 }
     print("messages stored: \(stored) of \(count)" + (stored == count ? "" : "  MISSING \(count - stored)"))
 }
 
-/// Prints one load run: events/s and latency percentiles.
-func report(_ label: String, _ r: HTTPLoad.Result) {
+/// Prints one load run: events/s and latency percentiles; with `cpu`, this process's CPU time per event,
+/// named by `cpu` (what runs in this process).
+func report(_ label: String, _ r: HTTPLoad.Result, cpu: String? = nil) {
     let p = { (q: Double) in r.latencies.isEmpty ? 0 : r.latencies[min(r.latencies.count - 1, Int(q * Double(r.latencies.count)))] * 1000 }
     print(String(format: "%@ %8.0f events/s  p50 %6.2f ms  p99 %6.2f ms   (%d events%@)", label, Double(r.requests) / r.seconds, p(0.5), p(0.99),
                  r.requests, r.failures > 0 ? ", \(r.failures) FAILED" : ""))
+    if let cpu, r.requests > 0 {
+        print(String(format: "%@ %8.0f µs CPU per event (%@)", String(repeating: " ", count: label.count), r.processCPU * 1e6 / Double(r.requests), cpu))
+    }
 }
 
 /// A key pair and a self-signed certificate standing in for SNS's; serves the certificate to the verifier.

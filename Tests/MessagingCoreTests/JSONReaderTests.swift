@@ -43,7 +43,8 @@ final class JSONReaderTests: XCTestCase {
 
     func testRefusesWhatTheGrammarRefuses() {
         let bad = ["", "{", "[1,]", "{\"a\":1,}", "01", "1.", ".5", "+1", "-", "1e", "\"abc", "\"\u{01}\"", #""\x""#, #""\u12""#,
-                   #""\ud83d""#, #""\udc4d""#, "tru", "nul", "{\"a\" 1}", "{1:2}", "[1 2]", "{} x", "'a'", "NaN"]
+                   #""\ud83d""#, #""\udc4d""#,
+                   #""\n"#, #""\""#, "\"\\n\u{01}\"", #""\n\u00e""#, #""\ud83d\u""#, #""\n\"#, #""\n\x""#, "tru", "nul", "{\"a\" 1}", "{1:2}", "[1 2]", "{} x", "'a'", "NaN"]
         for text in bad {
             XCTAssertThrowsError(try JSONReader.parse(text), text)
         }
@@ -57,6 +58,9 @@ final class JSONReaderTests: XCTestCase {
         XCTAssertThrowsError(try JSONReader.parse(#"{"a": [1, 2,]}"#)) { error in
             XCTAssertEqual((error as? JSONReader.SyntaxError)?.offset, 12)
             XCTAssertEqual("\(error)", "invalid JSON at byte 12: unexpected character")
+        }
+        XCTAssertThrowsError(try JSONReader.parse(#"["a\nb\qc"]"#)) { error in
+            XCTAssertEqual("\(error)", "invalid JSON at byte 6: invalid escape")
         }
     }
 

@@ -23,6 +23,35 @@ final class SQLiteStoreTests: XCTestCase, MessagingStoreContract, BulkStoreContr
         try await runMessagingStoreContract { try SQLiteStore(path: dir.appendingPathComponent("contract-\(UUID().uuidString).sqlite").path) }
     }
 
+    /// The outbound lookups use migration v7's partial indexes, and an inbound message is in neither.
+    func testOutboundLookupsUseTheirPartialIndexesAndInboundRowsStayOut() async throws {
+        let s = try store()
+        func plan(_ sql: String) throws -> String {
+            try s.db.read { db in try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: ["x"]).map { $0["detail"] as String }.joined(separator: "; ") }
+        }
+        XCTAssertEqual(try plan(SQLiteStore.outboundByProviderIdSQL), "SEARCH message USING INDEX message_provider_id (providerMessageId=?)")
+        XCTAssertTrue(try plan(SQLiteStore.businessConversationsSQL).contains("SEARCH message USING INDEX message_channel_time (channel=? AND timestamp>?)"))
+
+        try await s.insertContact(contact("a", phone: "+14255550150"))
+        var inbound = message("in", contact: "a", wamid: "wamid.IN")
+        inbound.providerMessageId = "event-1"
+        var outbound = message("out", contact: "a", wamid: "wamid.OUT")
+        outbound.direction = .outbound
+        outbound.status = .sent
+        outbound.providerMessageId = "provider-1"
+        _ = try await s.insertMessage(inbound)
+        _ = try await s.insertMessage(outbound)
+        let definitions = try await s.db.read { db in
+            try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE name IN ('message_provider_id', 'message_channel_time') ORDER BY name")
+        }
+        XCTAssertEqual(definitions.count, 2)
+        for definition in definitions { XCTAssertTrue(definition.hasSuffix("WHERE direction = 'outbound'"), definition) }
+        let byProvider = try await s.message(providerId: "provider-1")
+        XCTAssertEqual(byProvider?.id, "out")
+        let inboundByProvider = try await s.message(providerId: "event-1")
+        XCTAssertNil(inboundByProvider, "an inbound event id is not an outbound provider id")
+    }
+
     func testOneMessagePerWhatsAppIdEvenConcurrently() async throws {
         let s = try store()
         try await s.insertContact(contact("a", phone: "+14255550150"))

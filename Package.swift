@@ -49,7 +49,8 @@ let package = Package(
         .testTarget(name: "MessagingCoreTests", dependencies: ["MessagingCore", "Channels", "CoreTestSupport", "TestSupport"], exclude: ["Fixtures"]),
         .target(name: "CoreTestSupport", dependencies: ["MessagingCore"], path: "Tests/CoreTestSupport"),
         // The core's store protocol on SQLite (WAL, migrations, unique constraints) and on DynamoDB (AWS environments).
-        .target(name: "Stores", dependencies: ["MessagingCore", "AWSClient", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Stores", dependencies: ["MessagingCore", "AWSClient", .product(name: "GRDB", package: "GRDB.swift"),
+                                         .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         .testTarget(name: "StoresTests", dependencies: ["Stores", "Channels", "MessagingCore", "AWSClient", "TestSupport", "CoreTestSupport",
                                                    .product(name: "GRDB", package: "GRDB.swift")]),
         // Bulk jobs end to end on the SQLite store and queue: gate, chunks, pause/resume/cancel, tier, recovery, DLQ.

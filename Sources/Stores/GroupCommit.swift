@@ -40,13 +40,13 @@ final class GroupCommit: Sendable {
     }
 
     /// One record inside the batch's transaction. A duplicate fails only its own statement in SQLite,
-    /// not the transaction, so the other records of the batch stand. Statements are cached: compiling
-    /// them for every event cost more than running them.
+    /// not the transaction, so the other records of the batch stand. Statements are cached (compiling
+    /// them for every event cost more than running them) and bound through `BoundStatement`.
     private static func write(_ record: PendingRecords.Record, _ db: Database) throws -> InboundRecord {
         var (message, sender) = (record.message, record.sender)
         var created = false
         if let phone = sender.phone,
-           let id = try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM contact WHERE phone = ? AND deletedAt IS NULL"), arguments: [phone]) {
+           let id = try BoundStatement(db, "SELECT id FROM contact WHERE phone = ? AND deletedAt IS NULL").text([.text(phone)]) {
             message.contactId = id
         } else {
             try ContactRow(sender).insert(db)
@@ -60,16 +60,16 @@ final class GroupCommit: Sendable {
         }
         let t = message.timestamp.timeIntervalSince1970
         // The newest message's profile name is the contact's name.
-        try db.cachedStatement(sql: """
+        try BoundStatement(db, """
             UPDATE contact SET lastInboundMessageAt = ?, updatedAt = ?, name = coalesce(?, name)
             WHERE id = ? AND (lastInboundMessageAt IS NULL OR lastInboundMessageAt < ?)
-            """).execute(arguments: [t, record.updatedAt.timeIntervalSince1970, sender.name, message.contactId, t])
+            """).run([.real(t), .real(record.updatedAt.timeIntervalSince1970), .text(sender.name), .text(message.contactId), .real(t)])
         if let number = message.windowNumber {
-            try db.cachedStatement(sql: """
+            try BoundStatement(db, """
                 INSERT INTO inbound_window (contactId, phoneNumberId, lastInboundAt) VALUES (?, ?, ?)
                 ON CONFLICT(contactId, phoneNumberId) DO UPDATE SET lastInboundAt = excluded.lastInboundAt
                 WHERE excluded.lastInboundAt > inbound_window.lastInboundAt
-                """).execute(arguments: [message.contactId, number, t])
+                """).run([.text(message.contactId), .text(number), .real(t)])
         }
         return InboundRecord(stored: true, contactId: message.contactId, createdContact: created)
     }

@@ -1,11 +1,13 @@
 import Foundation
 
 /// Counters, gauges and a latency histogram, rendered in the Prometheus text format for `/metrics`.
+/// Every request counts: a counter is keyed by its labels as given and a latency by its bucket's
+/// position, and the text is formatted only when `/metrics` is read.
 public final class Metrics: @unchecked Sendable {
     private let lock = NSLock()
-    private var counters: [String: [String: Double]] = [:]
+    private var counters: [String: [[String: String]: Double]] = [:]
     private var gauges: [String: Double] = [:]
-    private var latencyBuckets: [Double: Int] = [:]
+    private var latencyBuckets = [Int](repeating: 0, count: buckets.count)
     private var latencySum = 0.0
     private var latencyCount = 0
     static let buckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]
@@ -18,8 +20,7 @@ public final class Metrics: @unchecked Sendable {
     public init() {}
 
     public func increment(_ name: String, _ labels: [String: String], by value: Double = 1) {
-        let key = labels.sorted { $0.key < $1.key }.map { "\($0.key)=\"\($0.value)\"" }.joined(separator: ",")
-        lock.withLock { counters[name, default: [:]][key, default: 0] += value }
+        lock.withLock { counters[name, default: [:]][labels, default: 0] += value }
     }
 
     public func set(_ name: String, _ value: Double) { lock.withLock { gauges[name] = value } }
@@ -28,7 +29,7 @@ public final class Metrics: @unchecked Sendable {
         lock.withLock {
             latencySum += seconds
             latencyCount += 1
-            for b in Self.buckets where seconds <= b { latencyBuckets[b, default: 0] += 1 }
+            for (i, b) in Self.buckets.enumerated() where seconds <= b { latencyBuckets[i] += 1 }
         }
     }
 
@@ -38,7 +39,10 @@ public final class Metrics: @unchecked Sendable {
             for name in counters.keys.sorted() {
                 if let help = Self.help[name] { out += "# HELP \(name) \(help)\n" }
                 out += "# TYPE \(name) counter\n"
-                for (labels, value) in counters[name]!.sorted(by: { $0.key < $1.key }) {
+                let series = counters[name]!.map { labels, value in
+                    (labels.sorted { $0.key < $1.key }.map { "\($0.key)=\"\($0.value)\"" }.joined(separator: ","), value)
+                }
+                for (labels, value) in series.sorted(by: { $0.0 < $1.0 }) {
                     out += "\(name){\(labels)} \(format(value))\n"
                 }
             }
@@ -46,7 +50,7 @@ public final class Metrics: @unchecked Sendable {
                 out += "# TYPE \(name) gauge\n\(name) \(format(gauges[name]!))\n"
             }
             out += "# HELP wecare_http_request_duration_seconds HTTP request latency.\n# TYPE wecare_http_request_duration_seconds histogram\n"
-            for b in Self.buckets { out += "wecare_http_request_duration_seconds_bucket{le=\"\(b)\"} \(latencyBuckets[b] ?? 0)\n" }
+            for (b, count) in zip(Self.buckets, latencyBuckets) { out += "wecare_http_request_duration_seconds_bucket{le=\"\(b)\"} \(count)\n" }
             out += "wecare_http_request_duration_seconds_bucket{le=\"+Inf\"} \(latencyCount)\n"
             out += "wecare_http_request_duration_seconds_sum \(latencySum)\nwecare_http_request_duration_seconds_count \(latencyCount)\n"
             return out

@@ -51,14 +51,14 @@ public enum FunctionService {
         let settingsStore: (any SettingsStore)? = config.table(.systemConfig).map { DynamoDBSettingsStore(client: dynamodb, table: $0) }
         // AI suggestions: each piece only where the handler declares what it needs (the review routes the
         // table, ai-query-kb the knowledge base, ai-generate-response the agent, the inbound path the function).
-        let knowledgeBase = config.value(.other(kind: "knowledgeBase", name: "wecare", attribute: nil))
-        let agent = config.value(.other(kind: "agent", name: "wecare", attribute: nil))
+        let knowledgeBase = config.value(.knowledgeBase(.wecare))
+        let agent = config.value(.agent(.wecare))
         let ai = AIDependencies(
             store: config.table(.aiInteractions).map { DynamoDBAIInteractionStore(client: dynamodb, table: $0) },
             provider: knowledgeBase == nil && agent == nil ? nil
                 : BedrockSuggestionProvider(client: aws, knowledgeBaseID: knowledgeBase, agentID: agent,
-                                            agentAliasID: config.value(.other(kind: "agent", name: "wecare", attribute: "alias")),
-                                            foundationModel: config.value(.other(kind: "agent", name: "wecare", attribute: "model")),
+                                            agentAliasID: config.value(.agent(.wecare, .alias)),
+                                            foundationModel: config.value(.agent(.wecare, .model)),
                                             passages: settings.ai.passages),
             queue: config.functionName(.aiQueryKb).map { LambdaSuggestionQueue(client: aws, functionName: $0) },
             handoff: config.functionName(.aiGenerateResponse).map { LambdaRetrievalHandoff(client: aws, functionName: $0) })
@@ -68,7 +68,7 @@ public enum FunctionService {
         // The web UI signs in through Cognito's hosted UI with the app client the template was given
         // (UserPoolClientId); a function deployed without it says sign-in is not configured.
         let ui = Environments.webUI(runtime.environment)
-        let clientId = config.value(.other(kind: "userPool", name: "wecare", attribute: "clientId")).flatMap { $0.isEmpty ? nil : $0 }
+        let clientId = config.value(.userPool(.wecare, .clientId)).flatMap { $0.isEmpty ? nil : $0 }
         context.ui = WebUISettings(links: ui.links, signIn: .cognito(domain: ui.signInDomain, region: ui.region, userPoolId: ui.userPoolId, clientId: clientId))
         return context
     }

@@ -17,6 +17,29 @@ final class GeneratedFilesTests: XCTestCase {
         ])
     }
 
+    /// Every resource of another kind that a handler needs has a typed name, so the runtime names it in
+    /// checked code (`.agent(.wecare, .alias)`) rather than in strings.
+    func testResourcesOfOtherKindsThatHandlersNeedAreTyped() throws {
+        let functions = try XCTUnwrap(try shippedBuild().files.first { $0.path == "swift/WecareConfig/Functions.swift" }).contents
+        let start = try XCTUnwrap(functions.range(of: "public var needs: [SpecResource] {"))
+        let end = try XCTUnwrap(functions.range(of: "\n    }\n", range: start.upperBound..<functions.endIndex))
+        let others = try Regex(#"\.other\(kind: "(\w+)", name: "([\w-]+)", attribute: (nil|"(\w+)")\)"#)
+        var checked = 0
+        for match in functions[start.upperBound..<end.lowerBound].matches(of: others) {
+            let kind = String(match.output[1].substring!), name = String(match.output[2].substring!)
+            let type = kind.prefix(1).uppercased() + kind.dropFirst()
+            XCTAssertTrue(functions.contains("public enum \(type)Name: String, CaseIterable, Sendable {"), type)
+            XCTAssertTrue(functions.contains("= \"\(name)\""), name)
+            if let attribute = match.output[4].substring {
+                XCTAssertTrue(functions.contains("public enum \(type)Attribute: String, CaseIterable, Sendable {"), type)
+                XCTAssertTrue(functions.contains("case \(attribute) = \"\(attribute)\""), String(attribute))
+            }
+            checked += 1
+        }
+        XCTAssertGreaterThanOrEqual(checked, 5, "the shipped handlers need a user pool, a knowledge base and an agent")
+        XCTAssertTrue(functions.contains("public static func agent(_ name: AgentName, _ attribute: AgentAttribute? = nil) -> SpecResource {"))
+    }
+
     func testBuildingTwiceGivesTheSameBytes() throws {
         let first = try shippedBuild().files
         let second = try shippedBuild().files

@@ -73,6 +73,7 @@ public enum SwiftConfigGenerator {
 
 
         """
+        out += otherResources(p)
         out += "/// What one of a function's variables holds.\n"
         out += "public enum VariableBinding: Hashable, Sendable {\n    case resource(SpecResource)\n    case setting(String)\n    case literal\n}\n\n"
         out += "/// What triggers a function; routes are written \"METHOD /path\".\n"
@@ -129,6 +130,40 @@ public enum SwiftConfigGenerator {
             }
         }
         return ".other(kind: \(lit(r.kind.key)), name: \(lit(name)), attribute: \(r.attribute.map { lit($0.value) } ?? "nil"))"
+    }
+
+    /// Typed names for the resources of other kinds that handlers need (`.agent(.wecare, .alias)`), so
+    /// that the runtime names them in code the compiler checks against the specs.
+    static func otherResources(_ p: Platform) -> String {
+        var kinds: [String] = [], names: [String: [String]] = [:], attributes: [String: [String]] = [:]
+        for r in p.handlers.flatMap(\.needs) where resource(r, p).hasPrefix(".other(") {
+            let kind = r.kind.key
+            if names[kind] == nil { kinds.append(kind) }
+            if !names[kind, default: []].contains(r.name.value) { names[kind, default: []].append(r.name.value) }
+            if let a = r.attribute?.value, !attributes[kind, default: []].contains(a) { attributes[kind, default: []].append(a) }
+        }
+        guard !kinds.isEmpty else { return "" }
+        var out = "/// The resources of other kinds that handlers need, by name and attribute: `FunctionConfig.value(.agent(.wecare, .alias))`.\n"
+        out += "/// A resource renamed in the specs stops the runtime compiling instead of reading nothing.\n"
+        out += "extension SpecResource {\n"
+        for kind in kinds {
+            let type = Naming.pascal(kind), attributes = attributes[kind] ?? []
+            out += "    public enum \(type)Name: String, CaseIterable, Sendable {\n"
+            for name in names[kind]! { out += "        case \(Naming.camel(name)) = \(lit(name))\n" }
+            out += "    }\n\n"
+            if !attributes.isEmpty {
+                out += "    public enum \(type)Attribute: String, CaseIterable, Sendable {\n"
+                for a in attributes { out += "        case \(Naming.camel(a)) = \(lit(a))\n" }
+                out += "    }\n\n"
+                out += "    public static func \(Naming.camel(kind))(_ name: \(type)Name, _ attribute: \(type)Attribute? = nil) -> SpecResource {\n"
+                out += "        .other(kind: \(lit(kind)), name: name.rawValue, attribute: attribute?.rawValue)\n    }\n\n"
+            } else {
+                out += "    public static func \(Naming.camel(kind))(_ name: \(type)Name) -> SpecResource {\n"
+                out += "        .other(kind: \(lit(kind)), name: name.rawValue, attribute: nil)\n    }\n\n"
+            }
+        }
+        out.removeLast()
+        return out + "}\n\n"
     }
 
     static func trigger(_ t: Function.Trigger, _ p: Platform) -> String {

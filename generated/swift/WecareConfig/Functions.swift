@@ -169,6 +169,43 @@ public enum SpecResource: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
+/// The resources of other kinds that handlers need, by name and attribute: `FunctionConfig.value(.agent(.wecare, .alias))`.
+/// A resource renamed in the specs stops the runtime compiling instead of reading nothing.
+extension SpecResource {
+    public enum UserPoolName: String, CaseIterable, Sendable {
+        case wecare = "wecare"
+    }
+
+    public enum UserPoolAttribute: String, CaseIterable, Sendable {
+        case clientId = "clientId"
+    }
+
+    public static func userPool(_ name: UserPoolName, _ attribute: UserPoolAttribute? = nil) -> SpecResource {
+        .other(kind: "userPool", name: name.rawValue, attribute: attribute?.rawValue)
+    }
+
+    public enum KnowledgeBaseName: String, CaseIterable, Sendable {
+        case wecare = "wecare"
+    }
+
+    public static func knowledgeBase(_ name: KnowledgeBaseName) -> SpecResource {
+        .other(kind: "knowledgeBase", name: name.rawValue, attribute: nil)
+    }
+
+    public enum AgentName: String, CaseIterable, Sendable {
+        case wecare = "wecare"
+    }
+
+    public enum AgentAttribute: String, CaseIterable, Sendable {
+        case alias = "alias"
+        case model = "model"
+    }
+
+    public static func agent(_ name: AgentName, _ attribute: AgentAttribute? = nil) -> SpecResource {
+        .other(kind: "agent", name: name.rawValue, attribute: attribute?.rawValue)
+    }
+}
+
 /// What one of a function's variables holds.
 public enum VariableBinding: Hashable, Sendable {
     case resource(SpecResource)

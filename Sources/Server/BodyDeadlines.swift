@@ -4,8 +4,8 @@ import NIOPosix
 
 /// The deadlines of the request bodies being read, watched by one timer for all of them. A timer of
 /// each request's own, scheduled and cancelled from the request's task, woke an event loop twice per
-/// request: a twentieth of an ingested event's CPU. The timer ticks only while a body is being read,
-/// so a deadline fires up to one tick late.
+/// request (about 10 µs of the 670 a profiled signed delivery took). The timer ticks only while a body
+/// is being read, so a deadline fires up to one tick late.
 final class BodyDeadlines: Sendable {
     static let shared = BodyDeadlines(tick: .milliseconds(100))
 

@@ -17,8 +17,9 @@ struct BoundStatement {
     private let connection: OpaquePointer
 
     init(_ db: Database, _ sql: String) throws {
+        guard let connection = db.sqliteConnection else { throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "the connection is closed", sql: sql) }
         statement = try db.cachedStatement(sql: sql)
-        connection = db.sqliteConnection!
+        self.connection = connection
     }
 
     /// Runs the statement to completion.

@@ -58,8 +58,9 @@ extension MessageRow {
                           "segments", "expiresAt", "idempotencyKey", "inbound", "reaction"]
     static let insertSQL = "INSERT INTO message (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
 
-    /// The insert with the columns spelled out, bound through SQLite's C API: ingestion's hot path, where
-    /// encoding the row through Codable, then GRDB's arguments, cost more than the statement.
+    /// The insert with the columns spelled out, bound through SQLite's C API (`BoundStatement`):
+    /// ingestion's hot path, where encoding the row through Codable, and later GRDB's arguments, cost
+    /// the writer more than was worth paying per event.
     func insertCached(_ db: Database) throws {
         try BoundStatement(db, Self.insertSQL).run([
             .text(id), .text(contactId), .text(channel), .text(direction), .text(status), .text(kind), .text(content), .text(templateName),

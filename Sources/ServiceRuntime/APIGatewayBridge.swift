@@ -27,7 +27,7 @@ public struct APIGatewayBridge: Sendable {
 
     public init(_ context: ServiceContext) {
         responder = Routes.router(context, context: LambdaRequestContext.self).buildResponder()
-        logger = Logger(label: "wecare-service")
+        logger = EventSinkLogHandler.logger("wecare-service", sink: context.deps.events)
     }
 
     public func handle(_ event: LambdaEvent.HTTPRequestEvent, requestId: String) async throws -> Data {

@@ -20,10 +20,11 @@ func snsIngest(port: Int) async throws {
     defer { try? FileManager.default.removeItem(at: directory) }
     let signer = try BenchSNSSigner()
     let topic = "arn:aws:sns:ap-south-1:809904170947:wecare-bench-inbound"
-    var context = try await LocalService.make(dataDir: directory.path, log: JSONLineLog(level: "ERROR"))
+    let log = JSONLineLog(level: "ERROR")
+    var context = try await LocalService.make(dataDir: directory.path, log: log)
     context.sns = VerifiedSNS(verifier: SNSVerifier(allowedTopicARNs: [topic], fetcher: signer))
     let app = Application(router: Routes.router(context), server: HTTPServerSettings.http1(),
-                          configuration: .init(address: .hostname("127.0.0.1", port: port)))
+                          configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: EventSinkLogHandler.logger("Hummingbird", sink: log))
     let server = Task { try await app.runService() }
     defer { server.cancel() }
     for _ in 0..<100 {

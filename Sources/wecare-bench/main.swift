@@ -150,7 +150,7 @@ func ingest(events: Int, concurrency: Int) async throws {
                                 emailSender: "bench@example.com", mediaBucket: "bench", incomingPrefix: "in/", outgoingPrefix: "out/")
     let processor = InboundProcessor(deps, settings: settings)
     let payloads = (0..<events).map(event)
-    let start = ContinuousClock.now
+    let start = ContinuousClock.now, cpuAtStart = HTTPLoad.processCPU()
     let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
         for lane in 0..<concurrency {
             group.addTask {
@@ -165,10 +165,11 @@ func ingest(events: Int, concurrency: Int) async throws {
         }
         return try await group.reduce(into: []) { $0 += $1 }
     }.sorted()
-    let seconds = (ContinuousClock.now - start).seconds
+    let seconds = (ContinuousClock.now - start).seconds, cpu = HTTPLoad.processCPU() - cpuAtStart
     let p = { (q: Double) in latencies[min(latencies.count - 1, Int(q * Double(latencies.count)))] * 1000 }
     print(String(format: "core + SQLite, no HTTP: %8.0f events/s  p50 %6.2f ms  p99 %6.2f ms   (%d events, %d at a time)",
                  Double(events) / seconds, p(0.5), p(0.99), events, concurrency))
+    print(String(format: "                        %8.0f µs CPU per event", cpu * 1e6 / Double(events)))
 }
 
 let arguments = Array(CommandLine.arguments.dropFirst())

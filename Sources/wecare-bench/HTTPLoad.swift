@@ -36,6 +36,15 @@ struct HTTPLoad {
         var buffer = [UInt8](repeating: 0, count: 65_536)
     }
 
+    /// `run` on a thread of its own, for a caller in the service's process: called from a task, the load
+    /// would hold one of the concurrency pool's threads (two on a 2-core machine) for the whole run and
+    /// leave the service one.
+    func runOnItsOwnThread(_ bodies: [[UInt8]], connections: Int, rate: Double? = nil) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Swift.Result { try run(bodies, connections: connections, rate: rate) }) }.start()
+        }
+    }
+
     /// Sends `bodies` with `connections` connections; when `rate` is set, request i goes at start + i / rate.
     func run(_ bodies: [[UInt8]], connections: Int, rate: Double? = nil) throws -> Result {
         let requests = bodies.map { body -> [UInt8] in

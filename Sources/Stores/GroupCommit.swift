@@ -44,22 +44,11 @@ final class GroupCommit: Sendable {
     /// them for every event cost more than running them) and bound through `BoundStatement`.
     private static func write(_ record: PendingRecords.Record, _ db: Database) throws -> InboundRecord {
         var (message, sender) = (record.message, record.sender)
-        let t = message.timestamp.timeIntervalSince1970
         var created = false
-        // The sender's live contact is found and given the message's time in one statement (a lookup and an
-        // update by id were two); the newest message's profile name is the contact's name. A duplicate
-        // delivery changes nothing here: its time is not newer than the one its first delivery set.
-        if let phone = sender.phone, let id = try BoundStatement(db, """
-            UPDATE contact SET
-                name = CASE WHEN lastInboundMessageAt IS NULL OR lastInboundMessageAt < ?1 THEN coalesce(?2, name) ELSE name END,
-                updatedAt = CASE WHEN lastInboundMessageAt IS NULL OR lastInboundMessageAt < ?1 THEN ?3 ELSE updatedAt END,
-                lastInboundMessageAt = max(coalesce(lastInboundMessageAt, ?1), ?1)
-            WHERE phone = ?4 AND deletedAt IS NULL RETURNING id
-            """).text([.real(t), .text(sender.name), .real(record.updatedAt.timeIntervalSince1970), .text(phone)]) {
+        if let phone = sender.phone,
+           let id = try BoundStatement(db, "SELECT id FROM contact WHERE phone = ? AND deletedAt IS NULL").text([.text(phone)]) {
             message.contactId = id
         } else {
-            sender.lastInboundMessageAt = message.timestamp
-            sender.updatedAt = record.updatedAt
             try ContactRow(sender).insert(db)
             message.contactId = sender.id
             created = true
@@ -69,6 +58,12 @@ final class GroupCommit: Sendable {
         } catch where SQLiteStore.isUniqueViolation(error) {
             return InboundRecord(stored: false, contactId: message.contactId, createdContact: created)
         }
+        let t = message.timestamp.timeIntervalSince1970
+        // The newest message's profile name is the contact's name.
+        try BoundStatement(db, """
+            UPDATE contact SET lastInboundMessageAt = ?, updatedAt = ?, name = coalesce(?, name)
+            WHERE id = ? AND (lastInboundMessageAt IS NULL OR lastInboundMessageAt < ?)
+            """).run([.real(t), .real(record.updatedAt.timeIntervalSince1970), .text(sender.name), .text(message.contactId), .real(t)])
         if let number = message.windowNumber {
             try BoundStatement(db, """
                 INSERT INTO inbound_window (contactId, phoneNumberId, lastInboundAt) VALUES (?, ?, ?)

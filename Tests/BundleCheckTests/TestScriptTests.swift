@@ -15,7 +15,7 @@ final class TestScriptTests: XCTestCase {
         let function = try String(contentsOfFile: Self.script, encoding: .utf8)
             .split(separator: "\n").first { $0.hasPrefix("installed_version()") }
         let definition = try XCTUnwrap(function, "scripts/test defines installed_version() on one line")
-        return try runProcess("/bin/bash", ["-c", "set -euo pipefail\n\(definition)\nv=$(installed_version \"$1\")\necho \"version=[$v]\"", "bash", package])
+        return try runProcess("/bin/bash", ["-c", "set -euo pipefail\n\(definition)\nv=$(installed_version python3 \"$1\")\necho \"version=[$v]\"", "bash", package])
     }
 
     func testAPackageThatIsNotInstalledGivesAnEmptyVersionAndTheScriptGoesOn() throws {

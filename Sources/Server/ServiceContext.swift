@@ -1,5 +1,6 @@
 import Foundation
 import MessagingCore
+import NIOConcurrencyHelpers
 
 /// Everything the HTTP front door needs: the core's dependencies and settings, auth, metrics.
 public struct ServiceContext: Sendable {
@@ -59,47 +60,64 @@ public struct ServiceContext: Sendable {
 /// The settings, with the one an admin may change at run time (`PUT /api/config`). With a settings
 /// store, a change is written there and every process sharing the store sees it within `refresh`
 /// (the inbound path reads the settings for every event, so they are not read from the store each time).
-public actor RuntimeSettings {
-    private var current: CoreSettings
+public final class RuntimeSettings: Sendable {
+    private struct State {
+        var current: CoreSettings
+        var readAt: ContinuousClock.Instant?
+        var reading = false
+    }
+
+    // A lock, not an actor: every inbound event reads the settings, and an actor's hop there and back
+    // could move the request's task to another thread twice.
+    private let state: NIOLockedValueBox<State>
     private let store: (any SettingsStore)?
     private let refresh: Duration
-    private var readAt: ContinuousClock.Instant?
-    private var reading = false
 
     static let autoAcknowledgeKey = "autoAcknowledge"
     static let aiAutomationKey = "aiAutomation"
 
     public init(_ settings: CoreSettings, store: (any SettingsStore)? = nil, refresh: Duration = .seconds(5)) {
-        current = settings
+        state = NIOLockedValueBox(State(current: settings))
         self.store = store
         self.refresh = refresh
     }
 
     public var value: CoreSettings {
         get async {
-            if let store, !reading, readAt.map({ ContinuousClock.now - $0 >= refresh }) ?? true {
-                // One read at a time; callers meanwhile get the settings as they were. A failed read keeps them too.
-                reading = true
-                if let stored = try? await store.setting(Self.autoAcknowledgeKey), let on = Bool(stored) { current.autoAcknowledge = on }
-                if let stored = try? await store.setting(Self.aiAutomationKey), let on = Bool(stored) { current.aiAutomation = on }
-                readAt = ContinuousClock.now
-                reading = false
+            let (current, due) = state.withLockedValue { state in
+                let due = store != nil && !state.reading && (state.readAt.map { ContinuousClock.now - $0 >= refresh } ?? true)
+                if due { state.reading = true }
+                return (state.current, due)
             }
-            return current
+            guard due, let store else { return current }
+            // One read at a time; callers meanwhile get the settings as they were. A failed read keeps them too.
+            let autoAcknowledge = (try? await store.setting(Self.autoAcknowledgeKey)).flatMap { Bool($0) }
+            let aiAutomation = (try? await store.setting(Self.aiAutomationKey)).flatMap { Bool($0) }
+            return state.withLockedValue { state in
+                if let autoAcknowledge { state.current.autoAcknowledge = autoAcknowledge }
+                if let aiAutomation { state.current.aiAutomation = aiAutomation }
+                state.readAt = ContinuousClock.now
+                state.reading = false
+                return state.current
+            }
         }
     }
 
     public func setAutoAcknowledge(_ on: Bool, by user: String, at: Date) async throws {
         try await store?.setSetting(Self.autoAcknowledgeKey, String(on), by: user, at: at)
-        current.autoAcknowledge = on
-        readAt = ContinuousClock.now
+        state.withLockedValue { state in
+            state.current.autoAcknowledge = on
+            state.readAt = ContinuousClock.now
+        }
     }
 
     /// AI suggestions for inbound messages (Req 15.1, 15.4): every process sharing the store follows.
     public func setAIAutomation(_ on: Bool, by user: String, at: Date) async throws {
         try await store?.setSetting(Self.aiAutomationKey, String(on), by: user, at: at)
-        current.aiAutomation = on
-        readAt = ContinuousClock.now
+        state.withLockedValue { state in
+            state.current.aiAutomation = on
+            state.readAt = ContinuousClock.now
+        }
     }
 }
 

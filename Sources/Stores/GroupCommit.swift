@@ -32,10 +32,25 @@ final class GroupCommit: Sendable {
 
     private static func commit(_ batch: [PendingRecords.Record], _ db: DatabasePool) {
         do {
-            let results = try db.write { db in try batch.map { try write($0, db) } }
+            let results = try db.writeWithoutTransaction { db in try transaction(db) { try batch.map { try write($0, db) } } }
             for (record, result) in zip(batch, results) { record.continuation.resume(returning: result) }
         } catch {
             for record in batch { record.continuation.resume(throwing: error) }
+        }
+    }
+
+    /// `body` in one transaction, begun and ended by cached statements: GRDB's own `write` compiles its
+    /// BEGIN and COMMIT again for every transaction.
+    private static func transaction<T>(_ db: Database, _ body: () throws -> T) throws -> T {
+        try BoundStatement(db, "BEGIN IMMEDIATE").run([])
+        do {
+            let result = try body()
+            try BoundStatement(db, "COMMIT").run([])
+            return result
+        } catch {
+            if !db.isInsideTransaction { throw error }
+            try? BoundStatement(db, "ROLLBACK").run([])
+            throw error
         }
     }
 

@@ -86,6 +86,37 @@ final class SQLiteStoreTests: XCTestCase, MessagingStoreContract, BulkStoreContr
         XCTAssertEqual(a?.lastInboundMessageAt, t0.addingTimeInterval(49), "the window moves to the newest message, never back")
     }
 
+    /// A record that fails after its message row is written takes the whole transaction back with it,
+    /// and the writer goes on: the next record commits (a transaction left open would refuse its BEGIN).
+    func testAnInboundWriteFailingInsideItsTransactionLeavesNothingAndTheWriterGoesOn() async throws {
+        let s = try store()
+        // The window is written after the message and the contact: failing there leaves both to undo.
+        try await s.db.write { db in
+            try db.execute(sql: """
+                CREATE TRIGGER refuse_window BEFORE INSERT ON inbound_window WHEN NEW.phoneNumberId = 'refused'
+                BEGIN SELECT RAISE(ABORT, 'refused by the test'); END
+                """)
+        }
+        var refused = message("m1", contact: "?", wamid: "wamid.refused")
+        refused.phoneNumberId = "refused"
+        do {
+            _ = try await s.recordInbound(refused, sender: contact("c1", phone: "+14255550150"), updatedAt: t0)
+            XCTFail("the trigger refuses the window")
+        } catch {
+            XCTAssertTrue("\(error)".contains("refused by the test"), "\(error)")
+        }
+        let gone = try await s.message(whatsappId: "wamid.refused")
+        XCTAssertNil(gone, "the message row went back with the transaction")
+        let noContact = try await s.contact(phone: "+14255550150")
+        XCTAssertNil(noContact, "and so did the new sender")
+        var next = message("m2", contact: "?", wamid: "wamid.next")
+        next.phoneNumberId = "phone-number-id-aaa"
+        let record = try await s.recordInbound(next, sender: contact("c2", phone: "+14255550150"), updatedAt: t0)
+        XCTAssertTrue(record.stored)
+        let windows = try await s.inboundWindows(contactId: record.contactId)
+        XCTAssertEqual(windows, ["phone-number-id-aaa": t0], "the next record commits whole")
+    }
+
     func testInboundFromNewSendersCreatesOneContactPerPhoneUnderConcurrency() async throws {
         // Ten numbers, each delivering twenty distinct messages at once: each number becomes one contact,
         // created with every opt-in false, and all its messages land under it.

@@ -146,17 +146,15 @@ public struct JSONReader {
         at += 1
         let start = at
         // Fast path: no escapes, so the bytes are the string.
-        var high: UInt8 = 0
         while at < bytes.count {
             let c = bytes[at]
             if c == UInt8(ascii: "\"") {
-                guard let s = Self.text(UnsafeBufferPointer(rebasing: bytes[start..<at]), ascii: high < 0x80) else { throw error("invalid UTF-8") }
+                let s = Self.text(UnsafeBufferPointer(rebasing: bytes[start..<at]))
                 at += 1
                 return s
             }
             if c == UInt8(ascii: "\\") { break }
             guard c >= 0x20 else { throw error("control character in a string") }
-            high |= c
             at += 1
         }
         // Escapes: the string ends at the first quote not escaped, and unescaping never lengthens it, so
@@ -213,16 +211,16 @@ public struct JSONReader {
                 }
             }
             at = end + 1
-            let decoded = UnsafeBufferPointer(rebasing: out[..<count])
-            guard let s = Self.text(decoded, ascii: decoded.allSatisfy { $0 < 0x80 }) else { throw error("invalid UTF-8") }
-            return s
+            return Self.text(UnsafeBufferPointer(rebasing: out[..<count]))
         }
     }
 
-    /// The string of UTF-8 bytes, nil when they are not valid UTF-8. ASCII needs no validation, and the
-    /// generic `String(validating:as:)` looked up type metadata on every call: it is kept for the rest.
-    private static func text(_ utf8: UnsafeBufferPointer<UInt8>, ascii: Bool) -> String? {
-        ascii ? String(decoding: utf8, as: UTF8.self) : String(validating: utf8, as: UTF8.self)
+    /// A string's bytes as a String. They need no validation: the reader reads a String's UTF-8, a string
+    /// ends at an ASCII quote (never inside a multi-byte character), and an escape writes a whole scalar
+    /// (lone surrogates are refused). The generic `String(validating:as:)` looked up type metadata on
+    /// every call.
+    private static func text(_ utf8: UnsafeBufferPointer<UInt8>) -> String {
+        String(decoding: utf8, as: UTF8.self)
     }
 
     private mutating func hex4(before end: Int) throws(SyntaxError) -> UInt32 {

@@ -48,8 +48,8 @@ final class GroupCommit: Sendable {
             try BoundStatement(db, "COMMIT").run([])
             return result
         } catch {
-            if !db.isInsideTransaction { throw error }
-            try? BoundStatement(db, "ROLLBACK").run([])
+            // A failed BEGIN leaves no transaction to undo.
+            if db.isInsideTransaction { try? BoundStatement(db, "ROLLBACK").run([]) }
             throw error
         }
     }

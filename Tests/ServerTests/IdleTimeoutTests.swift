@@ -11,7 +11,7 @@ final class IdleTimeoutTests: XCTestCase {
     func testAHalfSentRequestIsCutOffAndAnIdleConnectionToo() async throws {
         let harness = ServerHarness()
         let app = Application(router: try await harness.router(), server: HTTPServerSettings.http1(idleTimeout: .milliseconds(500)),
-                              configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+                              configuration: .init(address: .hostname("127.0.0.1", port: 0)), eventLoopGroupProvider: HTTPServerSettings.eventLoops)
         try await app.test(.live) { client in
             let port = try XCTUnwrap(client.port)
             for partial in ["GET /healthz HTTP/1.1\r\nHost: x\r\n", ""] {
@@ -37,7 +37,7 @@ final class IdleTimeoutTests: XCTestCase {
         harness.bodyDeadline = .seconds(1)
         let op = try await harness.token(["Operator"])
         let app = Application(router: try await harness.router(), server: HTTPServerSettings.http1(idleTimeout: .seconds(5)),
-                              configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+                              configuration: .init(address: .hostname("127.0.0.1", port: 0)), eventLoopGroupProvider: HTTPServerSettings.eventLoops)
         try await app.test(.live) { client in
             let port = try XCTUnwrap(client.port)
             let fd = try Self.connect(port)

@@ -18,6 +18,8 @@ struct HTTPLoad {
         var failures: Int
         /// CPU time (user and system) of this whole process over the run.
         var processCPU: Double
+        /// CPU time of the load generator's own thread over the run (part of `processCPU`).
+        var generatorCPU: Double
     }
 
     /// CPU time (user and system) of this process so far, in seconds.
@@ -26,6 +28,13 @@ struct HTTPLoad {
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let seconds = { (t: timeval) in Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
+    /// CPU time (user and system) of the calling thread so far, in seconds.
+    static func threadCPU() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
     /// One connection: when its request went, and the response so far.
@@ -61,7 +70,7 @@ struct HTTPLoad {
             failures += 1
             watched[index].fd = -1
         }
-        let start = DispatchTime.now().uptimeNanoseconds, cpuAtStart = Self.processCPU()
+        let start = DispatchTime.now().uptimeNanoseconds, cpuAtStart = Self.processCPU(), threadAtStart = Self.threadCPU()
         let due = { (i: Int) -> UInt64 in rate.map { start + UInt64(Double(i) / $0 * 1e9) } ?? 0 }
         while inFlight > 0 || (next < requests.count && !idle.isEmpty) {
             // Every idle connection takes the next request that is due.
@@ -93,7 +102,7 @@ struct HTTPLoad {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return Result(requests: latencies.count, seconds: seconds, latencies: latencies.sorted(), failures: failures,
-                      processCPU: Self.processCPU() - cpuAtStart)
+                      processCPU: Self.processCPU() - cpuAtStart, generatorCPU: Self.threadCPU() - threadAtStart)
     }
 
     static func connect(port: UInt16) throws -> Int32 {

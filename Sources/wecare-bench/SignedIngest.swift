@@ -55,13 +55,14 @@ func snsIngest(port: Int) async throws {
 }
 
 /// Prints one load run: events/s and latency percentiles; with `cpu`, this process's CPU time per event,
-/// named by `cpu` (what runs in this process).
+/// named by `cpu` (what runs in this process), and the part of it the load generator's thread took.
 func report(_ label: String, _ r: HTTPLoad.Result, cpu: String? = nil) {
     let p = { (q: Double) in r.latencies.isEmpty ? 0 : r.latencies[min(r.latencies.count - 1, Int(q * Double(r.latencies.count)))] * 1000 }
     print(String(format: "%@ %8.0f events/s  p50 %6.2f ms  p99 %6.2f ms   (%d events%@)", label, Double(r.requests) / r.seconds, p(0.5), p(0.99),
                  r.requests, r.failures > 0 ? ", \(r.failures) FAILED" : ""))
     if let cpu, r.requests > 0 {
-        print(String(format: "%@ %8.0f µs CPU per event (%@)", String(repeating: " ", count: label.count), r.processCPU * 1e6 / Double(r.requests), cpu))
+        print(String(format: "%@ %8.0f µs CPU per event (%@; the load generator's thread %.0f µs of it)", String(repeating: " ", count: label.count),
+                     r.processCPU * 1e6 / Double(r.requests), cpu, r.generatorCPU * 1e6 / Double(r.requests)))
     }
 }
 

@@ -1,5 +1,6 @@
 import Channels
 import Foundation
+import Hummingbird
 import MessagingCore
 import Server
 import Stores
@@ -8,6 +9,14 @@ import WecareConfig
 /// The embedded default (`serve` with no ENVIRONMENT): the `local` environment of the specs on SQLite
 /// under the data folder, DRY_RUN, development tokens, reports in a local folder.
 public enum LocalService {
+    /// The embedded default's HTTP server over `context`: the route table, `serve`'s HTTP/1.1 settings and
+    /// event loops, Hummingbird's log in the service's JSON lines. One home, so that the ingestion benchmark
+    /// serves exactly what `serve` does.
+    public static func application(_ context: ServiceContext, host: String, port: Int, log: JSONLineLog) -> some ApplicationProtocol {
+        Application(router: Routes.router(context), server: HTTPServerSettings.http1(), configuration: .init(address: .hostname(host, port: port)),
+                    eventLoopGroupProvider: HTTPServerSettings.eventLoops, logger: EventSinkLogHandler.logger("Hummingbird", sink: log))
+    }
+
     /// - Parameters:
     ///   - knowledgeFolder: the markdown the local suggestion provider ranks (the specs' `ai.knowledgeFolder`).
     ///   - provider, gateway: replace the local provider and channel gateway (tests count their calls).

@@ -23,9 +23,7 @@ func snsIngest(port: Int) async throws {
     let log = JSONLineLog(level: "ERROR")
     var context = try await LocalService.make(dataDir: directory.path, log: log)
     context.sns = VerifiedSNS(verifier: SNSVerifier(allowedTopicARNs: [topic], fetcher: signer))
-    let app = Application(router: Routes.router(context), server: HTTPServerSettings.http1(),
-                          configuration: .init(address: .hostname("127.0.0.1", port: port)),
-                          eventLoopGroupProvider: HTTPServerSettings.eventLoops, logger: EventSinkLogHandler.logger("Hummingbird", sink: log))
+    let app = LocalService.application(context, host: "127.0.0.1", port: port, log: log)
     let server = Task { try await app.runService() }
     defer { server.cancel() }
     for _ in 0..<100 {

@@ -34,9 +34,7 @@ struct Serve: AsyncParsableCommand {
         }
         let log = JSONLineLog(level: logLevel)
         let context = try await LocalService.make(dataDir: dataDir, log: log, knowledgeFolder: knowledgeFolder)
-        let app = Application(router: Routes.router(context), server: HTTPServerSettings.http1(),
-                              configuration: .init(address: .hostname(host, port: port)),
-                              eventLoopGroupProvider: HTTPServerSettings.eventLoops, logger: EventSinkLogHandler.logger("Hummingbird", sink: log))
+        let app = LocalService.application(context, host: host, port: port, log: log)
         let bulk = context.bulk!
         let settings = await context.settings.value
         // Jobs a previous process left running are resumed before the workers start.

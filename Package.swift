@@ -76,7 +76,8 @@ let package = Package(
         // The HTTP front door: routes, auth (Cognito JWKS, local dev tokens), SNS webhook, metrics, OpenAPI.
         .target(name: "Server", dependencies: ["MessagingCore", "SNSVerification", .product(name: "Hummingbird", package: "hummingbird"),
                                                .product(name: "JWTKit", package: "jwt-kit"), .product(name: "NIOPosix", package: "swift-nio"),
-                                               .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
+                                               .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                                               .product(name: "HTTPTypes", package: "swift-http-types")]),
         // The Lambda Runtime API loop and event decoding (SNS, SQS batches, API Gateway v2, direct invokes).
         .target(name: "LambdaRuntime", dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", .product(name: "Hummingbird", package: "hummingbird"),

@@ -160,11 +160,11 @@ public struct UUIDSource: IDSource {
         Self.id(milliseconds: UInt64(max(0, Date().timeIntervalSince1970 * 1000)))
     }
 
-    /// The id for a given time, with fresh random bits (one system call for all of them).
+    /// The id for a given time, with fresh random bits.
     public static func id(milliseconds: UInt64) -> String {
         var bytes: (UInt64, UInt64) = (0, 0)
         return withUnsafeMutableBytes(of: &bytes) { raw in
-            fillRandom(UnsafeMutableRawBufferPointer(rebasing: raw[6...]))
+            RandomBytes.shared.fill(UnsafeMutableRawBufferPointer(rebasing: raw[6...]))
             for n in 0..<6 { raw[n] = UInt8(truncatingIfNeeded: milliseconds >> (8 * (5 - n))) }
             raw[6] = raw[6] & 0x0F | 0x70  // version 7
             raw[8] = raw[8] & 0x3F | 0x80  // RFC 9562 variant
@@ -184,10 +184,32 @@ public struct UUIDSource: IDSource {
             }
         }
     }
+}
 
-    /// getentropy(3): the kernel's generator, as the system generator reads it, up to 256 bytes a call.
-    private static func fillRandom(_ buffer: UnsafeMutableRawBufferPointer) {
-        precondition(getentropy(buffer.baseAddress, buffer.count) == 0, "the system random source failed")
+/// The kernel's random bytes (getentropy(3), as the system generator reads them), fetched 256 at a time,
+/// the most one call gives, and handed out once each in order: an id takes 10, so one system call serves
+/// 25 ids. A call per id was three `getrandom` calls per inbound event.
+final class RandomBytes: @unchecked Sendable {
+    static let shared = RandomBytes()
+
+    private let lock = NSLock()
+    private var pool = [UInt8](repeating: 0, count: 256)
+    private var used = 256
+
+    func fill(_ out: UnsafeMutableRawBufferPointer) {
+        lock.withLock {
+            var at = 0
+            while at < out.count {
+                if used == pool.count {
+                    pool.withUnsafeMutableBytes { precondition(getentropy($0.baseAddress, $0.count) == 0, "the system random source failed") }
+                    used = 0
+                }
+                let n = min(out.count - at, pool.count - used)
+                pool.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: out[at..<(at + n)]).copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[used..<(used + n)])) }
+                used += n
+                at += n
+            }
+        }
     }
 }
 
@@ -212,6 +234,8 @@ public enum RequestScope {
 
 /// `s` as a JSON string literal.
 public func jsonQuote(_ s: String) -> String {
+    // Most strings (ids, numbers, names) need no escape and are copied whole.
+    if !s.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }) { return "\"" + s + "\"" }
     var out = "\""
     for scalar in s.unicodeScalars {
         switch scalar {

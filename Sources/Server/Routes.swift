@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import MessagingCore
 
@@ -279,6 +280,11 @@ public enum Routes {
     }
 }
 
+extension HTTPField.Name {
+    /// The header that names a request: taken from the caller when sane, returned on every answer.
+    public static let requestId = HTTPField.Name("X-Request-Id")!
+}
+
 /// Gives every request an id (the caller's `X-Request-Id` when it sends a sane one), returns it in the
 /// response (errors the router throws, 404 and 405 included, become JSON error bodies first), scopes every event of the request to it, logs one line per request, and records the
 /// latency and status.
@@ -288,7 +294,7 @@ struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     let ids: any IDSource
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let given = request.headers[.init("X-Request-Id")!].flatMap { $0.count <= 128 && $0.allSatisfy { $0.isLetter || $0.isNumber || "-_.:".contains($0) } ? $0 : nil }
+        let given = request.headers[.requestId].flatMap { $0.count <= 128 && $0.allSatisfy { $0.isLetter || $0.isNumber || "-_.:".contains($0) } ? $0 : nil }
         let id = given ?? ids.next()
         let start = ContinuousClock.now
         var response: Response
@@ -300,7 +306,7 @@ struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         let elapsed = ContinuousClock.now - start
         let seconds = elapsed.seconds
-        response.headers[.init("X-Request-Id")!] = id
+        response.headers[.requestId] = id
         metrics.observeLatency(seconds)
         metrics.increment("wecare_http_requests_total", ["method": request.method.rawValue, "status": String(response.status.code)])
         if events.keeps(.debug) {

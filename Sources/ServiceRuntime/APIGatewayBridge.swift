@@ -37,7 +37,7 @@ public struct APIGatewayBridge: Sendable {
             fields[field] = value
         }
         // The invocation's id names the request in logs and answers, unless the caller sent its own.
-        if fields[.init("X-Request-Id")!] == nil { fields[.init("X-Request-Id")!] = requestId }
+        if fields[.requestId] == nil { fields[.requestId] = requestId }
         let target = event.rawQuery.isEmpty ? event.path : event.path + "?" + event.rawQuery
         guard let method = HTTPRequest.Method(event.method) else {
             return LambdaEvent.httpResponse(status: 405, headers: ["content-type": "application/json"],

@@ -92,6 +92,19 @@ final class JSONReaderTests: XCTestCase {
         }
     }
 
+    /// `jsonQuote` writes a literal the reader (and Foundation) read back as the same string, whether it
+    /// copies the string whole (nothing to escape) or escapes it.
+    func testJSONQuoteReadsBackTheSameString() throws {
+        let strings = ["", "0190a7f2-0000-7000-8000-000000000000", "Rāma 🙂", "say \"hi\"", "back\\slash", "line\nbreak\ttab\r", "bell\u{07}", "\u{1F}end"]
+        for s in strings {
+            let quoted = jsonQuote(s)
+            XCTAssertEqual(try JSONReader.parse(quoted), .string(s), quoted)
+            XCTAssertEqual(try JSONSerialization.jsonObject(with: Data(quoted.utf8), options: .fragmentsAllowed) as? String, s, quoted)
+        }
+        XCTAssertEqual(jsonQuote("plain"), "\"plain\"")
+        XCTAssertEqual(jsonQuote("a\"b"), #""a\"b""#)
+    }
+
     /// What the reader should produce for a Foundation value; object keys compared in sorted order.
     func node(_ value: Any) -> JSONNode {
         switch value {

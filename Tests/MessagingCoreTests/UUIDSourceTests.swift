@@ -12,6 +12,17 @@ final class UUIDSourceTests: XCTestCase {
         }
     }
 
+    /// The random bits come from a pool refilled 256 bytes at a time: ids made at once on many threads,
+    /// across many refills, never share their bits.
+    func testIdsMadeConcurrentlyAcrossRefillsAreDistinct() async {
+        let ids = await withTaskGroup(of: [String].self) { group in
+            for _ in 0..<8 { group.addTask { (0..<500).map { _ in UUIDSource.id(milliseconds: 1_795_000_000_000) } } }
+            return await group.reduce(into: []) { $0 += $1 }
+        }
+        XCTAssertEqual(ids.count, 4000)
+        XCTAssertEqual(Set(ids).count, ids.count, "one millisecond for all: only the random bits tell them apart")
+    }
+
     /// The first 48 bits are the time in milliseconds, big-endian, so ids sort by when they were made
     /// (what keeps the primary-key index of messages growing at its end).
     func testIdsBeginWithTheirMillisecondAndSortByIt() {

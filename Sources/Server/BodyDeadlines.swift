@@ -11,7 +11,7 @@ final class BodyDeadlines: Sendable {
 
     private struct Reader {
         var deadline: NIODeadline
-        var cancel: @Sendable () -> Void
+        var end: @Sendable () -> Void
     }
 
     private struct State {
@@ -25,11 +25,11 @@ final class BodyDeadlines: Sendable {
 
     init(tick: TimeAmount) { self.tick = tick }
 
-    /// Watches a read that `cancel` stops; the ticket ends the watch.
-    func watch(until deadline: NIODeadline, cancel: @escaping @Sendable () -> Void) -> Int {
+    /// Watches a read that `end` stops; the ticket ends the watch.
+    func watch(until deadline: NIODeadline, end: @escaping @Sendable () -> Void) -> Int {
         state.withLockedValue { state in
             state.nextTicket += 1
-            state.readers[state.nextTicket] = Reader(deadline: deadline, cancel: cancel)
+            state.readers[state.nextTicket] = Reader(deadline: deadline, end: end)
             if state.timer == nil {
                 state.timer = MultiThreadedEventLoopGroup.singleton.any().scheduleRepeatedTask(initialDelay: tick, delay: tick) { [weak self] _ in
                     self?.expire(at: .now())
@@ -39,12 +39,12 @@ final class BodyDeadlines: Sendable {
         }
     }
 
-    /// Ends a watch: false when its deadline passed first and its read was cancelled.
+    /// Ends a watch: false when its deadline passed first and its read was ended.
     func release(_ ticket: Int) -> Bool {
         state.withLockedValue { $0.readers.removeValue(forKey: ticket) != nil }
     }
 
-    /// Cancels the reads whose deadline has passed; stops the timer once nothing is watched.
+    /// Ends the reads whose deadline has passed; stops the timer once nothing is watched.
     func expire(at now: NIODeadline) {
         let expired: [Reader] = state.withLockedValue { state in
             let due = state.readers.filter { $0.value.deadline <= now }
@@ -55,7 +55,7 @@ final class BodyDeadlines: Sendable {
             }
             return Array(due.values)
         }
-        for reader in expired { reader.cancel() }
+        for reader in expired { reader.end() }
     }
 
     var watched: Int { state.withLockedValue { $0.readers.count } }

@@ -40,10 +40,21 @@ enum JSONBody {
         return error(status, e.code, e.message)
     }
 
-    /// How long a body may take to arrive once the headers are in. The idle timeout cuts a client that
-    /// stops sending; this cuts one that trickles a byte now and then to hold the connection open.
-    /// Set per request from `ServiceContext.bodyDeadline` by the router.
-    @TaskLocal static var bodyDeadline: Duration = .seconds(30)
+    /// How long a body may take to arrive once the headers are in, and the connection it arrives on.
+    /// The idle timeout cuts a client that stops sending; the deadline cuts one that trickles a byte now
+    /// and then to hold the connection open. Set per request by the router, from
+    /// `ServiceContext.bodyDeadline` and the request's context.
+    struct BodyRead: Sendable {
+        var deadline: Duration
+        var connection: (any NIOCore.Channel)?
+    }
+
+    @TaskLocal static var bodyRead = BodyRead(deadline: .seconds(30), connection: nil)
+
+    static var bodyDeadline: Duration { bodyRead.deadline }
+
+    /// What ends a body read whose deadline passed.
+    struct BodyDeadlinePassed: Error {}
 
     /// The body as one of the API's request types, decoded strictly (`StrictJSON`).
     static func decode<T: APIRequestBody>(_ type: T.Type, _ request: Request, upTo limit: Int = 1_048_576,
@@ -55,19 +66,25 @@ enum JSONBody {
         String(buffer: try await collect(request, upTo: 1_048_576, within: deadline))
     }
 
-    /// The whole body, or 408 when it has not arrived within `deadline` (its reading is cancelled).
-    /// The body is read in a task of its own, so that the deadline cancels the read and not the
-    /// request; the deadline is watched by `BodyDeadlines`, one timer for all requests.
+    /// The whole body, or 408 when it has not arrived within `deadline`. The body is read on the
+    /// request's own task. The deadline (watched by `BodyDeadlines`, one timer for all requests) ends a
+    /// read stuck on the socket by failing the connection's inbound stream, which the read waits on: the
+    /// request answers 408 and the connection closes after it (the rest of a cut-off body could not be
+    /// told from a next request). Reading in a task of its own, for the deadline to cancel, cost two more
+    /// hand-offs between threads per request (docs/service.md, "Ingestion benchmark"). Without a
+    /// connection (the Lambda front door, whose body arrives whole) there is nothing to wait for.
     static func collect(_ request: Request, upTo limit: Int, within deadline: Duration) async throws(CoreError) -> ByteBuffer {
-        let reader = Task {
-            var request = request
-            return try await request.collectBody(upTo: limit)
+        var request = request
+        guard let connection = bodyRead.connection else {
+            do { return try await request.collectBody(upTo: limit) } catch { throw .invalid("the body is too large or unreadable") }
         }
         let (seconds, attoseconds) = deadline.components
-        let ticket = BodyDeadlines.shared.watch(until: .now() + .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)) { reader.cancel() }
+        let ticket = BodyDeadlines.shared.watch(until: .now() + .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)) {
+            connection.pipeline.fireErrorCaught(BodyDeadlinePassed())
+        }
         let body: ByteBuffer
         do {
-            body = try await withTaskCancellationHandler { try await reader.value } onCancel: { reader.cancel() }
+            body = try await request.collectBody(upTo: limit)
         } catch {
             if !BodyDeadlines.shared.release(ticket) { throw .timeout("the request body did not arrive within \(seconds) s") }
             throw .invalid("the body is too large or unreadable")

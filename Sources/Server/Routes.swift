@@ -165,10 +165,10 @@ public enum Routes {
         return JSONBody.error(http.status, code, http.body ?? http.status.reasonPhrase)
     }
 
-    /// The router both front doors run: `serve` with Hummingbird's own context, Lambda with `LambdaRequestContext`.
-    public static func router(_ s: ServiceContext) -> Router<BasicRequestContext> { router(s, context: BasicRequestContext.self) }
+    /// The router both front doors run: `serve` with `ConnectionRequestContext`, Lambda with `LambdaRequestContext`.
+    public static func router(_ s: ServiceContext) -> Router<ConnectionRequestContext> { router(s, context: ConnectionRequestContext.self) }
 
-    public static func router<Context: RequestContext>(_ s: ServiceContext, context: Context.Type) -> Router<Context> {
+    public static func router<Context: BodyReadingContext>(_ s: ServiceContext, context: Context.Type) -> Router<Context> {
         let router = Router(context: Context.self)
         router.add(middleware: MetricsMiddleware<Context>(metrics: s.metrics, events: s.deps.events, ids: s.deps.ids))
         for route in table where !route.development || s.allowDevInbound {
@@ -176,12 +176,12 @@ public enum Routes {
             switch route.handler {
             case .open(let handler):
                 router.on(RouterPath(route.routerPath), method: method) { req, ctx in
-                    try await JSONBody.$bodyDeadline.withValue(s.bodyDeadline) { try await handler(s, req, ctx.parameters) }
+                    try await JSONBody.$bodyRead.withValue(.init(deadline: s.bodyDeadline, connection: ctx.connection)) { try await handler(s, req, ctx.parameters) }
                 }
             case .guarded(let resource, let handler):
                 let operation = route.operation!
                 router.on(RouterPath(route.routerPath), method: method) { req, ctx in
-                    try await JSONBody.$bodyDeadline.withValue(s.bodyDeadline) {
+                    try await JSONBody.$bodyRead.withValue(.init(deadline: s.bodyDeadline, connection: ctx.connection)) {
                         try await guarded(s, req, operation, resource) { caller in try await handler(s, req, ctx.parameters, caller) }
                     }
                 }

@@ -4,15 +4,18 @@ import Hummingbird
 import LambdaRuntime
 import Logging
 import MessagingCore
+import NIOCore
 import Server
 
-/// The request context of the Lambda front door: a router call without a connection.
-public struct LambdaRequestContext: RequestContext {
+/// The request context of the Lambda front door: a router call without a connection (API Gateway hands
+/// the body over whole, so there is no read for a deadline to end).
+public struct LambdaRequestContext: BodyReadingContext {
     public struct Source: RequestContextSource {
         public let logger: Logger
     }
 
     public var coreContext: CoreRequestContextStorage
+    public var connection: (any NIOCore.Channel)? { nil }
 
     public init(source: Source) {
         coreContext = .init(source: source)

@@ -60,6 +60,15 @@ final class IdleTimeoutTests: XCTestCase {
             XCTAssertTrue(text.contains("REQUEST_TIMEOUT"), text)
             XCTAssertGreaterThanOrEqual(elapsed, 0.9, "not before the deadline")
             XCTAssertLessThan(elapsed, 4, "at the deadline, not at the idle timeout")
+            // Then the connection closes: the rest of the cut-off body could not be told from a next request.
+            var rest = [UInt8](repeating: 0, count: 4096)
+            var closed = false
+            let waitStart = Date()
+            while !closed, Date().timeIntervalSince(waitStart) < 3 {
+                let n = recv(fd, &rest, rest.count, 0)
+                if n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) { closed = true }
+            }
+            XCTAssertTrue(closed, "the server closed the connection after its 408")
         }
         let created = await harness.store.searchContacts("", limit: 10)
         XCTAssertEqual(created.count, 0)

@@ -57,5 +57,5 @@ struct ServerHarness {
     func app() async throws -> some ApplicationProtocol { Application(router: try await router()) }
 
     /// The router `app()` serves, for a test that starts its own server.
-    func router() async throws -> Router<BasicRequestContext> { Routes.router(try await context()) }
+    func router() async throws -> Router<ConnectionRequestContext> { Routes.router(try await context()) }
 }

@@ -75,21 +75,20 @@ enum JSONBody {
     /// connection (the Lambda front door, whose body arrives whole) there is nothing to wait for.
     static func collect(_ request: Request, upTo limit: Int, within deadline: Duration) async throws(CoreError) -> ByteBuffer {
         var request = request
-        guard let connection = bodyRead.connection else {
-            do { return try await request.collectBody(upTo: limit) } catch { throw .invalid("the body is too large or unreadable") }
-        }
         let (seconds, attoseconds) = deadline.components
-        let ticket = BodyDeadlines.shared.watch(until: .now() + .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)) {
-            connection.pipeline.fireErrorCaught(BodyDeadlinePassed())
+        let ticket = bodyRead.connection.map { connection in
+            BodyDeadlines.shared.watch(until: .now() + .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)) {
+                connection.pipeline.fireErrorCaught(BodyDeadlinePassed())
+            }
         }
         let body: ByteBuffer
         do {
             body = try await request.collectBody(upTo: limit)
         } catch {
-            if !BodyDeadlines.shared.release(ticket) { throw .timeout("the request body did not arrive within \(seconds) s") }
+            if let ticket, !BodyDeadlines.shared.release(ticket) { throw .timeout("the request body did not arrive within \(seconds) s") }
             throw .invalid("the body is too large or unreadable")
         }
-        _ = BodyDeadlines.shared.release(ticket)
+        if let ticket { _ = BodyDeadlines.shared.release(ticket) }
         return body
     }
 }

@@ -165,7 +165,7 @@ public struct InboundProcessor: Sendable {
         outcome.stored.append(m.whatsappId)
         if case .text = m.details.content, let text = m.text, !text.isEmpty { outcome.questions.append(message.id) }
         // For live views (the web UI's event stream in `serve`); DEBUG, so production logs stay as they were.
-        deps.events.record(.debug, "inbound_stored", ["contactId": record.contactId, "messageId": message.id])
+        if deps.events.keeps(.debug) { deps.events.record(.debug, "inbound_stored", ["contactId": record.contactId, "messageId": message.id]) }
         try await acknowledge(m, phoneNumberId: m.phoneNumberId)
     }
 

@@ -78,9 +78,14 @@ public struct SNSMessage: Sendable, Equatable {
     /// Read with the core's own JSON reader: Foundation's decoder took half of a verification, most
     /// of it unescaping the event that `Message` carries as a string.
     public static func decode(_ body: Data) throws(SNSVerificationError) -> SNSMessage {
+        try decode(String(decoding: body, as: UTF8.self))
+    }
+
+    /// Decodes an HTTP(S) delivery body already read as text (the service reads it so).
+    public static func decode(_ body: String) throws(SNSVerificationError) -> SNSMessage {
         let root: JSONNode
         do {
-            root = try JSONReader.parse(String(decoding: body, as: UTF8.self))
+            root = try JSONReader.parse(body)
         } catch {
             throw .malformed(reason: "the body is not a JSON object (\(error))")
         }

@@ -32,6 +32,11 @@ public struct SNSVerifier: Sendable {
         try await verify(SNSMessage.decode(body))
     }
 
+    /// The same for a body already read as text.
+    public func verify(body: String) async throws(SNSVerificationError) -> SNSMessage {
+        try await verify(SNSMessage.decode(body))
+    }
+
     /// Verifies a decoded message and returns it unchanged.
     public func verify(_ message: SNSMessage) async throws(SNSVerificationError) -> SNSMessage {
         guard !message.signature.isEmpty, !message.signatureVersion.isEmpty, !message.signingCertURL.isEmpty else {
@@ -51,18 +56,18 @@ public struct SNSVerifier: Sendable {
             throw .malformed(reason: "Signature is not base64")
         }
 
-        let certificate = try await certificates.certificate(at: certificateURL)
+        // Once fetched, a certificate is read without entering the cache's actor (see `FetchedCertificates`).
+        let certificate = if let fetched = certificates.fetched[certificateURL] { fetched } else { try await certificates.certificate(at: certificateURL) }
         guard certificate.isValid(at: now()) else {
             throw .certificateExpired(notValidBefore: certificate.notValidBefore, notValidAfter: certificate.notValidAfter)
         }
 
         let signature = _RSA.Signing.RSASignature(rawRepresentation: signatureBytes)
-        let signed = Data(message.stringToSign.utf8)
         let valid = switch algorithm {
         case .sha1:
-            certificate.publicKey.isValidSignature(signature, for: Insecure.SHA1.hash(data: signed), padding: .insecurePKCS1v1_5)
+            certificate.publicKey.isValidSignature(signature, for: message.digestOfStringToSign(Insecure.SHA1.self), padding: .insecurePKCS1v1_5)
         case .sha256:
-            certificate.publicKey.isValidSignature(signature, for: SHA256.hash(data: signed), padding: .insecurePKCS1v1_5)
+            certificate.publicKey.isValidSignature(signature, for: message.digestOfStringToSign(SHA256.self), padding: .insecurePKCS1v1_5)
         }
         guard valid else { throw .badSignature }
         return message

@@ -10,6 +10,9 @@ actor SigningCertificateCache {
     private let fetcher: any CertificateFetcher
     private var entries: [URL: Task<SigningCertificate, any Error>] = [:]
     private var order: [URL] = []
+    /// The certificates fetched, readable without entering the actor: every delivery looks its
+    /// certificate up, and the hop onto the actor and back cost more than the lookup.
+    nonisolated let fetched = FetchedCertificates()
 
     init(fetcher: any CertificateFetcher) {
         self.fetcher = fetcher
@@ -33,7 +36,9 @@ actor SigningCertificateCache {
             insert(task, for: url)
         }
         do {
-            return try await task.value
+            let certificate = try await task.value
+            if entries[url] == task { fetched.set(certificate, for: url) }
+            return certificate
         } catch {
             if entries[url] == task { forget(url) }
             if let error = error as? SNSVerificationError { throw error }
@@ -43,7 +48,9 @@ actor SigningCertificateCache {
 
     private func insert(_ task: Task<SigningCertificate, any Error>, for url: URL) {
         if order.count >= Self.capacity {
-            entries[order.removeFirst()] = nil
+            let oldest = order.removeFirst()
+            entries[oldest] = nil
+            fetched.set(nil, for: oldest)
         }
         entries[url] = task
         order.append(url)
@@ -51,6 +58,17 @@ actor SigningCertificateCache {
 
     private func forget(_ url: URL) {
         entries[url] = nil
+        fetched.set(nil, for: url)
         order.removeAll { $0 == url }
     }
+}
+
+/// The certificates of a cache that have been fetched, by URL, behind a lock.
+final class FetchedCertificates: @unchecked Sendable {
+    private let lock = NSLock()
+    private var certificates: [URL: SigningCertificate] = [:]
+
+    subscript(url: URL) -> SigningCertificate? { lock.withLock { certificates[url] } }
+
+    func set(_ certificate: SigningCertificate?, for url: URL) { lock.withLock { certificates[url] = certificate } }
 }

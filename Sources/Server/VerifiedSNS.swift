@@ -14,7 +14,7 @@ public struct VerifiedSNS: SNSDeliveryVerifier {
     public init(verifier: SNSVerifier) { self.verifier = verifier }
 
     public func verify(body: String) async throws -> SNSDelivery {
-        let message = try await verifier.verify(body: Data(body.utf8))
+        let message = try await verifier.verify(body: body)
         if message.isSubscriptionConfirmation {
             return .subscriptionConfirmation(topicArn: message.topicArn, subscribeURL: try SNSVerifier.validatedSubscribeURL(message))
         }

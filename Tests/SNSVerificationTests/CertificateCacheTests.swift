@@ -54,6 +54,20 @@ final class CertificateCacheTests: XCTestCase {
         XCTAssertEqual(fetches, 2)
     }
 
+    /// The cache holds at most `capacity` certificates, also the ones read without entering its actor:
+    /// past the bound, the oldest is fetched again.
+    func testTheOldestCertificateIsForgottenPastTheBound() async throws {
+        let urls = (0...64).map { "https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-\($0).pem" }
+        let fetcher = CountingFetcher(Dictionary(uniqueKeysWithValues: urls.map { (URL(string: $0)!, signer.pem) }))
+        let verifier = SNSVerifier(allowedTopicARNs: [testTopic], fetcher: fetcher, now: { TestSigner.during })
+        for url in urls + [urls[1]] { _ = try await verifier.verify(signer.sign(notification(certificateURL: url), version: "2")) }
+        let beforeTheOldest = await fetcher.count
+        XCTAssertEqual(beforeTheOldest, 65, "65 URLs fetched once each; the second is still held")
+        _ = try await verifier.verify(signer.sign(notification(certificateURL: urls[0]), version: "2"))
+        let fetches = await fetcher.count
+        XCTAssertEqual(fetches, 66, "the first URL was pushed out by the 65th and is fetched again")
+    }
+
     func testAFailedFetchIsNotRemembered() async throws {
         let fetcher = CountingFetcher([TestSigner.certificateURL: signer.pem], failFirst: 1)
         let verifier = SNSVerifier(allowedTopicARNs: [testTopic], fetcher: fetcher, now: { TestSigner.during })

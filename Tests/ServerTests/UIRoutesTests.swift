@@ -167,6 +167,31 @@ final class UIRoutesTests: XCTestCase {
         while live.openStreams > 0 { try await Task.sleep(for: .milliseconds(10)) }
     }
 
+    /// A stored inbound message reaches an open event stream; with none open, the DEBUG event is not
+    /// even built (the log keeps no DEBUG here), since ingestion makes one per message.
+    func testAnInboundMessageIsStreamedOnlyWhileSomeoneListens() async throws {
+        let recorded = RecordingSink()
+        let live = LiveEvents(forwardingTo: recorded)
+        var harness = ServerHarness()
+        harness.events = live
+        let context = try await harness.context()
+        let inbound = InboundProcessor(context.deps, settings: await context.settings.value)
+        _ = try await inbound.process(SNSWebhookTests.event(SNSWebhookTests.text), eventID: "unheard")
+        XCTAssertFalse(recorded.events.contains("inbound_stored"), "\(recorded.events)")
+
+        let response = LiveEventStream.response(live, lifetime: .milliseconds(400))
+        let writer = CollectingWriter()
+        let streaming = Task { try await response.body.write(writer) }
+        while live.openStreams == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        let heard = SNSWebhookTests.text.replacingOccurrences(of: "wamid.LOCKED", with: "wamid.HEARD")
+        let outcome = try await inbound.process(SNSWebhookTests.event(heard), eventID: "heard")
+        try await streaming.value
+        XCTAssertEqual(outcome.stored, ["wamid.HEARD"])
+        XCTAssertTrue(writer.text.contains("event: message\ndata: {\"contactId\":"), writer.text)
+        XCTAssertTrue(recorded.events.contains("inbound_stored"), "\(recorded.events)")
+        while live.openStreams > 0 { try await Task.sleep(for: .milliseconds(10)) }
+    }
+
     func testBulkJobsArePagedNewestFirst() async throws {
         let harness = self.harness
         let op = try await harness.token(["Operator"])

@@ -12,10 +12,13 @@ import MessagingCore
 final class GroupCommit: Sendable {
     private let queue: PendingRecords
 
-    init(db: DatabasePool) {
+    init(db: DatabasePool, walRestart: WALRestart) {
         queue = PendingRecords()
         let thread = Thread { [queue] in
-            while let batch = queue.next() { Self.commit(batch, db) }
+            while let batch = queue.next() {
+                Self.commit(batch, db)
+                walRestart.completeIfRequested(db)
+            }
         }
         thread.name = "wecare-inbound-writer"
         thread.start()

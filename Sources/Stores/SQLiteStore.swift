@@ -10,12 +10,16 @@ public final class SQLiteStore: MessagingStore, Sendable {
     let inbound: GroupCommit
     let checkpointer: Checkpointer
 
-    /// The writer's own automatic checkpoint, far out (about 64 MB of WAL): only reached if the
-    /// checkpointer thread cannot keep up.
-    static let walSafetyPages = 16_384
-
     /// Opens (creating if needed) the database at `path` and migrates it.
-    public init(path: String) throws {
+    public convenience init(path: String) throws {
+        try self.init(path: path, checkpointInterval: 0.25, restartFrames: Checkpointer.restartFrames)
+    }
+
+    /// With the checkpoints' rhythm set: every `checkpointInterval` a passive round on the checkpointer's
+    /// thread; after a round that leaves `restartFrames` or more in the WAL, the writer copies the rest
+    /// so that the WAL starts over (`WALRestart`). The writer's own automatic checkpoint is far out
+    /// (`walSafetyPages`, by default twice `restartFrames`): reached only if the two cannot keep up.
+    init(path: String, checkpointInterval: TimeInterval, restartFrames: Int, walSafetyPages: Int? = nil) throws {
         var config = Configuration()
         config.busyMode = .timeout(5)
         // Every reader connection keeps its own page cache: a few readers serve a 2-core service as well as many, in less memory.
@@ -23,11 +27,13 @@ public final class SQLiteStore: MessagingStore, Sendable {
         // WAL with synchronous=NORMAL: a commit survives a process crash (what the crash tests kill),
         // and only a power loss can drop the last commits; fsync on every commit would cap ingestion.
         // Checkpoints run on a thread of their own (Checkpointer), not inside a commit.
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = \(Self.walSafetyPages)") }
+        let safety = walSafetyPages ?? 2 * restartFrames
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = \(safety)") }
         db = try DatabasePool(path: path, configuration: config)
         try Self.migrator.migrate(db)
-        inbound = GroupCommit(db: db)
-        checkpointer = try Checkpointer(path: path)
+        let walRestart = WALRestart()
+        inbound = GroupCommit(db: db, walRestart: walRestart)
+        checkpointer = try Checkpointer(path: path, every: checkpointInterval, restartFrames: restartFrames, restart: walRestart)
     }
 
     static var migrator: DatabaseMigrator {

@@ -160,6 +160,38 @@ final class SQLiteStoreTests: XCTestCase, MessagingStoreContract, BulkStoreContr
         XCTAssertGreaterThan(after, before, "the checkpointer copied the new pages into the database file")
     }
 
+    /// Under continuous inbound writes the checkpointer's passive rounds never copy the last frames, so
+    /// without the writer completing them (`WALRestart`) the WAL would only start over at the writer's
+    /// own threshold, inside a commit. Here that threshold is out of reach and the rounds are quick: the
+    /// WAL must still start over again and again, so its file stays a fraction of what was written.
+    func testUnderContinuousWritesTheWALStartsOverWithoutTheWritersOwnCheckpoint() async throws {
+        let path = dir.appendingPathComponent("wecare.sqlite").path
+        let s = try SQLiteStore(path: path, checkpointInterval: 0.01, restartFrames: 64, walSafetyPages: 1_000_000)
+        let t0 = self.t0
+        let lanes = 8, perLane = 400
+        let work = (0..<lanes * perLane).map { n in
+            var m = message("m\(n)", contact: "?", wamid: "wamid.\(n)", at: Double(n))
+            m.content = String(repeating: "x", count: 600)
+            return (m, contact("c\(n)", phone: "+1425555\(String(format: "%04d", n % 500))"))
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for lane in 0..<lanes {
+                group.addTask {
+                    for (m, sender) in work[(lane * perLane)..<((lane + 1) * perLane)] {
+                        _ = try await s.recordInbound(m, sender: sender, updatedAt: t0)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let written = try await s.db.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM message")! }
+        XCTAssertEqual(written, lanes * perLane)
+        // The file keeps the largest size the WAL reached: 3,200 records write about 45 MB of frames,
+        // all of it in the file when the WAL never starts over (seen with the writer's step removed).
+        let wal = try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as! Int
+        XCTAssertLessThan(wal, 16 << 20, "the WAL started over again and again")
+    }
+
     func testTheBulkStoreContract() async throws {
         let dir = self.dir!
         try await runBulkStoreContract {

@@ -18,7 +18,7 @@ final class AuditBoundsTests: XCTestCase {
                 XCTAssertEqual($0.status, .unauthorized)
             }
         }
-        let rows = try await harness.store.audit(limit: 10, now: harness.now)
+        let rows = await harness.store.audit(limit: 10, now: harness.now)
         XCTAssertEqual(rows.count, 1)
         let row = try XCTUnwrap(rows.first)
         XCTAssertLessThanOrEqual(row.details?.count ?? 0, AuditText.maxDetails)
@@ -34,7 +34,7 @@ final class AuditBoundsTests: XCTestCase {
                 XCTAssertEqual($0.status, .notFound)
             }
         }
-        for row in try await harness.store.audit(limit: 10, now: harness.now) {
+        for row in await harness.store.audit(limit: 10, now: harness.now) {
             XCTAssertLessThanOrEqual(row.details?.count ?? 0, AuditText.maxDetails)
             XCTAssertLessThanOrEqual(row.resourceId?.count ?? 0, AuditText.maxId)
         }
@@ -51,7 +51,7 @@ final class AuditBoundsTests: XCTestCase {
             // A token sent where no token belongs, e.g. in the path, is not kept either.
             try await client.execute(uri: "/api/contacts/\(op)", method: .delete, headers: [.authorization: "Bearer \(op)"]) { _ in }
         }
-        let rows = try await harness.store.audit(limit: 10, now: harness.now)
+        let rows = await harness.store.audit(limit: 10, now: harness.now)
         XCTAssertFalse(rows.isEmpty)
         for row in rows {
             let text = (row.details ?? "") + " " + (row.resourceId ?? "")
@@ -86,11 +86,11 @@ final class AuditRateTests: XCTestCase {
             for _ in 0..<40 {
                 try await client.execute(uri: "/api/contacts", method: .get) { XCTAssertEqual($0.status, .unauthorized) }
             }
-            var rows = try await store.audit(limit: 100, now: clock.now())
+            var rows = await store.audit(limit: 100, now: clock.now())
             XCTAssertEqual(rows.count, 5, "the burst, no more")
             clock.advance(1)
             try await client.execute(uri: "/api/contacts", method: .get) { XCTAssertEqual($0.status, .unauthorized) }
-            rows = try await store.audit(limit: 100, now: clock.now())
+            rows = await store.audit(limit: 100, now: clock.now())
             XCTAssertEqual(rows.count, 6)
             XCTAssertTrue(rows.contains { $0.details?.hasPrefix("35 more since the last such row") == true }, "\(rows.map(\.details))")
         }

@@ -98,17 +98,14 @@ public struct ContactService: Sendable {
     }
 
     private func normalizedPhone(_ raw: String?) throws(CoreError) -> String? {
-        guard let raw, !raw.trimmingWhitespace().isEmpty else { return nil }
+        guard let raw, !PhoneNumber.isBlank(raw) else { return nil }
         do { return try PhoneNumber.normalize(raw) } catch { if case .invalid(let m) = error { throw .invalid(m) }; return nil }
     }
 
     private func normalizedEmail(_ raw: String?) throws(CoreError) -> String? {
-        guard let raw = raw?.trimmingWhitespace(), !raw.isEmpty else { return nil }
-        let parts = raw.split(separator: "@")
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !raw.contains(" ") else {
-            throw .invalid("'\(raw)' is not an email address")
-        }
-        return raw.lowercased()
+        guard let raw, !PhoneNumber.isBlank(raw) else { return nil }
+        guard let email = EmailAddress.normalize(raw) else { throw .invalid("'\(raw)' is not an email address") }
+        return email
     }
 }
 

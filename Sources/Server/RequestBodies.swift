@@ -18,12 +18,46 @@ enum Patch<Value: Decodable>: Decodable {
     }
 
     var value: Value? { if case .set(let v) = self { return v }; return nil }
+
+    func map<T: Decodable>(_ transform: (Value) -> T) -> Patch<T> {
+        switch self {
+        case .clear: .clear
+        case .set(let v): .set(transform(v))
+        }
+    }
+}
+
+/// A string field whose schema carries the core's own rule for it as a `pattern`, so that the document
+/// says exactly which values the core takes (the core still decides; the pattern only describes it).
+protocol PatternedText: SchemaDescribed {
+    static var pattern: String { get }
+    static var summary: String { get }
+    var text: String { get }
+    init(text: String)
+}
+
+extension PatternedText {
+    init(from decoder: any Decoder) throws { self.init(text: try decoder.singleValueContainer().decode(String.self)) }
+    static var schemaPlaceholder: Self { Self(text: "") }
+    static var jsonSchema: [String: Any] { ["type": "string", "pattern": pattern, "description": summary] }
+}
+
+struct PhoneText: PatternedText {
+    static var pattern: String { PhoneNumber.pattern }
+    static var summary: String { "in international form, with its country code (separators ' .()-' allowed); blank for none" }
+    var text: String
+}
+
+struct EmailText: PatternedText {
+    static var pattern: String { EmailAddress.pattern }
+    static var summary: String { "one '@' between a name and a domain with a dot; blank for none" }
+    var text: String
 }
 
 struct CreateContactBody: APIRequestBody {
     var name: String?
-    var phone: String?
-    var email: String?
+    var phone: PhoneText?
+    var email: EmailText?
     var optInWhatsApp: Bool?
     var optInSms: Bool?
     var optInEmail: Bool?
@@ -31,8 +65,8 @@ struct CreateContactBody: APIRequestBody {
 
 struct UpdateContactBody: APIRequestBody {
     var name: Patch<String>?
-    var phone: Patch<String>?
-    var email: Patch<String>?
+    var phone: Patch<PhoneText>?
+    var email: Patch<EmailText>?
     var optInWhatsApp: Bool?
     var optInSms: Bool?
     var optInEmail: Bool?
@@ -42,7 +76,7 @@ struct UpdateContactBody: APIRequestBody {
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         // decodeIfPresent would read `null` as absent; a PATCH tells them apart.
-        func patch(_ key: CodingKeys) throws -> Patch<String>? { c.contains(key) ? try c.decode(Patch<String>.self, forKey: key) : nil }
+        func patch<T>(_ key: CodingKeys) throws -> Patch<T>? { c.contains(key) ? try c.decode(Patch<T>.self, forKey: key) : nil }
         name = try patch(.name)
         phone = try patch(.phone)
         email = try patch(.email)
@@ -59,6 +93,8 @@ struct UpdateContactBody: APIRequestBody {
         case .set(let v)?: return .some(v)
         }
     }
+
+    static func field<T: PatternedText>(_ p: Patch<T>?) -> String?? { field(p.map { $0.map(\.text) }) }
 }
 
 struct TemplateBody: Decodable {

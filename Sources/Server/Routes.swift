@@ -30,7 +30,7 @@ public enum Routes {
                   response: Contact.self, resource: "contact") { s, req, _, _ in
                 let b = try await JSONBody.decode(CreateContactBody.self, req)
                 let c = try await ContactService(s.deps).create(.init(
-                    name: b.name, phone: b.phone, email: b.email,
+                    name: b.name, phone: b.phone?.text, email: b.email?.text,
                     optInWhatsApp: b.optInWhatsApp, optInSms: b.optInSms, optInEmail: b.optInEmail))
                 return (JSONBody.response(.created, c), c.id)
             },

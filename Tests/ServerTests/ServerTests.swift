@@ -165,6 +165,29 @@ final class ServerTests: XCTestCase {
         }
     }
 
+    /// The contact bodies' phone and email fields carry the core's own rules as patterns (which
+    /// `FieldPatternTests` hold to the core), so a client, and schemathesis, know what is a phone
+    /// number: a value the pattern takes is stored, one it refuses answers 400.
+    func testContactFieldsCarryTheCoresPatterns() async throws {
+        let doc = try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json().utf8)) as! [String: Any]
+        let schemas = (doc["components"] as! [String: Any])["schemas"] as! [String: [String: Any]]
+        for body in ["CreateContactBody", "UpdateContactBody"] {
+            let properties = schemas[body]!["properties"] as! [String: [String: Any]]
+            XCTAssertEqual(properties["phone"]?["pattern"] as? String, PhoneNumber.pattern, body)
+            XCTAssertEqual(properties["email"]?["pattern"] as? String, EmailAddress.pattern, body)
+        }
+        let op = try await token(["Operator"])
+        let auth: HTTPFields = [.authorization: "Bearer \(op)"]
+        try await app().test(.router) { client in
+            for (body, status) in [(#"{"phone":" (+91) 93309-94400 "}"#, HTTPResponse.Status.created), (#"{"phone":"+91 933"}"#, .badRequest),
+                                   (#"{"email":" Asha@Example.com"}"#, .created), (#"{"email":"a@@b.c"}"#, .badRequest)] {
+                try await client.execute(uri: "/api/contacts", method: .post, headers: auth, body: ByteBuffer(string: body)) {
+                    XCTAssertEqual($0.status, status, body)
+                }
+            }
+        }
+    }
+
     func testLocalDevelopmentTokens() async throws {
         let secret = Data(repeating: 7, count: 32)
         let verifier = await TokenVerifier.local(secret: secret)

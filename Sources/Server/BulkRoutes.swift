@@ -8,7 +8,8 @@ enum BulkRoutes {
         let job = [Route.Parameter.string("id", "the bulk job's id", required: true)]
         return [
             Route("POST", "/api/bulk/jobs", .sendBulk, "Create a bulk job; more recipients than the threshold wait for a confirmation",
-                  [201, 202, 400, 409, 422], body: CreateBulkJobBody.self, headers: [.string("Idempotency-Key", "the same caller and key get the same job")],
+                  [201, 202, 400, 409, 422], body: CreateBulkJobBody.self, headers: [.init("Idempotency-Key", ["type": "string", "pattern": BulkService.idempotencyKeyPattern],
+                                                                                           "the same caller and key get the same job (1 to 255 printable ASCII characters, no space)")],
                   response: BulkService.JobView.self, resource: "bulk-job") { s, req, _, caller in
                 let body = try await JSONBody.decode(CreateBulkJobBody.self, req)
                 let service = try await service(s)

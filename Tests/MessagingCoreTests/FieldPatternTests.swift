@@ -34,6 +34,14 @@ final class FieldPatternTests: XCTestCase {
         for refused in ["a@@b.c", "@b.c", "a@b", "a b@c.d", "a\t@c.d"] { XCTAssertNil(EmailAddress.normalize(refused), refused) }
     }
 
+    func testTheIdempotencyKeyPatternIsTheRuleOfBulkJobs() throws {
+        let alphabet: [String] = ["a", "Z", "0", "-", "~", "!", " ", "\t", "\u{7F}", "\u{01}", "é", "\r\n"]
+        func long(_ r: inout SplitMix) -> String { String(repeating: "k", count: 250 + Int(r.next() % 10)) }
+        try assertPattern(BulkService.idempotencyKeyPattern, alphabet: alphabet, lengths: 0...6, seeds: 10_000, structured: long) {
+            BulkService.isIdempotencyKey($0)
+        }
+    }
+
     /// Random strings over `alphabet` (a fixed generator, so a failure repeats), every other one from
     /// `structured` when given, so that both answers are common.
     private func assertPattern(_ pattern: String, alphabet: [String], lengths: ClosedRange<Int>, seeds: Int,

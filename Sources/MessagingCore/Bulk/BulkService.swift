@@ -66,13 +66,21 @@ public struct BulkService: Sendable {
     /// Largest job accepted: the recipients are snapshotted into the store at creation.
     public static let maxRecipients = 1_000_000
 
+    /// An `Idempotency-Key`: 1 to 255 printable ASCII characters, no space.
+    public static func isIdempotencyKey(_ key: String) -> Bool {
+        (1...255).contains(key.unicodeScalars.count) && key.unicodeScalars.allSatisfy { ("!"..."~").contains($0) }
+    }
+
+    /// `isIdempotencyKey` as a pattern, for the header's schema (`FieldPatternTests` holds one to the other).
+    public static let idempotencyKeyPattern = "^[!-~]{1,255}$"
+
     /// With an `idempotencyKey` (the `Idempotency-Key` header) the job's id comes from the caller and the
     /// key, so a retried request finds the job the first one created and creates nothing.
     public func create(channel: Channel, recipients: Recipients, content: BulkContent, createdBy: String,
                        idempotencyKey: String? = nil) async throws(CoreError) -> JobView {
         var jobId: String?
         if let key = idempotencyKey {
-            guard (1...255).contains(key.count), key.allSatisfy({ $0.isASCII && !$0.isWhitespace && !$0.isNewline }) else {
+            guard Self.isIdempotencyKey(key) else {
                 throw .invalid("Idempotency-Key must be 1 to 255 printable ASCII characters without spaces")
             }
             let id = Self.jobId(createdBy: createdBy, idempotencyKey: key)

@@ -3,11 +3,7 @@
 public enum EmailAddress {
     /// The address as stored; nil when `raw` is not one.
     public static func normalize(_ raw: String) -> String? {
-        let scalars = Array(raw.unicodeScalars)
-        var (start, end) = (0, scalars.count)
-        while start < end, PhoneNumber.edgeSpace.contains(scalars[start]) { start += 1 }
-        while end > start, PhoneNumber.edgeSpace.contains(scalars[end - 1]) { end -= 1 }
-        let text = scalars[start..<end]
+        let text = PhoneNumber.trimmed(raw)
         guard !text.contains(where: PhoneNumber.edgeSpace.contains) else { return nil }
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains(".") else { return nil }
@@ -15,7 +11,7 @@ public enum EmailAddress {
     }
 
     /// What `normalize` takes, or a blank field, as a regular expression for the API's schemas
-    /// (`PhoneNumberTests` holds it to `normalize`).
+    /// (`FieldPatternTests` holds it to `normalize`).
     public static let pattern = "^\(PhoneNumber.space)*(?:\(other)+@\(other)*\\.\(other)*)?\(PhoneNumber.space)*$"
     private static let other = "[^@\\t\\n\\r ]"
 }

@@ -8,11 +8,7 @@ public enum PhoneNumber {
         // Meta's `wa_id` (digits only) and numbers already in E.164 need no rewriting: checked on the
         // bytes, they skip the general path below, which every inbound message took.
         if let e164 = alreadyNormal(raw) { return e164 }
-        let scalars = Array(raw.unicodeScalars)
-        var (start, end) = (0, scalars.count)
-        while start < end, edgeSpace.contains(scalars[start]) { start += 1 }
-        while end > start, edgeSpace.contains(scalars[end - 1]) { end -= 1 }
-        var text = String(String.UnicodeScalarView(scalars[start..<end].filter { !separators.contains($0) }))
+        var text = String(String.UnicodeScalarView(trimmed(raw).filter { !separators.contains($0) }))
         if text.hasPrefix("00") { text = "+" + text.dropFirst(2) }
         if !text.hasPrefix("+") { text = "+" + text }
         let digits = text.unicodeScalars.dropFirst()
@@ -28,12 +24,21 @@ public enum PhoneNumber {
     /// Written between digits and dropped: `+91 (933) 099-4400`, `91.9330.994400`.
     static let separators: Set<Unicode.Scalar> = [" ", "-", ".", "(", ")", "\u{00A0}"]
 
+    /// `raw` without `edgeSpace` at either end.
+    static func trimmed(_ raw: String) -> ArraySlice<Unicode.Scalar> {
+        let scalars = Array(raw.unicodeScalars)
+        var (start, end) = (0, scalars.count)
+        while start < end, edgeSpace.contains(scalars[start]) { start += 1 }
+        while end > start, edgeSpace.contains(scalars[end - 1]) { end -= 1 }
+        return scalars[start..<end]
+    }
+
     /// Whether `raw` holds nothing but `edgeSpace`: an empty field, no number.
     public static func isBlank(_ raw: String) -> Bool { raw.unicodeScalars.allSatisfy(edgeSpace.contains) }
 
     /// What `normalize` takes, or a blank field, as a regular expression (ECMA-262, Python and Swift read
     /// it alike): the API's schemas carry it, so that a client, and a generator of test data, know which
-    /// numbers are phone numbers. `PhoneNumberTests` holds it to `normalize` on generated strings.
+    /// numbers are phone numbers. `FieldPatternTests` holds it to `normalize` on generated strings.
     public static let pattern = "^\(space)*(?:\(sep)*(?:\\+|0\(sep)*0)?\(sep)*[1-9](?:\(sep)*[0-9]){7,14}\(sep)*)?\(space)*$"
     /// `edgeSpace` and `separators` as classes of the patterns (the no-break space written as itself).
     static let space = "[\\t\\n\\r ]"

@@ -2,8 +2,8 @@ import XCTest
 import TestSupport
 @testable import MessagingCore
 
-/// The patterns the API's schemas carry for phone numbers and email addresses say exactly what the core
-/// takes: on strings built from the characters that matter, a pattern matches where the core's rule
+/// The patterns the API's schemas carry (phone numbers, email addresses, the `Idempotency-Key` header)
+/// say exactly what the core takes: on strings built from the characters that matter, a pattern matches where the core's rule
 /// accepts the value or reads it as blank, and nowhere else.
 final class FieldPatternTests: XCTestCase {
     func testThePhonePatternIsTheRuleOfNormalize() throws {
